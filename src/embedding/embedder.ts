@@ -1,0 +1,39 @@
+/**
+ * The Embedder port: turns texts into L2-normalised vectors of a fixed dimension.
+ *
+ * Every vector that enters the store is tagged with `id`, and the store refuses to mix ids,
+ * so two embedders must never share an id unless their vectors are interchangeable.
+ */
+export interface Embedder {
+  /** Stable identifier of the model and its settings, e.g. "Xenova/all-MiniLM-L6-v2@q8". */
+  readonly id: string;
+  /** Length of every vector this embedder returns. */
+  readonly dimension: number;
+  /** Cosine threshold at which a match is considered useful for this model (calibrated). */
+  readonly defaultThreshold: number;
+  /**
+   * Embeds a batch. Returns one L2-normalised vector per input text, in input order.
+   * Vectors may be views into one shared buffer; callers must not assume ownership of the buffer.
+   */
+  embed(texts: readonly string[]): Promise<Float32Array[]>;
+  /** Releases native resources (ONNX sessions). Safe to call twice. */
+  close(): Promise<void>;
+}
+
+/** Scales `v` in place to unit length; a zero vector stays zero. Returns `v`. */
+export function l2normalize(v: Float32Array): Float32Array {
+  let sum = 0;
+  for (let i = 0; i < v.length; i++) sum += v[i] * v[i];
+  if (sum > 0) {
+    const inv = 1 / Math.sqrt(sum);
+    for (let i = 0; i < v.length; i++) v[i] *= inv;
+  }
+  return v;
+}
+
+/** Dot product; equals cosine similarity for unit vectors. */
+export function dot(a: Float32Array, b: Float32Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
+  return s;
+}
