@@ -1,8 +1,8 @@
 /**
  * Port for an in-process approximate-nearest-neighbour index over unit vectors (cosine).
  *
- * Labels are non-negative integers chosen by the caller (the catalog's text row ids), so the
- * index never needs its own id mapping. Scores are cosine similarities in [-1, 1], higher is better.
+ * Labels are non-negative integers chosen by the caller (the catalog's text row ids, never reused),
+ * so the index never needs its own id mapping. Scores are cosine similarities in [-1, 1], higher is better.
  */
 export interface AnnSearchResult {
   labels: number[];
@@ -14,7 +14,7 @@ export interface AnnIndex {
   readonly dimension: number;
   /** Number of live (not removed) vectors. */
   size(): number;
-  /** Adds or replaces vectors. `vectors[i]` belongs to `labels[i]`; both arrays have equal length. */
+  /** Adds vectors. `vectors[i]` belongs to `labels[i]`; labels are new (callers never reuse one). */
   add(labels: readonly number[], vectors: readonly Float32Array[]): void;
   /** Removes a label; unknown labels are ignored. */
   remove(label: number): void;
