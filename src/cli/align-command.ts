@@ -1,0 +1,118 @@
+import { closeSync, createReadStream, existsSync, openSync, statSync, truncateSync, writeSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import type { Aligner, AlignOptions } from '../align/aligner.js';
+import { scriptSchema, type ScriptRecord } from '../align/script-schema.js';
+import { parseLine, readLines } from './jsonl.js';
+import { Progress } from './progress.js';
+
+export interface AlignFileOptions {
+  scripts: string;
+  out: string;
+  align: AlignOptions;
+  batchSize: number;
+  strict: boolean;
+  stderr: NodeJS.WritableStream;
+  plainIntervalMs?: number;
+}
+
+export interface AlignFileSummary {
+  scripts: number;
+  aligned: number;
+  skippedDone: number;
+  badLines: number;
+  steps: number;
+  seconds: number;
+  stepsPerSecond: number;
+}
+
+/**
+ * Bulk alignment for benchmark construction: scripts JSONL in, one result line per script out,
+ * streaming. Resumable: ids already in OUT are skipped, and a torn last line left by a crash is
+ * cut off before appending.
+ */
+export async function alignFile(aligner: Aligner, options: AlignFileOptions): Promise<AlignFileSummary> {
+  const started = performance.now();
+  const done = await recoverOutput(options.out);
+  const fd = openSync(options.out, 'a');
+  const progress = new Progress({
+    label: 'align',
+    total: statSync(options.scripts).size,
+    itemName: 'scripts',
+    stream: options.stderr,
+    plainIntervalMs: options.plainIntervalMs,
+  });
+  const summary = { scripts: 0, aligned: 0, skippedDone: done.size, badLines: 0, steps: 0 };
+  const seen = new Set<string>();
+  let batch: ScriptRecord[] = [];
+  let batchBytes = 0;
+  const flush = async () => {
+    if (!batch.length) return;
+    const result = await aligner.align(batch, options.align);
+    const lines = batch.map((script, i) =>
+      JSON.stringify({ id: script.id, objective: script.objective, model: result.model, threshold: result.threshold, steps: result.scripts[i] }),
+    );
+    // One write per batch: a crash leaves at most one torn line, which the next run removes.
+    writeSync(fd, `${lines.join('\n')}\n`);
+    summary.aligned += batch.length;
+    summary.steps += batch.reduce((n, s) => n + s.steps.length, 0);
+    progress.update(batchBytes, batch.length);
+    batch = [];
+    batchBytes = 0;
+  };
+  try {
+    for await (const line of readLines(options.scripts)) {
+      batchBytes += line.bytes;
+      const parsed = parseLine(scriptSchema, line);
+      if (!parsed.ok) {
+        summary.badLines++;
+        if (options.strict) throw new Error(`${parsed.error} (--strict; ${summary.aligned} scripts written before it)`);
+        options.stderr.write(`skipped ${parsed.error}\n`);
+        continue;
+      }
+      summary.scripts++;
+      const id = parsed.value.id;
+      if (done.has(id)) continue;
+      if (seen.has(id)) {
+        options.stderr.write(`skipped line ${line.lineNo}: duplicate script id ${JSON.stringify(id)}\n`);
+        continue;
+      }
+      seen.add(id);
+      batch.push(parsed.value);
+      if (batch.length >= options.batchSize) await flush();
+    }
+    await flush();
+  } finally {
+    closeSync(fd);
+    progress.finish();
+  }
+  const seconds = (performance.now() - started) / 1000;
+  return { ...summary, seconds, stepsPerSecond: seconds > 0 ? summary.steps / seconds : 0 };
+}
+
+/**
+ * Ids already written to `out`, streamed (outputs can be gigabytes). Cuts off everything from the
+ * first torn or unparsable line on, including a last line without its newline, so appends start clean.
+ */
+async function recoverOutput(out: string): Promise<Set<string>> {
+  const ids = new Set<string>();
+  if (!existsSync(out)) return ids;
+  const size = statSync(out).size;
+  let good = 0;
+  let offset = 0;
+  const rl = createInterface({ input: createReadStream(out, { encoding: 'utf8' }), crlfDelay: Infinity });
+  for await (const line of rl) {
+    const end = offset + Buffer.byteLength(line) + 1;
+    let id: unknown;
+    try {
+      id = (JSON.parse(line) as { id?: unknown }).id;
+    } catch {
+      break;
+    }
+    if (typeof id !== 'string' || end > size) break;
+    ids.add(id);
+    offset = good = end;
+  }
+  rl.close();
+  if (good < size) truncateSync(out, good);
+  return ids;
+}

@@ -1,0 +1,19 @@
+import type { Embedder } from './embedder.js';
+
+/** Decorates an embedder to report how long each batch takes (for metrics). */
+export function timedEmbedder(inner: Embedder, observe: (seconds: number, texts: number) => void): Embedder {
+  return {
+    id: inner.id,
+    dimension: inner.dimension,
+    defaultThreshold: inner.defaultThreshold,
+    async embed(texts) {
+      const started = performance.now();
+      try {
+        return await inner.embed(texts);
+      } finally {
+        observe((performance.now() - started) / 1000, texts.length);
+      }
+    },
+    close: () => inner.close(),
+  };
+}

@@ -1,0 +1,58 @@
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Config } from '../config.js';
+import { VERSION } from '../version.js';
+import type { AppState } from './app-state.js';
+import { errorHandlerPlugin } from './plugins/error-handler.js';
+import { metricsPlugin } from './plugins/metrics.js';
+import { swaggerPlugin } from './plugins/swagger.js';
+import { sendProblem } from './problem.js';
+import { alignRoutes } from './routes/align.js';
+import { healthRoutes } from './routes/health.js';
+import { productRoutes } from './routes/products.js';
+
+export type BuildAppConfig = Pick<Config, 'logLevel' | 'bodyLimitBytes' | 'apiKey'>;
+
+/**
+ * Builds the fastify app without listening (tests drive it with inject; server.ts listens).
+ * External plugins first, then ours, then routes, as in fastify's demo app.
+ */
+export async function buildApp(config: BuildAppConfig, state: AppState): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: { level: config.logLevel, redact: ['req.headers.authorization'] },
+    bodyLimit: config.bodyLimitBytes,
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
+    // Reject prototype-pollution keys rather than silently strip them.
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+    return503OnClosing: true,
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  await app.register(swaggerPlugin, { version: VERSION });
+  await app.register(errorHandlerPlugin);
+  await app.register(metricsPlugin, { state });
+
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  await app.register(healthRoutes, { state });
+  // The API needs a loaded model and an open store; until then it answers 503, not a hang.
+  await app.register(async (api) => {
+    api.addHook('onRequest', async (_request, reply) => {
+      if (!state.services) {
+        reply.header('Retry-After', '5');
+        return sendProblem(reply, 503, state.failure ?? 'The service is starting: the model and the store are loading.');
+      }
+    });
+    await api.register(productRoutes, { state, apiKey: config.apiKey });
+    await api.register(alignRoutes, { state });
+  });
+
+  return app;
+}

@@ -1,0 +1,60 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { sendProblem } from '../problem.js';
+
+/**
+ * Every error becomes an RFC 9457 problem. Client mistakes keep their 4xx status and say what was
+ * wrong with which field; anything else is a 500 whose body reveals nothing internal (the details
+ * go to the log with the request id).
+ */
+export const errorHandlerPlugin = fp(async (app: FastifyInstance) => {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (hasZodFastifySchemaValidationErrors(error)) {
+      const where = error.validationContext ?? 'body';
+      const errors = error.validation.flatMap((issue) => {
+        const base = fieldPath(where, issue.instancePath);
+        const params = issue.params as { keys?: string[] };
+        if (issue.keyword === 'unrecognized_keys' && params.keys?.length) {
+          return params.keys.map((key) => ({ field: `${base}.${key}`, message: 'unknown field' }));
+        }
+        return [{ field: base, message: issue.message ?? 'invalid' }];
+      });
+      return sendProblem(reply, 400, `Invalid request ${where}: ${errors.map((e) => `${e.field}: ${e.message}`).join('; ')}`, errors);
+    }
+    const status = error.statusCode ?? 500;
+    if (status >= 400 && status < 500) {
+      return sendProblem(reply, status, clientMessage(error));
+    }
+    request.log.error({ err: error }, 'request failed');
+    if (status === 503) return sendProblem(reply.header('Retry-After', '5'), 503, 'The service is temporarily unavailable.');
+    return sendProblem(reply, 500, 'An internal error occurred; it has been logged with this request id.');
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(reply, 404, `No route for ${request.method} ${request.url.split('?')[0]}.`),
+  );
+});
+
+/** "/steps/3" in body → "body.steps[3]". */
+function fieldPath(where: string, instancePath: string): string {
+  const parts = instancePath.split('/').filter(Boolean);
+  let out = where;
+  for (const part of parts) out += /^\d+$/.test(part) ? `[${part}]` : `.${part}`;
+  return out;
+}
+
+/** Fastify's own client-error messages, made a little friendlier where they are terse. */
+function clientMessage(error: FastifyError): string {
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return 'Request body is larger than this server accepts.';
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return 'Unsupported Content-Type; send application/json.';
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return 'Request body is empty; send a JSON object.';
+    default:
+      if (error instanceof SyntaxError || error.code === 'FST_ERR_CTP_INVALID_JSON_BODY') return `Malformed JSON body: ${error.message}`;
+      return error.message;
+  }
+}

@@ -1,0 +1,88 @@
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { AppState } from '../app-state.js';
+
+/**
+ * Prometheus metrics on GET /metrics. A registry per app instance, so tests can build many apps.
+ * Latency is labelled by route pattern (not raw URL) to keep cardinality bounded.
+ */
+export interface AppMetrics {
+  registry: Registry;
+  embedSeconds: Histogram<'model'>;
+  alignSteps: Counter<'route'>;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    metrics: AppMetrics;
+  }
+}
+
+export const metricsPlugin = fp(async (app: FastifyInstance, opts: { state: AppState }) => {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'ecomalign_' });
+  const latency = new Histogram({
+    name: 'ecomalign_http_request_duration_seconds',
+    help: 'HTTP request latency by route',
+    labelNames: ['method', 'route', 'status'],
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [registry],
+  });
+  const embedSeconds = new Histogram({
+    name: 'ecomalign_embedding_batch_duration_seconds',
+    help: 'Time to embed one batch of texts',
+    labelNames: ['model'],
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [registry],
+  });
+  const alignSteps = new Counter({
+    name: 'ecomalign_aligned_steps_total',
+    help: 'Script steps aligned',
+    labelNames: ['route'],
+    registers: [registry],
+  });
+  new Gauge({
+    name: 'ecomalign_index_texts',
+    help: 'Texts in the vector index by kind',
+    labelNames: ['kind'],
+    registers: [registry],
+    async collect() {
+      const services = opts.state.services;
+      if (!services) return;
+      const stats = await services.store.stats();
+      this.set({ kind: 'intention' }, stats.intentions);
+      this.set({ kind: 'title' }, stats.titles);
+    },
+  });
+  new Gauge({
+    name: 'ecomalign_index_products',
+    help: 'Products in the catalog',
+    registers: [registry],
+    async collect() {
+      const services = opts.state.services;
+      if (services) this.set((await services.store.stats()).products);
+    },
+  });
+  new Gauge({
+    name: 'ecomalign_index_memory_bytes',
+    help: 'Bytes held by the in-process vector indexes and their maps',
+    registers: [registry],
+    collect() {
+      const services = opts.state.services;
+      if (services) this.set(services.store.memoryBytes());
+    },
+  });
+
+  app.decorate('metrics', { registry, embedSeconds, alignSteps });
+
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    latency.observe({ method: request.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+  });
+
+  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+    reply.type(registry.contentType);
+    return registry.metrics();
+  });
+});

@@ -1,0 +1,55 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { alignBatchBody, alignBatchResponse, alignBody, alignResponse } from '../schemas/align-schemas.js';
+import { commonErrors } from '../schemas/problem-schema.js';
+import type { RouteOptions } from './route-options.js';
+
+export const alignRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { state }) => {
+  app.post(
+    '/align',
+    {
+      schema: {
+        tags: ['align'],
+        summary: 'Top-k products for each step of one script',
+        description:
+          'Embeds all steps in one batch and returns, per step, the products whose best-matching text scores at or above the threshold.',
+        body: alignBody,
+        response: { 200: alignResponse, ...commonErrors },
+      },
+    },
+    async (request) => {
+      const started = performance.now();
+      const { objective, steps, k, threshold, match, filter } = request.body;
+      const result = await state.services!.aligner.align([{ objective, steps }], { k, threshold, match, filter });
+      app.metrics.alignSteps.inc({ route: '/align' }, steps.length);
+      return { model: result.model, threshold: result.threshold, tookMs: elapsed(started), steps: result.scripts[0] };
+    },
+  );
+
+  app.post(
+    '/align/batch',
+    {
+      schema: {
+        tags: ['align'],
+        summary: 'Top-k products for each step of up to 256 scripts',
+        body: alignBatchBody,
+        response: { 200: alignBatchResponse, ...commonErrors },
+      },
+    },
+    async (request) => {
+      const started = performance.now();
+      const { scripts, k, threshold, match, filter } = request.body;
+      const result = await state.services!.aligner.align(scripts, { k, threshold, match, filter });
+      app.metrics.alignSteps.inc({ route: '/align/batch' }, scripts.reduce((n, s) => n + s.steps.length, 0));
+      return {
+        model: result.model,
+        threshold: result.threshold,
+        tookMs: elapsed(started),
+        results: scripts.map((s, i) => ({ id: s.id, steps: result.scripts[i] })),
+      };
+    },
+  );
+};
+
+function elapsed(started: number): number {
+  return Math.round((performance.now() - started) * 100) / 100;
+}

@@ -1,0 +1,37 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { healthResponse, readyResponse } from '../schemas/health-schemas.js';
+import type { RouteOptions } from './route-options.js';
+
+export const healthRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { state }) => {
+  app.get(
+    '/healthz',
+    { schema: { tags: ['operations'], summary: 'Liveness: the process is up', response: { 200: healthResponse } } },
+    async () => ({ status: 'ok' as const }),
+  );
+
+  app.get(
+    '/readyz',
+    {
+      schema: {
+        tags: ['operations'],
+        summary: 'Readiness: model loaded and store open',
+        response: { 200: readyResponse, 503: readyResponse },
+      },
+    },
+    async (_request, reply) => {
+      const services = state.services;
+      if (!services) {
+        reply.code(503).header('Retry-After', '5');
+        return state.failure ? { status: 'unavailable' as const, detail: state.failure } : { status: 'starting' as const };
+      }
+      const stats = await services.store.stats();
+      return {
+        status: 'ready' as const,
+        model: services.embedder.id,
+        dimension: services.embedder.dimension,
+        store: 'embedded',
+        ...stats,
+      };
+    },
+  );
+};

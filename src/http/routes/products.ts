@@ -1,0 +1,64 @@
+import { z } from 'zod';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { requireApiKey } from '../plugins/auth.js';
+import { sendProblem } from '../problem.js';
+import { commonErrors, problemSchema } from '../schemas/problem-schema.js';
+import { productParams, productResponse, upsertProductsBody, upsertProductsResponse } from '../schemas/product-schemas.js';
+import type { RouteOptions } from './route-options.js';
+
+export const productRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { state, apiKey }) => {
+  const auth = requireApiKey(apiKey);
+  const security = apiKey ? [{ bearerAuth: [] }] : undefined;
+
+  app.post(
+    '/products',
+    {
+      preHandler: auth,
+      schema: {
+        tags: ['catalog'],
+        summary: 'Upsert products with their purchase intentions',
+        description: 'Embeds and indexes each changed product; unchanged products are not re-embedded. A rejected batch writes nothing.',
+        security,
+        body: upsertProductsBody,
+        response: { 200: upsertProductsResponse, 401: problemSchema, ...commonErrors },
+      },
+    },
+    async (request) => state.services!.catalog.upsert(request.body.products),
+  );
+
+  app.get(
+    '/products/:id',
+    {
+      schema: {
+        tags: ['catalog'],
+        summary: 'Get a product',
+        params: productParams,
+        response: { 200: productResponse, 404: problemSchema, ...commonErrors },
+      },
+    },
+    async (request, reply) => {
+      const product = await state.services!.catalog.get(request.params.id);
+      if (!product) return sendProblem(reply, 404, `Product ${JSON.stringify(request.params.id)} does not exist.`);
+      return product;
+    },
+  );
+
+  app.delete(
+    '/products/:id',
+    {
+      preHandler: auth,
+      schema: {
+        tags: ['catalog'],
+        summary: 'Delete a product and all its indexed texts',
+        security,
+        params: productParams,
+        response: { 204: z.null().describe('Deleted'), 401: problemSchema, 404: problemSchema, ...commonErrors },
+      },
+    },
+    async (request, reply) => {
+      const deleted = await state.services!.catalog.delete(request.params.id);
+      if (!deleted) return sendProblem(reply, 404, `Product ${JSON.stringify(request.params.id)} does not exist.`);
+      return reply.code(204).send(null);
+    },
+  );
+};

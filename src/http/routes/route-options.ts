@@ -1,0 +1,6 @@
+import type { AppState } from '../app-state.js';
+
+export interface RouteOptions {
+  state: AppState;
+  apiKey?: string;
+}

@@ -1,0 +1,26 @@
+import { z } from 'zod';
+
+/** RFC 9457 problem details, with the list of offending fields for validation errors. */
+export const problemSchema = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string().optional(),
+    instance: z.string().optional(),
+    errors: z
+      .array(z.object({ field: z.string(), message: z.string() }))
+      .optional()
+      .describe('One entry per invalid field, named by its path in the request (e.g. body.steps[2]).'),
+  })
+  .describe('RFC 9457 problem details');
+
+export type Problem = z.infer<typeof problemSchema>;
+
+/** Response schemas every route can produce besides its own. */
+export const commonErrors = {
+  400: problemSchema,
+  413: problemSchema,
+  429: problemSchema,
+  503: problemSchema,
+};

@@ -1,0 +1,65 @@
+import type { FastifyInstance } from 'fastify';
+import type { Config } from '../config.js';
+import { createServices } from '../services.js';
+import { buildApp } from './app.js';
+import type { AppState } from './app-state.js';
+
+export interface RunningServer {
+  app: FastifyInstance;
+  state: AppState;
+  /** Resolves once the model is loaded and the store open (rejects if that failed). */
+  ready: Promise<void>;
+  /** Stops accepting, lets in-flight requests finish, then flushes and closes the store. */
+  close(): Promise<void>;
+}
+
+/**
+ * Listens first and loads the model afterwards, so orchestrators see a live process whose /readyz
+ * says "starting" instead of a port that is not open yet.
+ */
+export async function startServer(config: Config): Promise<RunningServer> {
+  const state: AppState = {};
+  const app = await buildApp(config, state);
+  await app.listen({ port: config.port, host: config.host });
+  const ready = createServices(config, app.log, {
+    observeEmbedding: (seconds, _texts, model) => app.metrics.embedSeconds.observe({ model }, seconds),
+  }).then(
+    (services) => {
+      state.services = services;
+      app.log.info({ model: services.embedder.id, dimension: services.embedder.dimension }, 'ready');
+    },
+    (err: Error) => {
+      state.failure = err.message;
+      throw err;
+    },
+  );
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      await app.close();
+      await ready.catch(() => undefined);
+      await state.services?.close();
+    })());
+  return { app, state, ready, close };
+}
+
+/** Wires SIGINT/SIGTERM to a graceful close bounded by `timeoutMs`. */
+export function closeOnSignals(server: RunningServer, timeoutMs: number): void {
+  const onSignal = (signal: NodeJS.Signals) => {
+    server.app.log.info({ signal }, 'shutting down');
+    const force = setTimeout(() => {
+      server.app.log.error({ timeoutMs }, 'shutdown timed out; exiting');
+      process.exit(1);
+    }, timeoutMs);
+    force.unref();
+    server.close().then(
+      () => process.exit(0),
+      (err) => {
+        server.app.log.error({ err }, 'error during shutdown');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+}

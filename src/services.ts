@@ -1,0 +1,67 @@
+import { join } from 'node:path';
+import type { Config } from './config.js';
+import { Aligner } from './align/aligner.js';
+import { CatalogService } from './catalog/catalog-service.js';
+import { createEmbedder } from './embedding/create-embedder.js';
+import type { Embedder } from './embedding/embedder.js';
+import { timedEmbedder } from './embedding/timed-embedder.js';
+import { defaultAnnIndexFactory } from './store/ann/default-index.js';
+import { EmbeddedStore } from './store/embedded/embedded-store.js';
+
+/** The application's use cases wired to their adapters: the composition root. */
+export interface Services {
+  embedder: Embedder;
+  store: EmbeddedStore;
+  aligner: Aligner;
+  catalog: CatalogService;
+  close(): Promise<void>;
+}
+
+export interface ServiceLogger {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+}
+
+export interface ServiceHooks {
+  /** Called after every embedding batch (metrics). */
+  observeEmbedding?: (seconds: number, texts: number, model: string) => void;
+}
+
+export async function createServices(config: Config, logger: ServiceLogger, hooks: ServiceHooks = {}): Promise<Services> {
+  const loaded = await createEmbedder({
+    kind: config.embedder,
+    modelId: config.modelId,
+    modelDir: config.modelDir,
+    allowRemoteModels: config.allowModelDownload,
+    // A production deployment must not silently answer with a weaker model.
+    onUnavailable: config.nodeEnv === 'production' ? 'fail' : 'fallback',
+    warn: (msg) => logger.warn({ embedder: config.embedder }, msg),
+  });
+  const observe = hooks.observeEmbedding;
+  const embedder = observe ? timedEmbedder(loaded, (s, n) => observe(s, n, loaded.id)) : loaded;
+  try {
+    const store = await EmbeddedStore.open({
+      dataDir: join(config.dataDir, 'embedded'),
+      modelId: embedder.id,
+      dimension: embedder.dimension,
+      annFactory: defaultAnnIndexFactory(),
+      logger,
+      snapshotIntervalS: config.snapshotIntervalS,
+    });
+    const aligner = new Aligner(embedder, store, config.defaultThreshold);
+    const catalog = new CatalogService(embedder, store, config.embedBatchSize);
+    return {
+      embedder,
+      store,
+      aligner,
+      catalog,
+      async close() {
+        await store.close();
+        await embedder.close();
+      },
+    };
+  } catch (err) {
+    await embedder.close();
+    throw err;
+  }
+}

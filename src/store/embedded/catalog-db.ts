@@ -1,0 +1,296 @@
+import Database from 'better-sqlite3';
+import type { Product, TextKind } from '../../catalog/product.js';
+
+/**
+ * The embedded store's source of truth: products, their texts and vectors, in SQLite.
+ *
+ * The ANN index is a derived cache that can always be rebuilt from here, so every acknowledged
+ * write only has to reach this database. WAL with synchronous=FULL makes a committed transaction
+ * survive a process kill and a power loss; a transaction interrupted by a crash is rolled back on
+ * the next open, so a batch is either entirely there or not at all.
+ *
+ * Text labels come from AUTOINCREMENT, so they only grow and are never reused: "labels above the
+ * snapshot's watermark" is exactly "texts written since the snapshot". Removed labels are logged in
+ * `removals` (also AUTOINCREMENT) so a restart can replay deletions made after the snapshot.
+ */
+
+const KIND_CODE: Record<TextKind, number> = { intention: 0, title: 1 };
+const CODE_KIND: TextKind[] = ['intention', 'title'];
+
+export function kindCode(kind: TextKind): number {
+  return KIND_CODE[kind];
+}
+
+export function kindOf(code: number): TextKind {
+  return CODE_KIND[code];
+}
+
+export interface TextRow {
+  label: number;
+  pid: number;
+  kind: number;
+  vector: Buffer;
+}
+
+export interface MatchedRow {
+  label: number;
+  kind: number;
+  text: string;
+  id: string;
+  title: string;
+  category: string | null;
+}
+
+interface ProductRow {
+  pid: number;
+  id: string;
+  title: string;
+  category: string | null;
+  intentions: string;
+  attributes: string | null;
+  hash: string;
+}
+
+export interface NewText {
+  kind: TextKind;
+  text: string;
+  vector: Float32Array;
+}
+
+export interface WriteEffects {
+  added: { label: number; pid: number; kind: number; vector: Float32Array }[];
+  removed: { label: number; kind: number }[];
+  /** Product number → category (null when none), for every product written. */
+  products: { pid: number; category: string | null; inserted: boolean }[];
+  deletedPids: number[];
+}
+
+export class CatalogDb {
+  readonly db: Database.Database;
+  private readonly stmt;
+
+  constructor(path: string) {
+    this.db = new Database(path);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = FULL');
+    this.db.pragma('foreign_keys = ON');
+    this.db.exec(`
+      CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+      CREATE TABLE IF NOT EXISTS products (
+        pid INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        title TEXT NOT NULL,
+        category TEXT,
+        intentions TEXT NOT NULL,
+        attributes TEXT,
+        hash TEXT NOT NULL
+      );
+      CREATE INDEX IF NOT EXISTS products_category ON products(category);
+      CREATE TABLE IF NOT EXISTS texts (
+        label INTEGER PRIMARY KEY AUTOINCREMENT,
+        pid INTEGER NOT NULL REFERENCES products(pid) ON DELETE CASCADE,
+        kind INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        vector BLOB NOT NULL
+      );
+      CREATE INDEX IF NOT EXISTS texts_pid ON texts(pid);
+      CREATE TABLE IF NOT EXISTS removals (
+        rid INTEGER PRIMARY KEY AUTOINCREMENT,
+        label INTEGER NOT NULL,
+        kind INTEGER NOT NULL
+      );
+    `);
+    const db = this.db;
+    this.stmt = {
+      getMeta: db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?'),
+      setMeta: db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value'),
+      hashes: db.prepare<[string], { id: string; hash: string }>(
+        'SELECT id, hash FROM products WHERE id IN (SELECT value FROM json_each(?))',
+      ),
+      productById: db.prepare<[string], ProductRow>('SELECT * FROM products WHERE id = ?'),
+      insertProduct: db.prepare(
+        'INSERT INTO products (id, title, category, intentions, attributes, hash) VALUES (@id, @title, @category, @intentions, @attributes, @hash)',
+      ),
+      updateProduct: db.prepare(
+        'UPDATE products SET title = @title, category = @category, intentions = @intentions, attributes = @attributes, hash = @hash WHERE pid = @pid',
+      ),
+      deleteProduct: db.prepare('DELETE FROM products WHERE pid = ?'),
+      textLabelsOf: db.prepare<[number], { label: number; kind: number }>('SELECT label, kind FROM texts WHERE pid = ?'),
+      deleteTextsOf: db.prepare('DELETE FROM texts WHERE pid = ?'),
+      logRemoval: db.prepare('INSERT INTO removals (label, kind) VALUES (?, ?)'),
+      insertText: db.prepare('INSERT INTO texts (pid, kind, text, vector) VALUES (?, ?, ?, ?)'),
+      matched: db.prepare<[string], MatchedRow>(
+        `SELECT t.label, t.kind, t.text, p.id, p.title, p.category
+           FROM texts t JOIN products p ON p.pid = t.pid
+          WHERE t.label IN (SELECT value FROM json_each(?))`,
+      ),
+      countProducts: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM products'),
+      countTexts: db.prepare<[], { kind: number; n: number }>('SELECT kind, count(*) AS n FROM texts GROUP BY kind'),
+      pidsOfIds: db.prepare<[string], { pid: number }>('SELECT pid FROM products WHERE id IN (SELECT value FROM json_each(?))'),
+      textsOfPids: db.prepare<[string, number], TextRow>(
+        'SELECT label, pid, kind, vector FROM texts WHERE pid IN (SELECT value FROM json_each(?)) AND kind = ?',
+      ),
+      textsOfCategories: db.prepare<[string, number], TextRow>(
+        `SELECT t.label, t.pid, t.kind, t.vector FROM texts t JOIN products p ON p.pid = t.pid
+          WHERE p.category IN (SELECT value FROM json_each(?)) AND t.kind = ?`,
+      ),
+      textsAfter: db.prepare<[number], TextRow>('SELECT label, pid, kind, vector FROM texts WHERE label > ? ORDER BY label'),
+      removalsAfter: db.prepare<[number], { rid: number; label: number; kind: number }>(
+        'SELECT rid, label, kind FROM removals WHERE rid > ? ORDER BY rid',
+      ),
+      pruneRemovals: db.prepare('DELETE FROM removals WHERE rid <= ?'),
+      maxLabel: db.prepare<[], { m: number | null }>('SELECT max(label) AS m FROM texts'),
+      maxRemoval: db.prepare<[], { m: number | null }>('SELECT max(rid) AS m FROM removals'),
+      seqOf: db.prepare<[string], { seq: number }>('SELECT seq FROM sqlite_sequence WHERE name = ?'),
+      allLabels: db.prepare<[], { label: number; pid: number; kind: number }>('SELECT label, pid, kind FROM texts'),
+      allProducts: db.prepare<[], { pid: number; category: string | null }>('SELECT pid, category FROM products'),
+    };
+  }
+
+  getMeta(key: string): string | undefined {
+    return this.stmt.getMeta.get(key)?.value;
+  }
+
+  setMeta(key: string, value: string): void {
+    this.stmt.setMeta.run(key, value);
+  }
+
+  hashes(ids: readonly string[]): Map<string, string> {
+    const out = new Map<string, string>();
+    for (const row of this.stmt.hashes.all(JSON.stringify(ids))) out.set(row.id, row.hash);
+    return out;
+  }
+
+  getProduct(id: string): Product | undefined {
+    const row = this.stmt.productById.get(id);
+    if (!row) return undefined;
+    const product: Product = { id: row.id, title: row.title, intentions: JSON.parse(row.intentions) };
+    if (row.category !== null) product.category = row.category;
+    if (row.attributes !== null) product.attributes = JSON.parse(row.attributes);
+    return product;
+  }
+
+  /** Writes a batch of products with their texts in one transaction and reports what changed. */
+  writeProducts(items: readonly { product: Product; hash: string; texts: NewText[] }[]): WriteEffects {
+    const effects: WriteEffects = { added: [], removed: [], products: [], deletedPids: [] };
+    const tx = this.db.transaction(() => {
+      for (const { product, hash, texts } of items) {
+        const values = {
+          id: product.id,
+          title: product.title,
+          category: product.category ?? null,
+          intentions: JSON.stringify(product.intentions),
+          attributes: product.attributes === undefined ? null : JSON.stringify(product.attributes),
+          hash,
+        };
+        const existing = this.stmt.productById.get(product.id);
+        let pid: number;
+        if (existing) {
+          pid = existing.pid;
+          this.removeTextsOf(pid, effects);
+          this.stmt.updateProduct.run({ ...values, pid });
+        } else {
+          pid = Number(this.stmt.insertProduct.run(values).lastInsertRowid);
+        }
+        effects.products.push({ pid, category: values.category, inserted: !existing });
+        for (const t of texts) {
+          const code = KIND_CODE[t.kind];
+          const blob = Buffer.from(t.vector.buffer, t.vector.byteOffset, t.vector.byteLength);
+          const label = Number(this.stmt.insertText.run(pid, code, t.text, blob).lastInsertRowid);
+          effects.added.push({ label, pid, kind: code, vector: t.vector });
+        }
+      }
+    });
+    tx.immediate();
+    return effects;
+  }
+
+  /** Deletes a product and its texts; undefined when the product does not exist. */
+  deleteProduct(id: string): WriteEffects | undefined {
+    const effects: WriteEffects = { added: [], removed: [], products: [], deletedPids: [] };
+    let found = false;
+    this.db
+      .transaction(() => {
+        const existing = this.stmt.productById.get(id);
+        if (!existing) return;
+        found = true;
+        this.removeTextsOf(existing.pid, effects);
+        this.stmt.deleteProduct.run(existing.pid);
+        effects.deletedPids.push(existing.pid);
+      })
+      .immediate();
+    return found ? effects : undefined;
+  }
+
+  private removeTextsOf(pid: number, effects: WriteEffects): void {
+    for (const { label, kind } of this.stmt.textLabelsOf.all(pid)) {
+      this.stmt.logRemoval.run(label, kind);
+      effects.removed.push({ label, kind });
+    }
+    this.stmt.deleteTextsOf.run(pid);
+  }
+
+  matchedTexts(labels: readonly number[]): Map<number, MatchedRow> {
+    const out = new Map<number, MatchedRow>();
+    for (const row of this.stmt.matched.all(JSON.stringify(labels))) out.set(row.label, row);
+    return out;
+  }
+
+  counts(): { products: number; byKind: Map<number, number> } {
+    const byKind = new Map<number, number>();
+    for (const row of this.stmt.countTexts.all()) byKind.set(row.kind, row.n);
+    return { products: this.stmt.countProducts.get()!.n, byKind };
+  }
+
+  pidsOf(ids: readonly string[]): number[] {
+    return this.stmt.pidsOfIds.all(JSON.stringify(ids)).map((r) => r.pid);
+  }
+
+  textsOfProducts(pids: readonly number[], kind: TextKind): TextRow[] {
+    return this.stmt.textsOfPids.all(JSON.stringify(pids), KIND_CODE[kind]);
+  }
+
+  textsOfCategories(categories: readonly string[], kind: TextKind): TextRow[] {
+    return this.stmt.textsOfCategories.all(JSON.stringify(categories), KIND_CODE[kind]);
+  }
+
+  textsAfter(label: number): IterableIterator<TextRow> {
+    return this.stmt.textsAfter.iterate(label);
+  }
+
+  removalsAfter(rid: number): { rid: number; label: number; kind: number }[] {
+    return this.stmt.removalsAfter.all(rid);
+  }
+
+  pruneRemovals(upToRid: number): void {
+    this.stmt.pruneRemovals.run(upToRid);
+  }
+
+  /** Highest label ever assigned (AUTOINCREMENT's counter), 0 for an empty store. */
+  lastLabel(): number {
+    return this.stmt.seqOf.get('texts')?.seq ?? 0;
+  }
+
+  lastRemoval(): number {
+    return this.stmt.seqOf.get('removals')?.seq ?? 0;
+  }
+
+  allLabels(): IterableIterator<{ label: number; pid: number; kind: number }> {
+    return this.stmt.allLabels.iterate();
+  }
+
+  allProducts(): IterableIterator<{ pid: number; category: string | null }> {
+    return this.stmt.allProducts.iterate();
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}
+
+/** Copies a vector out of a SQLite blob (blobs need not be 4-byte aligned). */
+export function vectorFromBlob(blob: Buffer): Float32Array {
+  const out = new Float32Array(blob.byteLength / 4);
+  new Uint8Array(out.buffer).set(blob);
+  return out;
+}
