@@ -33,6 +33,8 @@ export async function createServices(config: Config, logger: ServiceLogger, hook
     modelId: config.modelId,
     modelDir: config.modelDir,
     allowRemoteModels: config.allowModelDownload,
+    // Downloaded models land where the next start looks for them, not inside node_modules.
+    cacheDir: config.modelDir ?? join(config.dataDir, 'models'),
     // A production deployment must not silently answer with a weaker model.
     onUnavailable: config.nodeEnv === 'production' ? 'fail' : 'fallback',
     warn: (msg) => logger.warn({ embedder: config.embedder }, msg),

@@ -34,7 +34,7 @@ export async function createEmbedder(opts: CreateEmbedderOptions): Promise<Embed
       allowRemoteModels: opts.allowRemoteModels,
       ...(opts.dtype ? { dtype: opts.dtype } : {}),
       ...(opts.cacheDir ? { cacheDir: opts.cacheDir } : {}),
-      ...(opts.maxBatchSize ? { maxBatchSize: opts.maxBatchSize } : {}),
+      ...(opts.maxBatchSize !== undefined ? { maxBatchSize: opts.maxBatchSize } : {}),
     });
   } catch (err) {
     if (!(err instanceof ModelUnavailableError) || opts.onUnavailable === 'fail') throw err;

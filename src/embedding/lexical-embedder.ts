@@ -13,7 +13,7 @@
  * Feature weights are sublinear in their count (1 + ln tf) and every vector is L2-normalised.
  *
  * It is fast (no model, no allocation per feature) and fully deterministic; it is the fallback when the
- * MiniLM model is unavailable and the default in tests. It captures word overlap, not meaning: synonyms
+ * MiniLM model is unavailable. It captures word overlap, not meaning: synonyms
  * ("barbecue" vs "grill") do not meet.
  *
  * Texts with no word characters (empty, whitespace, punctuation only) embed to the zero vector, which has
@@ -105,11 +105,10 @@ const NON_ASCII = /[^\x00-\x7f]/;
 const COMBINING_MARKS = /\p{M}+/gu;
 const WORD_CHAR = /[\p{L}\p{N}]/u;
 
-/** Lowercase; for non-ASCII text also fold compatibility forms and strip accents ("Café" -> "cafe"). */
+/** Lowercase; for non-ASCII text first fold compatibility forms and strip accents ("Café" -> "cafe", "ＧＲＩＬＬ" -> "grill"). */
 function normalise(text: string): string {
-  const lower = text.toLowerCase();
-  if (!NON_ASCII.test(lower)) return lower;
-  return lower.normalize('NFKD').replace(COMBINING_MARKS, '');
+  if (!NON_ASCII.test(text)) return text.toLowerCase();
+  return text.normalize('NFKD').replace(COMBINING_MARKS, '').toLowerCase();
 }
 
 function isWordCode(c: number, s: string, i: number): boolean {

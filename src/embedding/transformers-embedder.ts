@@ -169,10 +169,11 @@ export class TransformersEmbedder implements Embedder {
     if (!Number.isInteger(maxBatchSize) || maxBatchSize < 1) {
       throw new RangeError(`maxBatchSize must be a positive integer, got ${maxBatchSize}`);
     }
-    if (!opts.modelId || opts.modelId.trim() !== opts.modelId || isAbsolute(opts.modelId)) {
-      throw new ModelUnavailableError(
-        `Invalid embedding model id ${JSON.stringify(opts.modelId)}: expected "<org>/<name>" such as "Xenova/all-MiniLM-L6-v2".`,
-        { modelId: opts.modelId, dtype, modelDir: opts.modelDir },
+    if (!opts.modelId || opts.modelId.trim() !== opts.modelId || isAbsolute(opts.modelId) || opts.modelId.includes('..')) {
+      // A configuration error, not an unavailable model: never silently replaced by a fallback.
+      throw new TypeError(
+        `Invalid embedding model id ${JSON.stringify(opts.modelId)}: expected a Hugging Face id "<org>/<name>" such as ` +
+          `"Xenova/all-MiniLM-L6-v2"; put local files under MODEL_DIR/<org>/<name>/ rather than passing a path.`,
       );
     }
     const help = (): string => modelProvisioningHelp(opts.modelId, dtype, opts.modelDir);

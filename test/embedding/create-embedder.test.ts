@@ -1,0 +1,121 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { createEmbedder } from '../../src/embedding/create-embedder.js';
+import { LEXICAL_EMBEDDER_ID, LexicalEmbedder } from '../../src/embedding/lexical-embedder.js';
+import { ModelUnavailableError, TransformersEmbedder } from '../../src/embedding/transformers-embedder.js';
+import { TINY_HIDDEN_SIZE, makeTinyModel } from '../fixtures/make-tiny-model.js';
+
+const MINILM = 'Xenova/all-MiniLM-L6-v2';
+
+function recorder(): { warn: (msg: string) => void; messages: string[] } {
+  const messages: string[] = [];
+  return { warn: (msg: string) => void messages.push(msg), messages };
+}
+
+describe('createEmbedder', () => {
+  let root: string;
+
+  before(async () => {
+    root = await mkdtemp(join(tmpdir(), 'ecomalign-create-embedder-'));
+    await makeTinyModel(root, 'ecomalign/tiny-bert');
+  });
+
+  after(async () => {
+    if (root) await rm(root, { recursive: true, force: true });
+  });
+
+  it('builds the lexical embedder without touching the model', async () => {
+    const { warn, messages } = recorder();
+    const e = await createEmbedder({
+      kind: 'lexical',
+      modelId: MINILM,
+      modelDir: join(root, 'nowhere'),
+      allowRemoteModels: false,
+      onUnavailable: 'fail',
+      warn,
+    });
+    assert.ok(e instanceof LexicalEmbedder);
+    assert.equal(e.id, LEXICAL_EMBEDDER_ID);
+    assert.equal(messages.length, 0);
+  });
+
+  it('builds the transformers embedder when the model is available', async () => {
+    const { warn, messages } = recorder();
+    const e = await createEmbedder({
+      kind: 'minilm',
+      modelId: 'ecomalign/tiny-bert',
+      modelDir: root,
+      allowRemoteModels: false,
+      onUnavailable: 'fallback',
+      warn,
+    });
+    try {
+      assert.ok(e instanceof TransformersEmbedder);
+      assert.equal(e.id, 'ecomalign/tiny-bert@q8');
+      assert.equal(e.dimension, TINY_HIDDEN_SIZE);
+      assert.equal(messages.length, 0);
+    } finally {
+      await e.close();
+    }
+  });
+
+  it("falls back to the lexical embedder with exactly one loud warning when onUnavailable is 'fallback'", async () => {
+    const { warn, messages } = recorder();
+    const modelDir = join(root, 'empty-model-dir');
+    const e = await createEmbedder({
+      kind: 'minilm',
+      modelId: MINILM,
+      modelDir,
+      allowRemoteModels: false,
+      onUnavailable: 'fallback',
+      warn,
+    });
+    assert.ok(e instanceof LexicalEmbedder);
+    assert.equal(messages.length, 1);
+    const [msg] = messages;
+    assert.match(msg, /UNAVAILABLE/);
+    assert.ok(msg.includes(MINILM), 'names the model');
+    assert.ok(msg.includes(LEXICAL_EMBEDDER_ID), 'says the lexical embedder is used');
+    assert.ok(msg.includes(join(modelDir, 'Xenova', 'all-MiniLM-L6-v2', 'onnx', 'model_quantized.onnx')), 'says where the files go');
+    assert.match(msg, /ALLOW_MODEL_DOWNLOAD=true/);
+    // The fallback works.
+    const [v] = await e.embed(['because they want to grill outdoors']);
+    assert.equal(v.length, 384);
+  });
+
+  it("rethrows ModelUnavailableError without warning when onUnavailable is 'fail'", async () => {
+    const { warn, messages } = recorder();
+    await assert.rejects(
+      createEmbedder({
+        kind: 'minilm',
+        modelId: MINILM,
+        modelDir: join(root, 'empty-model-dir'),
+        allowRemoteModels: false,
+        onUnavailable: 'fail',
+        warn,
+      }),
+      ModelUnavailableError,
+    );
+    assert.equal(messages.length, 0);
+  });
+
+  it('does not hide errors other than an unavailable model', async () => {
+    const { warn, messages } = recorder();
+    await assert.rejects(
+      createEmbedder({
+        kind: 'minilm',
+        modelId: 'ecomalign/tiny-bert',
+        modelDir: root,
+        allowRemoteModels: false,
+        onUnavailable: 'fallback',
+        warn,
+        maxBatchSize: -1,
+      }),
+      RangeError,
+    );
+    assert.equal(messages.length, 0);
+  });
+});
