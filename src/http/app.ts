@@ -30,6 +30,8 @@ export async function buildApp(config: BuildAppConfig, state: AppState): Promise
     return503OnClosing: true,
   }).withTypeProvider<ZodTypeProvider>();
 
+  // The API speaks JSON only; anything else is a 415, not a confusing validation error.
+  app.removeContentTypeParser('text/plain');
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 

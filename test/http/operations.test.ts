@@ -1,0 +1,89 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { loadConfig } from '../../src/config.js';
+import { buildApp } from '../../src/http/app.js';
+import { sampleProducts, testApp } from './app-fixture.js';
+
+describe('health, readiness, metrics, docs', () => {
+  let ctx: Awaited<ReturnType<typeof testApp>>;
+  before(async () => {
+    ctx = await testApp();
+    await ctx.app.inject({ method: 'POST', url: '/products', payload: { products: sampleProducts } });
+  });
+  after(() => ctx.close());
+
+  it('/healthz is ok', async () => {
+    const res = await ctx.app.inject({ method: 'GET', url: '/healthz' });
+    assert.equal(res.statusCode, 200);
+    assert.deepEqual(res.json(), { status: 'ok' });
+  });
+
+  it('/readyz reports model, dimension and counts', async () => {
+    const res = await ctx.app.inject({ method: 'GET', url: '/readyz' });
+    assert.equal(res.statusCode, 200);
+    assert.deepEqual(res.json(), {
+      status: 'ready',
+      model: 'lexical-hash-384-v1',
+      dimension: 384,
+      store: 'embedded',
+      products: 4,
+      intentions: 6,
+      titles: 4,
+    });
+  });
+
+  it('/metrics exposes latency histograms per route, embedding time and index size', async () => {
+    await ctx.app.inject({ method: 'POST', url: '/align', payload: { steps: ['grill'] } });
+    const res = await ctx.app.inject({ method: 'GET', url: '/metrics' });
+    assert.equal(res.statusCode, 200);
+    assert.match(String(res.headers['content-type']), /^text\/plain/);
+    assert.match(res.body, /ecomalign_http_request_duration_seconds_bucket\{[^}]*route="\/align"/);
+    assert.match(res.body, /ecomalign_index_texts\{kind="intention"\} 6/);
+    assert.match(res.body, /ecomalign_index_products 4/);
+    assert.match(res.body, /ecomalign_aligned_steps_total\{route="\/align"\} 1/);
+  });
+
+  it('echoes or assigns a request id', async () => {
+    let res = await ctx.app.inject({ method: 'GET', url: '/healthz', headers: { 'x-request-id': 'abc-123' } });
+    assert.equal(res.headers['x-request-id'], 'abc-123');
+    res = await ctx.app.inject({ method: 'GET', url: '/healthz' });
+    assert.match(String(res.headers['x-request-id']), /^[0-9a-f-]{36}$/);
+  });
+
+  it('serves the OpenAPI document and Swagger UI', async () => {
+    const spec = (await ctx.app.inject({ method: 'GET', url: '/openapi.json' })).json();
+    assert.ok(spec.paths['/align'].post);
+    assert.ok(spec.paths['/products/{id}'].delete);
+    const docs = await ctx.app.inject({ method: 'GET', url: '/docs/' });
+    assert.equal(docs.statusCode, 200);
+    assert.match(docs.body, /swagger/i);
+  });
+});
+
+describe('before the services are loaded', () => {
+  it('is live but not ready, and the API answers 503 with Retry-After instead of hanging', async () => {
+    const app = await buildApp(loadConfig({ LOG_LEVEL: 'silent' }), {});
+    try {
+      assert.equal((await app.inject({ method: 'GET', url: '/healthz' })).statusCode, 200);
+      const ready = await app.inject({ method: 'GET', url: '/readyz' });
+      assert.equal(ready.statusCode, 503);
+      assert.equal(ready.json().status, 'starting');
+      const res = await app.inject({ method: 'POST', url: '/align', payload: { steps: ['x'] } });
+      assert.equal(res.statusCode, 503);
+      assert.equal(res.headers['retry-after'], '5');
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('reports a start-up failure on /readyz', async () => {
+    const app = await buildApp(loadConfig({ LOG_LEVEL: 'silent' }), { failure: 'model missing' });
+    try {
+      const ready = await app.inject({ method: 'GET', url: '/readyz' });
+      assert.equal(ready.statusCode, 503);
+      assert.deepEqual(ready.json(), { status: 'unavailable', detail: 'model missing' });
+    } finally {
+      await app.close();
+    }
+  });
+});

@@ -1,0 +1,22 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { ClusterModel, rowsOf, rowOf } from '../../../bench/lib/synthetic.js';
+import { hnswlibIndexFactory } from '../../../src/store/ann/hnswlib-index.js';
+import { describeAnnIndex } from './conformance.js';
+
+const factory = hnswlibIndexFactory();
+// hnswlib's file has no checksum: a flipped byte inside the graph is not detected.
+describeAnnIndex(factory, { recallFloor: 0.95, scoreTolerance: 1e-4, detectsBitFlips: false });
+
+test('hnswlib: re-adding a removed label revives it and keeps the live count right', () => {
+  const data = new ClusterModel({ dimension: 16, seed: 1, clusters: 4 }).sample(50, 2);
+  const index = factory.create(16, 10);
+  index.add(Array.from({ length: 40 }, (_, i) => i), rowsOf(data, 16, 0, 40));
+  index.remove(3);
+  index.remove(3);
+  assert.equal(index.size(), 39);
+  assert.ok(!index.has(3));
+  index.add([3], [rowOf(data, 16, 45)]);
+  assert.equal(index.size(), 40);
+  assert.equal(index.search(rowOf(data, 16, 45), 1).labels[0], 3);
+});

@@ -1,0 +1,38 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Product } from '../../../src/catalog/product.js';
+import type { AnnIndexFactory } from '../../../src/store/ann/ann-index.js';
+import { exactIndexFactory } from '../../../src/store/ann/exact-index.js';
+import { EmbeddedStore } from '../../../src/store/embedded/embedded-store.js';
+import type { ProductUpsert } from '../../../src/store/vector-store.js';
+import { rng, unitVector } from '../../helpers/vectors.js';
+
+export const DIM = 16;
+export const MODEL = 'test-model@1';
+
+export function tempDir(prefix = 'ecomalign-store-'): { dir: string; cleanup: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export function openStore(dir: string, annFactory: AnnIndexFactory = exactIndexFactory, modelId = MODEL, dimension = DIM) {
+  return EmbeddedStore.open({ dataDir: dir, modelId, dimension, annFactory });
+}
+
+/** Products with random vectors; intentions per product vary so crowding happens. */
+export function randomProducts(count: number, seed: number, categories = ['a', 'b', 'c']): ProductUpsert[] {
+  const random = rng(seed);
+  return Array.from({ length: count }, (_, i) => {
+    const intentions = Array.from({ length: 1 + (i % 7) }, (_, j) => `intention ${j} of product ${i}`);
+    const product: Product = { id: `p${i}`, title: `Product ${i}`, category: categories[i % categories.length], intentions };
+    return {
+      product,
+      contentHash: `h${i}-${seed}`,
+      texts: [
+        { kind: 'title' as const, text: product.title, vector: unitVector(random, DIM) },
+        ...intentions.map((text) => ({ kind: 'intention' as const, text, vector: unitVector(random, DIM) })),
+      ],
+    };
+  });
+}
