@@ -5,7 +5,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import pino from 'pino';
 import { ConfigError, loadConfig, type Config } from '../config.js';
 import { closeOnSignals, startServer } from '../http/server.js';
-import { createServices } from '../services.js';
+import { createServices, type Services } from '../services.js';
 import { VERSION } from '../version.js';
 import { alignFile } from './align-command.js';
 import { ingestFile, StrictIngestError } from './ingest-command.js';
@@ -147,8 +147,8 @@ async function align(config: Config, scripts: string, values: Values): Promise<n
   }
 }
 
-async function serve(config: Config): Promise<number> {
-  const server = await startServer(config);
+async function serve(config: Config, preloaded?: Services): Promise<number> {
+  const server = await startServer(config, preloaded);
   closeOnSignals(server, config.shutdownTimeoutMs);
   try {
     await server.ready;
@@ -170,8 +170,9 @@ async function demo(config: Config): Promise<number> {
     process.stderr.write(`demo: ingesting ${sample} into ${config.dataDir} with ${services.embedder.id}\n`);
     const summary = await ingestFile(services.catalog, { file: sample, strict: true, batchSize: 256, stderr: process.stderr });
     process.stderr.write(`demo: ${summary.upserted} products embedded, ${summary.unchanged} already current\n`);
-  } finally {
+  } catch (err) {
     await services.close();
+    throw err;
   }
   const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}`;
   process.stderr.write(
@@ -179,7 +180,7 @@ async function demo(config: Config): Promise<number> {
       `try:  curl -s ${url}/align -H 'content-type: application/json' ` +
       `-d '{"objective":"Host a backyard barbecue","steps":["Light the charcoal","Keep the drinks cold"]}'\n`,
   );
-  return serve(config);
+  return serve(config, services);
 }
 
 function requireFile(path: string | undefined, message: string): string {

@@ -52,7 +52,7 @@ function fallbackWarning(err: ModelUnavailableError): string {
       `be noticeably worse, and vectors stored now are tagged "${LEXICAL_EMBEDDER_ID}" and are not interchangeable ` +
       `with ${err.modelId} vectors.`,
     `What failed: ${err.message}${cause}`,
-    'Set EMBEDDER=lexical to choose the lexical embedder explicitly (and silence this warning), or make the model ' +
-      'unavailability fatal instead of falling back.',
+    'Set EMBEDDER=lexical to choose the lexical embedder explicitly (and silence this warning); with ' +
+      'NODE_ENV=production a missing model stops start-up instead of falling back.',
   ].join('\n');
 }

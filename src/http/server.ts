@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config.js';
-import { createServices } from '../services.js';
+import { createServices, type Services } from '../services.js';
 import { buildApp } from './app.js';
 import type { AppState } from './app-state.js';
 
@@ -15,15 +15,19 @@ export interface RunningServer {
 
 /**
  * Listens first and loads the model afterwards, so orchestrators see a live process whose /readyz
- * says "starting" instead of a port that is not open yet.
+ * says "starting" instead of a port that is not open yet. `preloaded` services (the demo has them
+ * already, from ingesting) are served as they are and closed with the server.
  */
-export async function startServer(config: Config): Promise<RunningServer> {
+export async function startServer(config: Config, preloaded?: Services): Promise<RunningServer> {
   const state: AppState = {};
   const app = await buildApp(config, state);
   await app.listen({ port: config.port, host: config.host });
-  const ready = createServices(config, app.log, {
-    observeEmbedding: (seconds, _texts, model) => app.metrics.embedSeconds.observe({ model }, seconds),
-  }).then(
+  const loading = preloaded
+    ? Promise.resolve(preloaded)
+    : createServices(config, app.log, {
+        observeEmbedding: (seconds, _texts, model) => app.metrics.embedSeconds.observe({ model }, seconds),
+      });
+  const ready = loading.then(
     (services) => {
       state.services = services;
       app.log.info({ model: services.embedder.id, dimension: services.embedder.dimension }, 'ready');

@@ -6,12 +6,11 @@ import { mergeTopProducts, topProducts, type HitSource, type TextHit } from '../
 function listSource(hits: TextHit[]): HitSource & { depths: number[] } {
   const sorted = [...hits].sort((a, b) => b.score - a.score);
   const depths: number[] = [];
-  const source = ((n: number) => {
+  const search: HitSource = (n) => {
     depths.push(n);
     return { hits: sorted.slice(0, n), exhausted: n >= sorted.length };
-  }) as HitSource & { depths: number[] };
-  source.depths = depths;
-  return source;
+  };
+  return Object.assign(search, { depths });
 }
 
 const hit = (product: number, label: number, score: number): TextHit => ({ product, label, score });
