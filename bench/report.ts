@@ -1,0 +1,46 @@
+import type { IndexBenchResult } from './index-bench.js';
+import type { ServiceBenchResult } from './service-bench.js';
+
+/** Renders the benchmark results as markdown, with each target next to the measured ratio. */
+export function renderReport(meta: { date: string; host: string; command: string }, index?: IndexBenchResult, service?: ServiceBenchResult): string {
+  const lines: string[] = [`# ecomalign benchmark report`, '', `- date: ${meta.date}`, `- host: ${meta.host}`, `- command: \`${meta.command}\``, ''];
+  const yes = (ok: boolean) => (ok ? 'yes' : '**no**');
+  if (index) {
+    lines.push(
+      '## Vector index',
+      '',
+      `${index.dimension}-d clustered synthetic unit vectors (seed ${index.seed}), ${index.queries} queries not in the index, recall@10 against the exact scan, queries one at a time on one thread, exact scan measured in the same run.`,
+      `Targets: recall@10 ≥ ${index.targets.recallAt10}, ≥ ${index.targets.speedupAt1M}× the exact scan's queries/s at 1M, ≤ ${index.targets.residentBytesPerVector} resident bytes per vector.`,
+      '',
+      '| vectors | index | build/s | recall@10 | queries/s | exact queries/s | speed-up | resident B/vector | meets recall / speed-up / memory |',
+      '| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
+    );
+    for (const r of index.rows) {
+      lines.push(
+        `| ${r.size.toLocaleString('en-US')} | ${r.factory} | ${Math.round(r.buildPerSecond).toLocaleString('en-US')} | ${r.recallAt10.toFixed(4)} | ${Math.round(r.queriesPerSecond).toLocaleString('en-US')} | ${r.exactQueriesPerSecond.toFixed(1)} | ${r.speedup.toFixed(0)}× | ${Math.round(r.residentBytesPerVector)} | ${yes(r.meets.recall)} / ${yes(r.meets.speedup)} / ${yes(r.meets.memory)} |`,
+      );
+    }
+    lines.push('');
+  }
+  if (service) {
+    const { ingest, load, ratios, catalog } = service;
+    lines.push(
+      '## Service',
+      '',
+      `Offline lexical embedder; catalog: the sample catalog scaled to ${catalog.products.toLocaleString('en-US')} products / ${catalog.intentions.toLocaleString('en-US')} intentions.`,
+      '',
+      `**Ingest** (CLI, end to end: parse, validate, embed, SQLite, index): ${Math.round(ingest.intentionsPerSecond).toLocaleString('en-US')} intentions/s ` +
+        `(${Math.round(ingest.productsPerSecond).toLocaleString('en-US')} products/s, ${ingest.seconds.toFixed(1)} s); target ≥ ${ingest.target.toLocaleString('en-US')}/s: ${yes(ingest.intentionsPerSecond >= ingest.target)}.`,
+      '',
+      `**HTTP** over loopback, server in its own process, autocannon with ${load.connections} connections for ${load.durationSeconds} s after a 2 s warm-up (load generator and server share the machine's cores):`,
+      '',
+      '| endpoint | requests/s | p50 ms | p99 ms | errors | non-2xx |',
+      '| --- | ---: | ---: | ---: | ---: | ---: |',
+      ...load.results.map((r) => `| ${r.name} | ${Math.round(r.requestsPerSecond).toLocaleString('en-US')} | ${r.p50Ms} | ${r.p99Ms} | ${r.errors} | ${r.non2xx} |`),
+      '',
+      `Ratio to hello-world: 1-step ${(ratios.align1VsHello * 100).toFixed(1)} % (target ≥ ${ratios.target * 100} %: ${yes(ratios.align1VsHello >= ratios.target)}), 5-step ${(ratios.align5VsHello * 100).toFixed(1)} %.`,
+      '',
+    );
+  }
+  return lines.join('\n');
+}

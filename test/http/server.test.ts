@@ -1,0 +1,74 @@
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { sampleProducts } from './app-fixture.js';
+import { tempDir } from '../store/embedded/store-fixture.js';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const main = join(root, 'src/cli/main.ts');
+const { dir, cleanup } = tempDir('ecomalign-server-');
+after(cleanup);
+
+describe('ecomalign serve', () => {
+  it('refuses to start in production when the model cannot be had, saying how to provide it', () => {
+    const res = spawnSync(process.execPath, ['--import', 'tsx', main, 'serve'], {
+      cwd: root,
+      encoding: 'utf8',
+      timeout: 60_000,
+      env: {
+        ...process.env,
+        NODE_ENV: 'production',
+        EMBEDDER: 'minilm',
+        ALLOW_MODEL_DOWNLOAD: 'false',
+        MODEL_DIR: join(dir, 'no-model-here'),
+        DATA_DIR: join(dir, 'prod'),
+        PORT: '0',
+        LOG_LEVEL: 'fatal',
+      },
+    });
+    assert.equal(res.status, 1);
+    assert.match(res.stderr, /start-up failed/);
+    assert.match(res.stderr, /MODEL_DIR/);
+    assert.match(res.stderr, /Xenova\/all-MiniLM-L6-v2/);
+  });
+
+  it('finishes in-flight requests on SIGTERM, then flushes the store and exits 0', { timeout: 60_000 }, async () => {
+    const port = 19000 + Math.floor(Math.random() * 1000);
+    const dataDir = join(dir, 'graceful');
+    const child = spawn(process.execPath, ['--import', 'tsx', main, 'serve'], {
+      cwd: root,
+      env: { ...process.env, EMBEDDER: 'lexical', DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'warn', SNAPSHOT_INTERVAL_S: '0' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    const url = `http://127.0.0.1:${port}`;
+    for (let i = 0; i < 150; i++) {
+      try {
+        if ((await fetch(`${url}/readyz`)).status === 200) break;
+      } catch {
+        // not listening yet
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const upsert = await fetch(`${url}/products`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ products: sampleProducts }),
+    });
+    assert.equal(upsert.status, 200);
+    // A large batch keeps the server busy while the signal arrives.
+    const scripts = Array.from({ length: 256 }, (_, i) => ({ id: `s${i}`, steps: Array.from({ length: 64 }, (_, j) => `grill burgers number ${i} ${j}`) }));
+    const inFlight = fetch(`${url}/align/batch`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ scripts }) });
+    await new Promise((r) => setTimeout(r, 50));
+    child.kill('SIGTERM');
+    const res = await inFlight;
+    assert.equal(res.status, 200);
+    assert.equal((await res.json()).results.length, 256);
+    const [code] = await once(child, 'exit');
+    assert.equal(code, 0);
+    assert.ok(existsSync(join(dataDir, 'embedded', 'index', 'manifest.json')), 'index snapshot flushed on shutdown');
+  });
+});
