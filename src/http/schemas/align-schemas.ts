@@ -3,7 +3,7 @@ import { ALIGN_LIMITS, alignOptionsShape, scriptSchema, stepsSchema } from '../.
 import { textSchema } from '../../catalog/product-schema.js';
 
 export const alignBody = z.strictObject({
-  objective: textSchema.optional().describe('What the script is for.'),
+  objective: textSchema.optional().describe('What the script is for. Validated and kept for context; steps are scored on their own text.'),
   steps: stepsSchema,
   ...alignOptionsShape,
 });
