@@ -32,6 +32,12 @@ export function renderReport(meta: { date: string; host: string; command: string
       `**Ingest** (CLI, end to end: parse, validate, embed, SQLite, index): ${Math.round(ingest.intentionsPerSecond).toLocaleString('en-US')} intentions/s ` +
         `(${Math.round(ingest.productsPerSecond).toLocaleString('en-US')} products/s, ${ingest.seconds.toFixed(1)} s); target ≥ ${ingest.target.toLocaleString('en-US')}/s: ${yes(ingest.intentionsPerSecond >= ingest.target)}.`,
       '',
+      `**Recall on real embedded text** (product-level recall@10 of the embedded store against an exact scan of the same vectors, every sample step as a query; search latency per step with steps rotating, as a server sees them). The server's default is \`ANN_EF_SEARCH=128\`:`,
+      '',
+      '| efSearch | recall@10 | tie-aware recall@10 | µs per step |',
+      '| ---: | ---: | ---: | ---: |',
+      ...service.recall.map((r) => `| ${r.efSearch} | ${r.recallAt10.toFixed(4)} | ${r.tieAwareRecallAt10.toFixed(4)} | ${Math.round(r.searchMicrosPerStep)} |`),
+      '',
       `**HTTP** over loopback, server in its own process, autocannon with ${load.connections} connections for ${load.durationSeconds} s after a 2 s warm-up (load generator and server share the machine's cores):`,
       '',
       '| endpoint | requests/s | p50 ms | p99 ms | errors | non-2xx |',

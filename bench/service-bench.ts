@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { readSample, scaledCatalog } from './lib/scaled-catalog.js';
 import { mulberry32 } from './lib/synthetic.js';
+import { runRecallCheck, type RecallRow } from './recall-check.js';
 
 export interface LoadResult {
   name: string;
@@ -28,6 +29,7 @@ export interface LoadResult {
 export interface ServiceBenchResult {
   catalog: { products: number; intentions: number };
   ingest: { intentionsPerSecond: number; productsPerSecond: number; seconds: number; target: number };
+  recall: RecallRow[];
   load: { connections: number; durationSeconds: number; results: LoadResult[] };
   ratios: { align1VsHello: number; align5VsHello: number; target: number };
 }
@@ -67,6 +69,8 @@ export async function runServiceBench(opts: {
     if (ingest.status !== 0) throw new Error(`ingest failed: ${ingest.stderr}`);
     const summary = JSON.parse(ingest.stdout.trim().split('\n').at(-1)!);
     log(`ingest: ${Math.round(summary.intentionsPerSecond)} intentions/s`);
+    const recall = await runRecallCheck(join(dir, 'data', 'embedded'), join(dir, 'recall'), [64, 128, 256]);
+    for (const r of recall) log(`recall ef=${r.efSearch}: ${r.recallAt10.toFixed(4)} (tie-aware ${r.tieAwareRecallAt10.toFixed(4)}), ${Math.round(r.searchMicrosPerStep)} µs/step`);
 
     // 2. Servers: the service on the ingested store, and the hello-world baseline.
     const alignPort = 18000 + Math.floor(Math.random() * 1000);
@@ -99,6 +103,7 @@ export async function runServiceBench(opts: {
         seconds: summary.seconds,
         target: 5000,
       },
+      recall,
       load: { connections: opts.connections, durationSeconds: opts.durationSeconds, results },
       ratios: {
         align1VsHello: align1.requestsPerSecond / hello.requestsPerSecond,

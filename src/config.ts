@@ -27,6 +27,11 @@ const configSchema = z.object({
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(512 * 1024 * 1024).default(16 * 1024 * 1024),
   /** Texts per embedding call; bounds memory and the time one call holds the CPU. */
   EMBED_BATCH_SIZE: z.coerce.number().int().min(1).max(4096).default(256),
+  /**
+   * Candidate list size of the HNSW search (efSearch). Higher finds more of the true neighbours
+   * and costs latency; 128 gives recall@10 ≈ 0.95 on the scaled sample catalog (see README).
+   */
+  ANN_EF_SEARCH: z.coerce.number().int().min(8).max(4096).default(128),
   /** Seconds between background index snapshots (0 disables; a snapshot is always written on close). */
   SNAPSHOT_INTERVAL_S: z.coerce.number().int().min(0).default(300),
   /** Grace period for in-flight requests on shutdown. */
@@ -47,6 +52,7 @@ export type Config = {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   bodyLimitBytes: number;
   embedBatchSize: number;
+  annEfSearch: number;
   snapshotIntervalS: number;
   shutdownTimeoutMs: number;
 };
@@ -93,6 +99,7 @@ export function loadConfig(
     logLevel: e.LOG_LEVEL,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     embedBatchSize: e.EMBED_BATCH_SIZE,
+    annEfSearch: e.ANN_EF_SEARCH,
     snapshotIntervalS: e.SNAPSHOT_INTERVAL_S,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
   };

@@ -46,7 +46,7 @@ export async function createServices(config: Config, logger: ServiceLogger, hook
       dataDir: join(config.dataDir, 'embedded'),
       modelId: embedder.id,
       dimension: embedder.dimension,
-      annFactory: defaultAnnIndexFactory(),
+      annFactory: defaultAnnIndexFactory({ expansionSearch: config.annEfSearch }),
       logger,
       snapshotIntervalS: config.snapshotIntervalS,
     });

@@ -2,7 +2,7 @@ import { closeSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { endianness } from 'node:os';
 import type { AnnIndex, AnnIndexFactory, AnnSearchResult } from './ann-index.js';
-import { assertIndexFileExists, assertLabel, saveAtomically } from './atomic-save.js';
+import { assertIndexFileExists, assertNewBatch, saveAtomically } from './ann-support.js';
 
 /**
  * Exact brute-force cosine search over one contiguous, growable Float32Array.
@@ -23,7 +23,7 @@ export class ExactIndex implements AnnIndex {
     initialCapacity = 1024,
   ) {
     if (!Number.isInteger(dimension) || dimension <= 0) throw new Error(`bad dimension ${dimension}`);
-    const capacity = Math.max(16, Math.ceil(initialCapacity));
+    const capacity = Math.min(Math.floor(MAX_TYPED_ARRAY_LENGTH / dimension), Math.max(16, Math.ceil(initialCapacity)));
     this.data = new Float32Array(capacity * dimension);
     this.labels = new Float64Array(capacity);
   }
@@ -37,14 +37,7 @@ export class ExactIndex implements AnnIndex {
   }
 
   add(labels: readonly number[], vectors: readonly Float32Array[]): void {
-    if (labels.length !== vectors.length) throw new Error('labels and vectors differ in length');
-    for (let i = 0; i < labels.length; i++) {
-      assertLabel(labels[i]);
-      if (vectors[i].length !== this.dimension) {
-        throw new Error(`vector of length ${vectors[i].length}, index dimension is ${this.dimension}`);
-      }
-      if (this.slotOf.has(labels[i])) throw new Error(`label ${labels[i]} is already in the index`);
-    }
+    assertNewBatch(labels, vectors, this.dimension, (label) => this.slotOf.has(label));
     this.reserve(this.count + labels.length);
     const dim = this.dimension;
     for (let i = 0; i < labels.length; i++) {
@@ -168,11 +161,13 @@ export class ExactIndex implements AnnIndex {
     }
   }
 
-  /** Grows capacity by doubling so that `needed` rows fit. */
+  /** Grows capacity by doubling (capped at the largest typed array) so that `needed` rows fit. */
   private reserve(needed: number): void {
     const capacity = this.labels.length;
     if (needed <= capacity) return;
-    const next = Math.max(needed, capacity * 2);
+    const maxRows = Math.floor(MAX_TYPED_ARRAY_LENGTH / this.dimension);
+    if (needed > maxRows) throw new Error(`exact index cannot hold more than ${maxRows} vectors`);
+    const next = Math.min(maxRows, Math.max(needed, capacity * 2));
     const data = new Float32Array(next * this.dimension);
     data.set(this.data.subarray(0, this.count * this.dimension));
     const labels = new Float64Array(next);
@@ -188,6 +183,7 @@ export const exactIndexFactory: AnnIndexFactory = {
   load: (path, dimension) => ExactIndex.load(path, dimension),
 };
 
+const MAX_TYPED_ARRAY_LENGTH = 2 ** 32 - 1;
 const MAGIC = 'ECALEXA1';
 const VERSION = 1;
 const HEADER_BYTES = 56;

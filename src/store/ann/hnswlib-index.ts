@@ -1,7 +1,7 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import hnswlib from 'hnswlib-node';
 import type { AnnIndex, AnnIndexFactory, AnnSearchResult } from './ann-index.js';
-import { assertIndexFileExists, assertLabel, saveAtomically } from './atomic-save.js';
+import { assertIndexFileExists, assertNewBatch, saveAtomically, withDefaults } from './ann-support.js';
 
 const { HierarchicalNSW } = hnswlib;
 type Native = InstanceType<typeof HierarchicalNSW>;
@@ -44,7 +44,7 @@ export class HnswlibIndex implements AnnIndex {
   }
 
   static create(dimension: number, expectedSize: number, options: HnswlibOptions = {}): HnswlibIndex {
-    const o = { ...DEFAULTS, ...options };
+    const o = withDefaults(DEFAULTS, options);
     const native = new HierarchicalNSW('cosine', dimension);
     native.initIndex({
       maxElements: Math.min(MAX_LABEL, Math.max(1024, Math.ceil(expectedSize))),
@@ -66,7 +66,7 @@ export class HnswlibIndex implements AnnIndex {
     } catch (err) {
       throw new Error(`hnswlib index file ${path} is unreadable: ${(err as Error).message}`);
     }
-    return new HnswlibIndex(dimension, native, { ...DEFAULTS, ...options }.efSearch, m, deleted);
+    return new HnswlibIndex(dimension, native, withDefaults(DEFAULTS, options).efSearch, m, deleted);
   }
 
   size(): number {
@@ -74,6 +74,7 @@ export class HnswlibIndex implements AnnIndex {
   }
 
   has(label: number): boolean {
+    if (!isHnswLabel(label)) return false;
     // getPoint throws for unknown and for deleted labels; it is the only lookup the binding has.
     try {
       this.native.getPoint(label);
@@ -84,15 +85,9 @@ export class HnswlibIndex implements AnnIndex {
   }
 
   add(labels: readonly number[], vectors: readonly Float32Array[]): void {
-    if (labels.length !== vectors.length) throw new Error('labels and vectors differ in length');
-    for (let i = 0; i < labels.length; i++) {
-      assertLabel(labels[i]);
-      if (labels[i] > MAX_LABEL) throw new Error(`hnswlib labels are uint32, got ${labels[i]}`);
-      if (vectors[i].length !== this.dimension) {
-        throw new Error(`vector of length ${vectors[i].length}, index dimension is ${this.dimension}`);
-      }
-      if (this.has(labels[i])) throw new Error(`label ${labels[i]} is already in the index`);
-    }
+    const tooBig = labels.find((label) => label > MAX_LABEL);
+    if (tooBig !== undefined) throw new Error(`hnswlib labels are uint32, got ${tooBig}`);
+    assertNewBatch(labels, vectors, this.dimension, (label) => this.has(label));
     // Deleted slots are not reused, so the native count (live + deleted) is what must fit.
     const needed = this.native.getCurrentCount() + labels.length;
     const capacity = this.native.getMaxElements();
@@ -108,6 +103,7 @@ export class HnswlibIndex implements AnnIndex {
   }
 
   remove(label: number): void {
+    if (!isHnswLabel(label)) return;
     try {
       this.native.markDelete(label);
       this.deleted++;
@@ -160,6 +156,11 @@ export class HnswlibIndex implements AnnIndex {
   }
 }
 
+/** The binding converts labels with Uint32Value, which would silently wrap anything else. */
+function isHnswLabel(label: number): boolean {
+  return Number.isInteger(label) && label >= 0 && label <= MAX_LABEL;
+}
+
 /**
  * Checks an hnswlib file's 96-byte header against `dimension` and the file size, then counts the
  * elements marked deleted (flag bit in byte 2 of each base-layer link header).
@@ -209,7 +210,7 @@ function inspectHnswFile(path: string, dimension: number): { deleted: number; m:
 
 /** Factory for hnswlib-node indexes with fixed options. */
 export function hnswlibIndexFactory(options: HnswlibOptions = {}): AnnIndexFactory {
-  const o = { ...DEFAULTS, ...options };
+  const o = withDefaults(DEFAULTS, options);
   return {
     name: `hnswlib-node M=${o.m} efC=${o.efConstruction} ef=${o.efSearch}`,
     create: (dimension, expectedSize) => HnswlibIndex.create(dimension, expectedSize, o),

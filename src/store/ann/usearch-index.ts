@@ -2,7 +2,7 @@ import { closeSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { Index, MetricKind, ScalarKind } from 'usearch';
 import type { AnnIndex, AnnIndexFactory, AnnSearchResult } from './ann-index.js';
-import { assertIndexFileExists, assertLabel, saveAtomically } from './atomic-save.js';
+import { assertIndexFileExists, assertNewBatch, saveAtomically, withDefaults } from './ann-support.js';
 
 export type UsearchQuantization = 'f32' | 'f16' | 'bf16' | 'i8';
 
@@ -47,7 +47,7 @@ export class UsearchIndex implements AnnIndex {
   ) {}
 
   static create(dimension: number, options: UsearchOptions = {}): UsearchIndex {
-    const o = { ...DEFAULTS, ...options };
+    const o = withDefaults(DEFAULTS, options);
     return new UsearchIndex(dimension, makeNative(dimension, o), o);
   }
 
@@ -55,7 +55,7 @@ export class UsearchIndex implements AnnIndex {
     assertIndexFileExists(path, 'usearch');
     verifyFooter(path, dimension);
     // Expansion settings are not stored in the file; the ones given here stay in force.
-    const o = { ...DEFAULTS, ...options };
+    const o = withDefaults(DEFAULTS, options);
     const native = makeNative(dimension, o);
     try {
       native.load(path);
@@ -77,20 +77,16 @@ export class UsearchIndex implements AnnIndex {
   }
 
   add(labels: readonly number[], vectors: readonly Float32Array[]): void {
-    if (labels.length !== vectors.length) throw new Error('labels and vectors differ in length');
     if (labels.length === 0) return;
     const dim = this.dimension;
     const keys = new BigUint64Array(labels.length);
-    const flat = new Float32Array(labels.length * dim);
     for (let i = 0; i < labels.length; i++) {
-      assertLabel(labels[i]);
-      if (vectors[i].length !== dim) throw new Error(`vector of length ${vectors[i].length}, index dimension is ${dim}`);
-      keys[i] = BigInt(labels[i]);
-      flat.set(vectors[i], i * dim);
+      if (Number.isSafeInteger(labels[i]) && labels[i] >= 0) keys[i] = BigInt(labels[i]);
     }
-    const present = this.native.contains(keys) as boolean[];
-    const duplicate = present.indexOf(true);
-    if (duplicate >= 0) throw new Error(`label ${labels[duplicate]} is already in the index`);
+    const live = this.native.contains(keys) as boolean[]; // one native call for the whole batch
+    assertNewBatch(labels, vectors, dim, (_, i) => live[i] === true);
+    const flat = new Float32Array(labels.length * dim);
+    for (let i = 0; i < labels.length; i++) flat.set(vectors[i], i * dim);
     const threads = labels.length < PARALLEL_ADD_MIN ? 1 : this.options.buildThreads;
     this.native.add(keys, flat, threads);
   }
@@ -206,7 +202,7 @@ function hashRange(fd: number, length: number): Buffer {
 
 /** Factory for usearch indexes with fixed options. */
 export function usearchIndexFactory(options: UsearchOptions = {}): AnnIndexFactory {
-  const o = { ...DEFAULTS, ...options };
+  const o = withDefaults(DEFAULTS, options);
   return {
     name: `usearch ${o.quantization} M=${o.connectivity} efC=${o.expansionAdd} ef=${o.expansionSearch}`,
     create: (dimension) => UsearchIndex.create(dimension, o),

@@ -26,7 +26,7 @@ const QUERIES = 100;
 
 export function describeAnnIndex(factory: AnnIndexFactory, options: ConformanceOptions): void {
   describe(`AnnIndex conformance: ${factory.name}`, () => {
-    const model = new ClusterModel({ dimension: DIM, seed: 7, clusters: 60, noise: 0.8 });
+    const model = new ClusterModel({ dimension: DIM, seed: 7, topics: 10, clustersPerTopic: 6 });
     const base = model.sample(COUNT, 8);
     const queries = model.sample(QUERIES, 9);
     const labels = Array.from({ length: COUNT }, (_, i) => 1000 + 3 * i); // sparse, not 0..n-1
@@ -87,11 +87,13 @@ export function describeAnnIndex(factory: AnnIndexFactory, options: ConformanceO
       }
     });
 
-    test('rejects a label that is already present and labels that are not non-negative integers', () => {
+    test('rejects present or repeated labels, bad labels and bad vectors, leaving the index as it was', () => {
       assert.throws(() => index.add([labels[5]], [rowOf(base, DIM, 5)]));
       assert.throws(() => index.add([-1], [rowOf(base, DIM, 5)]));
       assert.throws(() => index.add([1.5], [rowOf(base, DIM, 5)]));
       assert.throws(() => index.add([7], [new Float32Array(DIM - 1)]));
+      assert.throws(() => index.add([5_000_000, 5_000_000], rowsOf(base, DIM, 0, 2)), /already/);
+      assert.throws(() => index.add([5_000_001], []));
       assert.equal(index.size(), COUNT);
     });
 

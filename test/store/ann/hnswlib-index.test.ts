@@ -9,7 +9,7 @@ const factory = hnswlibIndexFactory();
 describeAnnIndex(factory, { recallFloor: 0.95, scoreTolerance: 1e-4, detectsBitFlips: false });
 
 test('hnswlib: re-adding a removed label revives it and keeps the live count right', () => {
-  const data = new ClusterModel({ dimension: 16, seed: 1, clusters: 4 }).sample(50, 2);
+  const data = new ClusterModel({ dimension: 16, seed: 1, topics: 2, clustersPerTopic: 2 }).sample(50, 2);
   const index = factory.create(16, 10);
   index.add(Array.from({ length: 40 }, (_, i) => i), rowsOf(data, 16, 0, 40));
   index.remove(3);
@@ -19,4 +19,14 @@ test('hnswlib: re-adding a removed label revives it and keeps the live count rig
   index.add([3], [rowOf(data, 16, 45)]);
   assert.equal(index.size(), 40);
   assert.equal(index.search(rowOf(data, 16, 45), 1).labels[0], 3);
+});
+
+test('hnswlib: labels beyond uint32 are refused, never wrapped onto small ones', () => {
+  const data = new ClusterModel({ dimension: 16, seed: 1, topics: 2, clustersPerTopic: 2 }).sample(10, 2);
+  const index = factory.create(16, 10);
+  index.add([5], [rowOf(data, 16, 0)]);
+  assert.ok(!index.has(2 ** 32 + 5));
+  index.remove(2 ** 32 + 5);
+  assert.ok(index.has(5));
+  assert.throws(() => index.add([2 ** 32], [rowOf(data, 16, 1)]), /uint32/);
 });
