@@ -4,6 +4,7 @@ import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fas
 import type { Config } from '../config.js';
 import { VERSION } from '../version.js';
 import type { AppState } from './app-state.js';
+import { drainPlugin } from './plugins/drain.js';
 import { errorHandlerPlugin } from './plugins/error-handler.js';
 import { metricsPlugin } from './plugins/metrics.js';
 import { swaggerPlugin } from './plugins/swagger.js';
@@ -38,6 +39,7 @@ export async function buildApp(config: BuildAppConfig, state: AppState): Promise
   await app.register(swaggerPlugin, { version: VERSION });
   await app.register(errorHandlerPlugin);
   await app.register(metricsPlugin, { state });
+  await app.register(drainPlugin);
 
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);

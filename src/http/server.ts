@@ -40,6 +40,7 @@ export async function startServer(config: Config, preloaded?: Services): Promise
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
+      if (!(await app.drain(config.shutdownTimeoutMs))) app.log.warn('shutdown: requests still in flight after the grace period');
       await app.close();
       await ready.catch(() => undefined);
       await state.services?.close();
@@ -51,13 +52,16 @@ export async function startServer(config: Config, preloaded?: Services): Promise
 export function closeOnSignals(server: RunningServer, timeoutMs: number): void {
   const onSignal = (signal: NodeJS.Signals) => {
     server.app.log.info({ signal }, 'shutting down');
+    // The drain itself gives up after timeoutMs; this is the backstop if closing then hangs.
     const force = setTimeout(() => {
       server.app.log.error({ timeoutMs }, 'shutdown timed out; exiting');
       process.exit(1);
-    }, timeoutMs);
+    }, timeoutMs + 5000);
     force.unref();
     server.close().then(
-      () => process.exit(0),
+      () => {
+        process.exit(0);
+      },
       (err) => {
         server.app.log.error({ err }, 'error during shutdown');
         process.exit(1);

@@ -60,6 +60,21 @@ describe('health, readiness, metrics, docs', () => {
   });
 });
 
+describe('draining for shutdown', () => {
+  it('answers new requests with 503 and Connection: close once draining starts', async () => {
+    const ctx = await testApp();
+    try {
+      assert.equal(await ctx.app.drain(1000), true, 'nothing in flight');
+      const res = await ctx.app.inject({ method: 'POST', url: '/align', payload: { steps: ['x'] } });
+      assert.equal(res.statusCode, 503);
+      assert.equal(res.headers.connection, 'close');
+      assert.equal(res.headers['retry-after'], '5');
+    } finally {
+      await ctx.close();
+    }
+  });
+});
+
 describe('before the services are loaded', () => {
   it('is live but not ready, and the API answers 503 with Retry-After instead of hanging', async () => {
     const app = await buildApp(loadConfig({ LOG_LEVEL: 'silent' }), {});

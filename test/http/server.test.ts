@@ -41,9 +41,13 @@ describe('ecomalign serve', () => {
     const dataDir = join(dir, 'graceful');
     const child = spawn(process.execPath, ['--import', 'tsx', main, 'serve'], {
       cwd: root,
-      env: { ...process.env, EMBEDDER: 'lexical', DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'warn', SNAPSHOT_INTERVAL_S: '0' },
-      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, EMBEDDER: 'lexical', DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'info', SNAPSHOT_INTERVAL_S: '0' },
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
+    // The server logs each request as it arrives (pino JSON on stdout); wait for that line.
+    let logs = '';
+    child.stdout.on('data', (d) => (logs += d));
+    child.stderr.resume();
     const url = `http://127.0.0.1:${port}`;
     for (let i = 0; i < 150; i++) {
       try {
@@ -62,11 +66,17 @@ describe('ecomalign serve', () => {
     // A large batch keeps the server busy while the signal arrives.
     const scripts = Array.from({ length: 256 }, (_, i) => ({ id: `s${i}`, steps: Array.from({ length: 64 }, (_, j) => `grill burgers number ${i} ${j}`) }));
     const inFlight = fetch(`${url}/align/batch`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ scripts }) });
-    await new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; i < 300 && !/"url":"\/align\/batch"/.test(logs); i++) await new Promise((r) => setTimeout(r, 10));
+    assert.match(logs, /"url":"\/align\/batch"/, 'the batch request reached the server');
     child.kill('SIGTERM');
-    const res = await inFlight;
+    const res = await inFlight.catch((err) => {
+      throw new Error(`in-flight request failed (${err.message}); server log:\n${logs.slice(-3000)}`);
+    });
     assert.equal(res.status, 200);
-    assert.equal((await res.json()).results.length, 256);
+    const body = await res.text().catch((err) => {
+      throw new Error(`response body cut off (${err.message}); server log:\n${logs.slice(-2000)}`);
+    });
+    assert.equal(JSON.parse(body).results.length, 256);
     const [code] = await once(child, 'exit');
     assert.equal(code, 0);
     assert.ok(existsSync(join(dataDir, 'embedded', 'index', 'manifest.json')), 'index snapshot flushed on shutdown');
