@@ -41,7 +41,7 @@ export interface IndexBenchOptions {
   dimension: number;
   seed: number;
   log?: (line: string) => void;
-  /** Candidate specs, see the file comment. Default: hnswlib, usearch-f32, usearch-f16, usearch-i8. */
+  /** Candidate specs, see the file comment. Default: hnswlib, usearch-f32, usearch-f16. */
   candidates?: string[];
   /** Search breadths for the sweep (see the file comment). Default 128, 192, 256, 384, 512. */
   breadths?: number[];
@@ -88,7 +88,9 @@ export interface IndexBenchResult {
 }
 
 const TARGETS = { recallAt10: 0.97, speedupAt1M: 50, residentBytesPerVector: 2048 };
-const DEFAULT_CANDIDATES = ['hnswlib', 'usearch-f32', 'usearch-f16', 'usearch-i8'];
+// usearch-i8 is left out by default: it loses recall and its scores drift by ~0.02 (see
+// test/store/ann/usearch-i8-index.test.ts); add it with --candidates when curious.
+const DEFAULT_CANDIDATES = ['hnswlib', 'usearch-f32', 'usearch-f16'];
 const DEFAULT_BREADTHS = [128, 192, 256, 384, 512];
 const BATCH = 10_000;
 const K = 10;

@@ -32,6 +32,11 @@ const configSchema = z.object({
    * and costs latency; 128 gives recall@10 ≈ 0.95 on the scaled sample catalog (see README).
    */
   ANN_EF_SEARCH: z.coerce.number().int().min(8).max(4096).default(128),
+  /**
+   * Candidate list size while inserting (efConstruction): 256 reaches recall@10 ≥ 0.97 at 1M
+   * vectors; 128 inserts about twice as fast for ~1 point of recall (see README).
+   */
+  ANN_EF_CONSTRUCTION: z.coerce.number().int().min(8).max(4096).default(256),
   /** Seconds between background index snapshots (0 disables; a snapshot is always written on close). */
   SNAPSHOT_INTERVAL_S: z.coerce.number().int().min(0).default(300),
   /** Grace period for in-flight requests on shutdown. */
@@ -53,6 +58,7 @@ export type Config = {
   bodyLimitBytes: number;
   embedBatchSize: number;
   annEfSearch: number;
+  annEfConstruction: number;
   snapshotIntervalS: number;
   shutdownTimeoutMs: number;
 };
@@ -100,6 +106,7 @@ export function loadConfig(
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     embedBatchSize: e.EMBED_BATCH_SIZE,
     annEfSearch: e.ANN_EF_SEARCH,
+    annEfConstruction: e.ANN_EF_CONSTRUCTION,
     snapshotIntervalS: e.SNAPSHOT_INTERVAL_S,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
   };

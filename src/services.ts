@@ -46,7 +46,7 @@ export async function createServices(config: Config, logger: ServiceLogger, hook
       dataDir: join(config.dataDir, 'embedded'),
       modelId: embedder.id,
       dimension: embedder.dimension,
-      annFactory: defaultAnnIndexFactory({ expansionSearch: config.annEfSearch }),
+      annFactory: defaultAnnIndexFactory({ expansionSearch: config.annEfSearch, expansionAdd: config.annEfConstruction }),
       logger,
       snapshotIntervalS: config.snapshotIntervalS,
     });

