@@ -16,6 +16,8 @@
  * Queries come from the same model but another random stream, so they are not in the data.
  */
 
+import { l2normalize } from '../../src/embedding/embedder.js';
+
 /** mulberry32: tiny, fast, well-mixed 32-bit PRNG. Returns floats in [0, 1). */
 export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
@@ -181,13 +183,5 @@ export function rowsOf(flat: Float32Array, dimension: number, from: number, to: 
   return rows;
 }
 
-/** Scales `v` in place to unit length (a zero vector stays zero). */
-export function normalize(v: Float32Array): Float32Array {
-  let sum = 0;
-  for (let i = 0; i < v.length; i++) sum += v[i] * v[i];
-  if (sum > 0) {
-    const inv = 1 / Math.sqrt(sum);
-    for (let i = 0; i < v.length; i++) v[i] *= inv;
-  }
-  return v;
-}
+/** Scales `v` in place to unit length: the same normalisation the embedders use. */
+export const normalize = l2normalize;

@@ -1,14 +1,8 @@
+import { mulberry32 } from '../../bench/lib/synthetic.js';
+
 /** Seeded random unit vectors for store tests. */
-export function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded PRNG: the benchmarks' mulberry32, so tests and benchmarks draw the same way. */
+export const rng = mulberry32;
 
 export function unitVector(random: () => number, dimension: number): Float32Array {
   const v = new Float32Array(dimension);
