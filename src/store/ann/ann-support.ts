@@ -1,28 +1,9 @@
-import { existsSync, renameSync, rmSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { fsyncPath } from '../embedded/atomic-file.js';
+import { existsSync } from 'node:fs';
 
 /* Small helpers shared by the AnnIndex implementations. */
 
-let tempCounter = 0;
-
-/**
- * Atomic save for writers that can only write to a path (the native index libraries): `write`
- * fills a sibling temp file, which is fsynced and renamed over `path`; then the folder is fsynced
- * so the rename itself is durable. Readers see the old file or the new one, never a torn one.
- */
-export function saveAtomically(path: string, write: (tempPath: string) => void): void {
-  const temp = `${path}.tmp-${process.pid}-${tempCounter++}`;
-  try {
-    write(temp);
-    fsyncPath(temp);
-    renameSync(temp, path);
-  } catch (err) {
-    rmSync(temp, { force: true });
-    throw err;
-  }
-  fsyncPath(dirname(path));
-}
+/** Atomic file replacement, shared with the store's manifest writer. */
+export { saveAtomically } from '../embedded/atomic-file.js';
 
 /** Throws a clear error when an index file is absent (the native loaders' messages are poor). */
 export function assertIndexFileExists(path: string, kind: string): void {
