@@ -14,20 +14,19 @@ export interface Services {
   store: EmbeddedStore;
   aligner: Aligner;
   catalog: CatalogService;
+  /** Routes the duration of every embedding batch to `observe` (metrics); replaces any earlier one. */
+  setEmbeddingObserver(observe: EmbeddingObserver): void;
   close(): Promise<void>;
 }
+
+export type EmbeddingObserver = (seconds: number, texts: number, model: string) => void;
 
 export interface ServiceLogger {
   info(obj: object, msg: string): void;
   warn(obj: object, msg: string): void;
 }
 
-export interface ServiceHooks {
-  /** Called after every embedding batch (metrics). */
-  observeEmbedding?: (seconds: number, texts: number, model: string) => void;
-}
-
-export async function createServices(config: Config, logger: ServiceLogger, hooks: ServiceHooks = {}): Promise<Services> {
+export async function createServices(config: Config, logger: ServiceLogger): Promise<Services> {
   const loaded = await createEmbedder({
     kind: config.embedder,
     modelId: config.modelId,
@@ -39,8 +38,9 @@ export async function createServices(config: Config, logger: ServiceLogger, hook
     onUnavailable: config.nodeEnv === 'production' ? 'fail' : 'fallback',
     warn: (msg) => logger.warn({ embedder: config.embedder }, msg),
   });
-  const observe = hooks.observeEmbedding;
-  const embedder = observe ? timedEmbedder(loaded, (s, n) => observe(s, n, loaded.id)) : loaded;
+  // Late-bound so that services created before the HTTP app (the demo ingests first) get metrics too.
+  let observer: EmbeddingObserver | undefined;
+  const embedder = timedEmbedder(loaded, (seconds, texts) => observer?.(seconds, texts, loaded.id));
   try {
     const store = await EmbeddedStore.open({
       dataDir: join(config.dataDir, 'embedded'),
@@ -57,6 +57,9 @@ export async function createServices(config: Config, logger: ServiceLogger, hook
       store,
       aligner,
       catalog,
+      setEmbeddingObserver(observe) {
+        observer = observe;
+      },
       async close() {
         await store.close();
         await embedder.close();

@@ -22,13 +22,10 @@ export async function startServer(config: Config, preloaded?: Services): Promise
   const state: AppState = {};
   const app = await buildApp(config, state);
   await app.listen({ port: config.port, host: config.host });
-  const loading = preloaded
-    ? Promise.resolve(preloaded)
-    : createServices(config, app.log, {
-        observeEmbedding: (seconds, _texts, model) => app.metrics.embedSeconds.observe({ model }, seconds),
-      });
+  const loading = preloaded ? Promise.resolve(preloaded) : createServices(config, app.log);
   const ready = loading.then(
     (services) => {
+      services.setEmbeddingObserver((seconds, _texts, model) => app.metrics.embedSeconds.observe({ model }, seconds));
       state.services = services;
       app.log.info({ model: services.embedder.id, dimension: services.embedder.dimension }, 'ready');
     },

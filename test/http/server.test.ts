@@ -63,6 +63,8 @@ describe('ecomalign serve', () => {
       body: JSON.stringify({ products: sampleProducts }),
     });
     assert.equal(upsert.status, 200);
+    const metrics = await (await fetch(`${url}/metrics`)).text();
+    assert.match(metrics, /ecomalign_embedding_batch_duration_seconds_count\{model="lexical-hash-384-v1"\} [1-9]/, 'embedding batches are timed');
     // A large batch keeps the server busy while the signal arrives.
     const scripts = Array.from({ length: 256 }, (_, i) => ({ id: `s${i}`, steps: Array.from({ length: 64 }, (_, j) => `grill burgers number ${i} ${j}`) }));
     const inFlight = fetch(`${url}/align/batch`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ scripts }) });
