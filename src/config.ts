@@ -14,7 +14,7 @@ const configSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   HOST: z.string().min(1).default('127.0.0.1'),
   DATA_DIR: z.string().min(1).default('.data'),
-  EMBEDDER: z.enum(['minilm', 'lexical']).default('minilm'),
+  EMBEDDER: z.enum(['minilm', 'wordnet', 'lexical']).default('minilm'),
   MODEL_ID: z.string().min(1).default('Xenova/all-MiniLM-L6-v2'),
   MODEL_DIR: z.string().min(1).optional(),
   /** Whether the model may be fetched from the Hugging Face hub when it is not found locally. */
@@ -41,6 +41,41 @@ const configSchema = z.object({
   SNAPSHOT_INTERVAL_S: z.coerce.number().int().min(0).default(300),
   /** Grace period for in-flight requests on shutdown. */
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
+
+  /** Persisted embedding cache (keyed by model id and text) shared by ingest, align and the benchmark commands. */
+  EMBEDDING_CACHE: boolFromEnv.default(true),
+
+  /** Where vectors live: the in-process store (default) or a Qdrant cluster. */
+  STORE: z.enum(['embedded', 'qdrant']).default('embedded'),
+  QDRANT_URL: z.url({ protocol: /^https?$/, message: 'QDRANT_URL must be an http(s) URL' }).optional(),
+  QDRANT_API_KEY: z.string().min(1).optional(),
+  QDRANT_COLLECTION: z.string().regex(/^[A-Za-z0-9_-]{1,255}$/, 'QDRANT_COLLECTION may hold letters, digits, _ and -').default('ecomalign'),
+  /** Per-request timeout towards Qdrant. */
+  QDRANT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
+  QDRANT_SHARDS: z.coerce.number().int().min(1).max(1024).default(1),
+  QDRANT_REPLICATION_FACTOR: z.coerce.number().int().min(1).max(16).default(1),
+  /** int8 scalar quantization with rescoring: ~4x less RAM for vectors at a small recall cost. */
+  QDRANT_QUANTIZATION: z.enum(['none', 'int8']).default('none'),
+  /** Keep original vectors (and the HNSW graph) on disk, memory-mapped, instead of in RAM. */
+  QDRANT_ON_DISK: boolFromEnv.default(false),
+
+  /** Requests per window per API key (or client address); unset = no rate limiting (a gateway usually does it). */
+  RATE_LIMIT_MAX: z.coerce.number().int().min(1).optional(),
+  RATE_LIMIT_WINDOW_MS: z.coerce.number().int().min(100).default(60_000),
+  /** Comma-separated allowed origins for CORS, or "*"; unset = no CORS headers (same-origin only). */
+  CORS_ORIGINS: z.string().min(1).optional(),
+  /** Shed load (503 + Retry-After) when event-loop delay exceeds this many ms; 0 disables. */
+  MAX_EVENT_LOOP_DELAY_MS: z.coerce.number().int().min(0).default(1_000),
+  /** Shed load when the V8 heap in use exceeds this many bytes; 0 disables. */
+  MAX_HEAP_USED_BYTES: z.coerce.number().int().min(0).default(0),
+  /** Most embedding requests waiting for the embedder at once; beyond it requests are shed with 503. */
+  EMBED_QUEUE_MAX_DEPTH: z.coerce.number().int().min(1).default(256),
+  /** Longest a request may wait for (and spend in) embedding before it is answered 503. */
+  EMBED_TIMEOUT_MS: z.coerce.number().int().min(1).default(10_000),
+}).superRefine((e, ctx) => {
+  if (e.STORE === 'qdrant' && !e.QDRANT_URL) {
+    ctx.addIssue({ code: 'custom', path: ['QDRANT_URL'], message: 'QDRANT_URL is required when STORE=qdrant' });
+  }
 });
 
 export type Config = {
@@ -48,7 +83,7 @@ export type Config = {
   port: number;
   host: string;
   dataDir: string;
-  embedder: 'minilm' | 'lexical';
+  embedder: 'minilm' | 'wordnet' | 'lexical';
   modelId: string;
   modelDir?: string;
   allowModelDownload: boolean;
@@ -61,6 +96,24 @@ export type Config = {
   annEfConstruction: number;
   snapshotIntervalS: number;
   shutdownTimeoutMs: number;
+  embeddingCache: boolean;
+  store: 'embedded' | 'qdrant';
+  qdrant: {
+    url?: string;
+    apiKey?: string;
+    collection: string;
+    timeoutMs: number;
+    shards: number;
+    replicationFactor: number;
+    quantization: 'none' | 'int8';
+    onDisk: boolean;
+  };
+  rateLimit?: { max: number; windowMs: number };
+  corsOrigins?: string[] | '*';
+  maxEventLoopDelayMs: number;
+  maxHeapUsedBytes: number;
+  embedQueueMaxDepth: number;
+  embedTimeoutMs: number;
 };
 
 export class ConfigError extends Error {
@@ -109,5 +162,29 @@ export function loadConfig(
     annEfConstruction: e.ANN_EF_CONSTRUCTION,
     snapshotIntervalS: e.SNAPSHOT_INTERVAL_S,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    embeddingCache: e.EMBEDDING_CACHE,
+    store: e.STORE,
+    qdrant: {
+      url: e.QDRANT_URL,
+      apiKey: e.QDRANT_API_KEY,
+      collection: e.QDRANT_COLLECTION,
+      timeoutMs: e.QDRANT_TIMEOUT_MS,
+      shards: e.QDRANT_SHARDS,
+      replicationFactor: e.QDRANT_REPLICATION_FACTOR,
+      quantization: e.QDRANT_QUANTIZATION,
+      onDisk: e.QDRANT_ON_DISK,
+    },
+    rateLimit: e.RATE_LIMIT_MAX === undefined ? undefined : { max: e.RATE_LIMIT_MAX, windowMs: e.RATE_LIMIT_WINDOW_MS },
+    corsOrigins: parseOrigins(e.CORS_ORIGINS),
+    maxEventLoopDelayMs: e.MAX_EVENT_LOOP_DELAY_MS,
+    maxHeapUsedBytes: e.MAX_HEAP_USED_BYTES,
+    embedQueueMaxDepth: e.EMBED_QUEUE_MAX_DEPTH,
+    embedTimeoutMs: e.EMBED_TIMEOUT_MS,
   };
+}
+
+function parseOrigins(raw: string | undefined): string[] | '*' | undefined {
+  if (raw === undefined) return undefined;
+  if (raw === '*') return '*';
+  return raw.split(',').map((o) => o.trim()).filter(Boolean);
 }

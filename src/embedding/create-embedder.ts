@@ -11,7 +11,7 @@ import { LEXICAL_EMBEDDER_ID, LexicalEmbedder } from './lexical-embedder.js';
 import { ModelUnavailableError, TransformersEmbedder, type TransformersDtype } from './transformers-embedder.js';
 
 export interface CreateEmbedderOptions {
-  kind: 'minilm' | 'lexical';
+  kind: 'minilm' | 'wordnet' | 'lexical';
   modelId: string;
   modelDir?: string;
   allowRemoteModels: boolean;
@@ -25,6 +25,7 @@ export interface CreateEmbedderOptions {
 
 export async function createEmbedder(opts: CreateEmbedderOptions): Promise<Embedder> {
   if (opts.kind === 'lexical') return new LexicalEmbedder();
+  if (opts.kind === 'wordnet') throw new Error('the wordnet embedder is not built yet (issue 6)');
   if (opts.kind !== 'minilm') throw new Error(`unknown embedder kind ${JSON.stringify(opts.kind)}`);
 
   try {
