@@ -55,6 +55,11 @@ export interface VectorStore {
   /** Inserts or replaces products and all their texts, atomically for the whole batch. */
   upsert(items: readonly ProductUpsert[]): Promise<void>;
   get(id: string): Promise<Product | undefined>;
+  /**
+   * One page of products in ascending id order, starting after `after` (exclusive). Lets benchmark
+   * builders sample negatives and migrations walk the catalog without loading it whole.
+   */
+  listProducts(page: { after?: string; limit: number }): Promise<Product[]>;
   /** Removes a product and all its texts; false when it did not exist. */
   delete(id: string): Promise<boolean>;
   /** Top-k products per query vector, best first, each scored by its best-matching text. */

@@ -108,6 +108,7 @@ export class CatalogDb {
         'SELECT id, hash FROM products WHERE id IN (SELECT value FROM json_each(?))',
       ),
       productById: db.prepare<[string], ProductRow>('SELECT * FROM products WHERE id = ?'),
+      productsAfter: db.prepare<[string, number], ProductRow>('SELECT * FROM products WHERE id > ? ORDER BY id LIMIT ?'),
       insertProduct: db.prepare(
         'INSERT INTO products (id, title, category, intentions, attributes, hash) VALUES (@id, @title, @category, @intentions, @attributes, @hash)',
       ),
@@ -163,11 +164,12 @@ export class CatalogDb {
 
   getProduct(id: string): Product | undefined {
     const row = this.stmt.productById.get(id);
-    if (!row) return undefined;
-    const product: Product = { id: row.id, title: row.title, intentions: JSON.parse(row.intentions) };
-    if (row.category !== null) product.category = row.category;
-    if (row.attributes !== null) product.attributes = JSON.parse(row.attributes);
-    return product;
+    return row ? productOf(row) : undefined;
+  }
+
+  /** Products with id > `after` in id order (the primary-key index makes each page a range scan). */
+  productsAfter(after: string, limit: number): Product[] {
+    return this.stmt.productsAfter.all(after, limit).map(productOf);
   }
 
   /** Writes a batch of products with their texts in one transaction and reports what changed. */
@@ -293,4 +295,11 @@ export function vectorFromBlob(blob: Buffer): Float32Array {
   const out = new Float32Array(blob.byteLength / 4);
   new Uint8Array(out.buffer).set(blob);
   return out;
+}
+
+function productOf(row: ProductRow): Product {
+  const product: Product = { id: row.id, title: row.title, intentions: JSON.parse(row.intentions) };
+  if (row.category !== null) product.category = row.category;
+  if (row.attributes !== null) product.attributes = JSON.parse(row.attributes);
+  return product;
 }

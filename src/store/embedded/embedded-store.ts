@@ -181,6 +181,11 @@ export class EmbeddedStore implements VectorStore {
     return this.db.getProduct(id);
   }
 
+  async listProducts(page: { after?: string; limit: number }): Promise<Product[]> {
+    this.assertOpen();
+    return this.db.productsAfter(page.after ?? '', page.limit);
+  }
+
   async delete(id: string): Promise<boolean> {
     return this.writes.run(async () => {
       this.assertOpen();

@@ -39,6 +39,24 @@ describe('EmbeddedStore', () => {
   const random = rng(99);
   const queries = Array.from({ length: 25 }, () => unitVector(random, DIM));
 
+  it('pages through every product in id order with listProducts', async () => {
+    const store = await openStore(freshDir());
+    await store.upsert(items);
+    const seen: string[] = [];
+    let after: string | undefined;
+    for (;;) {
+      const page = await store.listProducts({ after, limit: 17 });
+      if (page.length === 0) break;
+      assert.ok(page.length <= 17);
+      seen.push(...page.map((p) => p.id));
+      after = page[page.length - 1].id;
+    }
+    assert.deepEqual(seen, items.map((i) => i.product.id).sort());
+    const [first] = await store.listProducts({ limit: 1 });
+    assert.deepEqual(first, items.find((i) => i.product.id === first.id)!.product);
+    await store.close();
+  });
+
   it('answers exactly like a brute-force scan (exact index), for every match mode and filter', async () => {
     const store = await openStore(freshDir());
     await store.upsert(items);
