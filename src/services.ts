@@ -4,6 +4,7 @@ import { Aligner } from './align/aligner.js';
 import { CatalogService } from './catalog/catalog-service.js';
 import { createEmbedder } from './embedding/create-embedder.js';
 import type { Embedder } from './embedding/embedder.js';
+import { EmbeddingQueue } from './embedding/embedding-queue.js';
 import { timedEmbedder } from './embedding/timed-embedder.js';
 import { defaultAnnIndexFactory } from './store/ann/default-index.js';
 import { EmbeddedStore } from './store/embedded/embedded-store.js';
@@ -50,10 +51,16 @@ export async function createServices(config: Config, logger: ServiceLogger): Pro
       logger,
       snapshotIntervalS: config.snapshotIntervalS,
     });
-    const aligner = new Aligner(embedder, store, config.defaultThreshold);
-    const catalog = new CatalogService(embedder, store, config.embedBatchSize);
+    // Every caller (HTTP requests, ingest) reaches the model through one bounded queue.
+    const queued = new EmbeddingQueue(embedder, {
+      maxDepth: config.embedQueueMaxDepth,
+      timeoutMs: config.embedTimeoutMs,
+      maxBatchTexts: config.embedBatchSize,
+    });
+    const aligner = new Aligner(queued, store, config.defaultThreshold);
+    const catalog = new CatalogService(queued, store, config.embedBatchSize);
     return {
-      embedder,
+      embedder: queued,
       store,
       aligner,
       catalog,
@@ -62,7 +69,7 @@ export async function createServices(config: Config, logger: ServiceLogger): Pro
       },
       async close() {
         await store.close();
-        await embedder.close();
+        await queued.close();
       },
     };
   } catch (err) {

@@ -6,14 +6,20 @@ import { VERSION } from '../version.js';
 import type { AppState } from './app-state.js';
 import { drainPlugin } from './plugins/drain.js';
 import { errorHandlerPlugin } from './plugins/error-handler.js';
+import { loadSheddingPlugin } from './plugins/load-shedding.js';
 import { metricsPlugin } from './plugins/metrics.js';
+import { rateLimitPlugin } from './plugins/rate-limit.js';
+import { securityPlugin } from './plugins/security.js';
 import { swaggerPlugin } from './plugins/swagger.js';
 import { sendProblem } from './problem.js';
 import { alignRoutes } from './routes/align.js';
 import { healthRoutes } from './routes/health.js';
 import { productRoutes } from './routes/products.js';
 
-export type BuildAppConfig = Pick<Config, 'logLevel' | 'bodyLimitBytes' | 'apiKey'>;
+export type BuildAppConfig = Pick<
+  Config,
+  'logLevel' | 'bodyLimitBytes' | 'apiKey' | 'rateLimit' | 'corsOrigins' | 'maxEventLoopDelayMs' | 'maxHeapUsedBytes'
+>;
 
 /**
  * Builds the fastify app without listening (tests drive it with inject; server.ts listens).
@@ -29,6 +35,9 @@ export async function buildApp(config: BuildAppConfig, state: AppState): Promise
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
     return503OnClosing: true,
+    // A client that trickles its body (slowloris) cannot hold a connection and its buffers forever.
+    requestTimeout: 30_000,
+    connectionTimeout: 60_000,
   }).withTypeProvider<ZodTypeProvider>();
 
   // The API speaks JSON only; anything else is a 415, not a confusing validation error.
@@ -36,9 +45,14 @@ export async function buildApp(config: BuildAppConfig, state: AppState): Promise
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
-  await app.register(swaggerPlugin, { version: VERSION });
+  // External plugins first (the fastify demo's order). Metrics and the error handler come with them
+  // because shedding and rate limiting report through both.
   await app.register(errorHandlerPlugin);
   await app.register(metricsPlugin, { state });
+  await app.register(swaggerPlugin, { version: VERSION });
+  await app.register(securityPlugin, { corsOrigins: config.corsOrigins });
+  await app.register(loadSheddingPlugin, { maxEventLoopDelayMs: config.maxEventLoopDelayMs, maxHeapUsedBytes: config.maxHeapUsedBytes });
+  if (config.rateLimit) await app.register(rateLimitPlugin, config.rateLimit);
   await app.register(drainPlugin);
 
   app.addHook('onSend', async (request, reply) => {

@@ -26,6 +26,14 @@ export const errorHandlerPlugin = fp(async (app: FastifyInstance) => {
     if (status >= 400 && status < 500) {
       return sendProblem(reply, status, clientMessage(error));
     }
+    const retryAfter = (error as { retryAfterSeconds?: unknown }).retryAfterSeconds;
+    if (status === 503 && typeof retryAfter === 'number') {
+      // Our own refusals (overload, a backend that is down): expected under stress, so a warning, and
+      // their message says what happened without internals.
+      request.log.warn({ err: error }, 'request refused: service unavailable');
+      app.metrics?.shedRequests.inc({ reason: error.name });
+      return sendProblem(reply.header('Retry-After', String(Math.max(1, Math.ceil(retryAfter)))), 503, error.message);
+    }
     request.log.error({ err: error }, 'request failed');
     if (status === 503) return sendProblem(reply.header('Retry-After', '5'), 503, 'The service is temporarily unavailable.');
     return sendProblem(reply, 500, 'An internal error occurred; it has been logged with this request id.');

@@ -11,6 +11,8 @@ export interface AppMetrics {
   registry: Registry;
   embedSeconds: Histogram<'model'>;
   alignSteps: Counter<'route'>;
+  /** Requests refused to protect the process (load shedding, full embedding queue). */
+  shedRequests: Counter<'reason'>;
 }
 
 declare module 'fastify' {
@@ -40,6 +42,12 @@ export const metricsPlugin = fp(async (app: FastifyInstance, opts: { state: AppS
     name: 'ecomalign_aligned_steps_total',
     help: 'Script steps aligned',
     labelNames: ['route'],
+    registers: [registry],
+  });
+  const shedRequests = new Counter({
+    name: 'ecomalign_shed_requests_total',
+    help: 'Requests answered 503 to protect the process, by reason',
+    labelNames: ['reason'],
     registers: [registry],
   });
   new Gauge({
@@ -74,7 +82,7 @@ export const metricsPlugin = fp(async (app: FastifyInstance, opts: { state: AppS
     },
   });
 
-  app.decorate('metrics', { registry, embedSeconds, alignSteps });
+  app.decorate('metrics', { registry, embedSeconds, alignSteps, shedRequests });
 
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';

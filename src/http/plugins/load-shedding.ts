@@ -1,0 +1,40 @@
+import underPressure from '@fastify/under-pressure';
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import { problem, PROBLEM_CONTENT_TYPE } from '../problem.js';
+
+export interface LoadSheddingOptions {
+  /** Event-loop delay (ms) above which requests are shed; 0 disables the check. */
+  maxEventLoopDelayMs: number;
+  /** V8 heap in use (bytes) above which requests are shed; 0 disables the check. */
+  maxHeapUsedBytes: number;
+  /** Seconds clients are told to wait. */
+  retryAfterSeconds?: number;
+}
+
+/** Liveness and metrics must answer under load: a shed liveness probe gets a healthy pod restarted. */
+const NEVER_SHED = new Set(['/healthz', '/metrics']);
+
+/**
+ * Answers 503 + Retry-After while the process is saturated (event loop lagging, heap near its
+ * limit) instead of accepting work it can only queue, so latency and memory stay bounded and
+ * load balancers move traffic elsewhere. /readyz is shed too: "not ready" is the right answer
+ * for an overloaded instance.
+ */
+export const loadSheddingPlugin = fp(async (app: FastifyInstance, opts: LoadSheddingOptions) => {
+  const retryAfter = opts.retryAfterSeconds ?? 2;
+  await app.register(underPressure, {
+    maxEventLoopDelay: opts.maxEventLoopDelayMs,
+    maxHeapUsedBytes: opts.maxHeapUsedBytes,
+    // A short sampling interval reacts to a spike within a fraction of a second.
+    sampleInterval: 200,
+    exposeStatusRoute: false,
+    pressureHandler: (request, reply, type, value) => {
+      if (NEVER_SHED.has(request.url.split('?')[0])) return undefined; // continue to the route
+      app.metrics?.shedRequests.inc({ reason: type });
+      request.log.warn({ type, value }, 'shedding load');
+      reply.code(503).type(PROBLEM_CONTENT_TYPE).header('Retry-After', String(retryAfter));
+      return problem(503, `The service is overloaded (${type}); retry after ${retryAfter} s.`) as unknown as void;
+    },
+  });
+});

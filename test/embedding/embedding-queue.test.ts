@@ -1,0 +1,131 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { Embedder } from '../../src/embedding/embedder.js';
+import { EmbedderOverloadedError, EmbeddingQueue } from '../../src/embedding/embedding-queue.js';
+
+/** An embedder whose calls finish only when the test says so; vector[0] encodes the text's length. */
+function gatedEmbedder() {
+  const calls: { texts: readonly string[]; finish: () => void; fail: (e: Error) => void }[] = [];
+  const embedder: Embedder = {
+    id: 'gated',
+    dimension: 2,
+    defaultThreshold: 0.5,
+    embed(texts) {
+      return new Promise((resolve, reject) => {
+        calls.push({
+          texts,
+          finish: () => resolve(texts.map((t) => Float32Array.from([t.length, 0]))),
+          fail: reject,
+        });
+      });
+    },
+    async close() {},
+  };
+  return { embedder, calls };
+}
+
+const tick = () => new Promise((r) => setImmediate(r));
+
+describe('EmbeddingQueue', () => {
+  it('runs one model call at a time and merges waiting callers into the next call, results in order', async () => {
+    const { embedder, calls } = gatedEmbedder();
+    const queue = new EmbeddingQueue(embedder, { maxDepth: 10, timeoutMs: 10_000, maxBatchTexts: 100 });
+    const first = queue.embed(['a']);
+    const second = queue.embed(['bb', 'ccc']);
+    const third = queue.embed(['dddd']);
+    await tick();
+    assert.equal(calls.length, 1, 'only the first call runs while the model is busy');
+    assert.deepEqual(calls[0].texts, ['a']);
+    assert.equal(queue.depth, 2);
+    calls[0].finish();
+    await tick();
+    assert.equal(calls.length, 2);
+    assert.deepEqual(calls[1].texts, ['bb', 'ccc', 'dddd'], 'waiting callers share one batch');
+    calls[1].finish();
+    assert.deepEqual((await first).map((v) => v[0]), [1]);
+    assert.deepEqual((await second).map((v) => v[0]), [2, 3]);
+    assert.deepEqual((await third).map((v) => v[0]), [4]);
+  });
+
+  it('never merges past the batch budget, but always runs a single oversized caller', async () => {
+    const { embedder, calls } = gatedEmbedder();
+    const queue = new EmbeddingQueue(embedder, { maxDepth: 10, timeoutMs: 10_000, maxBatchTexts: 3 });
+    const blocker = queue.embed(['x']);
+    const big = queue.embed(['1', '2', '3', '4', '5']);
+    const small = queue.embed(['6']);
+    await tick();
+    calls[0].finish();
+    await tick();
+    assert.deepEqual(calls[1].texts, ['1', '2', '3', '4', '5']);
+    calls[1].finish();
+    await tick();
+    assert.deepEqual(calls[2].texts, ['6']);
+    calls[2].finish();
+    await Promise.all([blocker, big, small]);
+  });
+
+  it('refuses callers beyond the maximum depth at once with a 503-mapped error', async () => {
+    const { embedder, calls } = gatedEmbedder();
+    const queue = new EmbeddingQueue(embedder, { maxDepth: 2, timeoutMs: 10_000, maxBatchTexts: 100, retryAfterSeconds: 3 });
+    const running = queue.embed(['a']);
+    await tick();
+    const waiting = [queue.embed(['b']), queue.embed(['c'])];
+    await assert.rejects(queue.embed(['d']), (err: unknown) => {
+      assert.ok(err instanceof EmbedderOverloadedError);
+      assert.equal(err.statusCode, 503);
+      assert.equal(err.retryAfterSeconds, 3);
+      assert.match(err.message, /queue is full \(2 requests waiting\)/);
+      return true;
+    });
+    calls[0].finish();
+    await tick();
+    calls[1].finish();
+    await Promise.all([running, ...waiting]);
+  });
+
+  it('refuses a caller that waited past its deadline, and still finishes the call already running', async () => {
+    const { embedder, calls } = gatedEmbedder();
+    const queue = new EmbeddingQueue(embedder, { maxDepth: 10, timeoutMs: 30, maxBatchTexts: 100 });
+    const running = queue.embed(['slow']);
+    const starved = queue.embed(['late']);
+    await assert.rejects(starved, /Waited 30 ms/);
+    assert.equal(queue.depth, 0, 'the timed-out caller left the queue');
+    calls[0].finish();
+    assert.deepEqual((await running).map((v) => v[0]), [4], 'work already running is not abandoned');
+    await tick();
+    assert.equal(calls.length, 1, 'the timed-out texts were never embedded');
+  });
+
+  it('passes a model failure to every caller of that batch and keeps serving afterwards', async () => {
+    const { embedder, calls } = gatedEmbedder();
+    const queue = new EmbeddingQueue(embedder, { maxDepth: 10, timeoutMs: 10_000, maxBatchTexts: 100 });
+    const blocker = queue.embed(['a']);
+    await tick();
+    const p1 = queue.embed(['b']);
+    const p2 = queue.embed(['c']);
+    calls[0].finish();
+    await tick();
+    calls[1].fail(new Error('onnx exploded'));
+    await assert.rejects(p1, /onnx exploded/);
+    await assert.rejects(p2, /onnx exploded/);
+    await blocker;
+    const after = queue.embed(['dd']);
+    await tick();
+    calls[2].finish();
+    assert.deepEqual((await after).map((v) => v[0]), [2]);
+  });
+
+  it('rejects waiting callers on close and answers an empty batch without a model call', async () => {
+    const { embedder, calls } = gatedEmbedder();
+    const queue = new EmbeddingQueue(embedder, { maxDepth: 10, timeoutMs: 10_000, maxBatchTexts: 100 });
+    assert.deepEqual(await queue.embed([]), []);
+    assert.equal(calls.length, 0);
+    const running = queue.embed(['a']);
+    await tick();
+    const waiting = queue.embed(['b']);
+    await queue.close();
+    await assert.rejects(waiting, /shutting down/);
+    calls[0].finish();
+    await running;
+  });
+});
