@@ -55,6 +55,7 @@ interface ResolvedFilter {
  * the indexes are persisted and replayed.
  */
 export class EmbeddedStore implements VectorStore {
+  readonly backend = 'embedded';
   readonly modelId: string;
   readonly dimension: number;
   private readonly db: CatalogDb;
@@ -319,6 +320,11 @@ export class EmbeddedStore implements VectorStore {
 
   async stats(): Promise<StoreStats> {
     return { products: this.counts.products, intentions: this.counts.texts[0], titles: this.counts.texts[1] };
+  }
+
+  /** Vectors in each in-memory index: after recovery these must equal the catalog's text counts. */
+  indexedCounts(): { intentions: number; titles: number } {
+    return { intentions: this.indexes.intention.size(), titles: this.indexes.title.size() };
   }
 
   /** Bytes held by the indexes and in-memory maps (for metrics). */

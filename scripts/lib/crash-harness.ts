@@ -1,0 +1,137 @@
+import { join } from 'node:path';
+import { LEXICAL_EMBEDDER_ID } from '../../src/embedding/lexical-embedder.js';
+import { defaultAnnIndexFactory } from '../../src/store/ann/default-index.js';
+import { EmbeddedStore } from '../../src/store/embedded/embedded-store.js';
+import { startServerProcess, type ServerProcess } from './server-process.js';
+
+/**
+ * Crash safety of the real server: ingest over HTTP in a loop, SIGKILL the process at a random
+ * moment, then check that every write the server acknowledged (a 200 to POST /products) survived.
+ *
+ * Each round: (1) open the store in-process, which is the recovery under test, and check that
+ * every acknowledged product is there and that the ANN indexes hold exactly the catalog's texts;
+ * (2) start the server on it and check, over HTTP, that a sample of acknowledged products is
+ * returned by /align for its own unique intention (so it is in the index, not only in SQLite);
+ * (3) write with concurrent clients and kill the server mid-stream.
+ */
+
+export interface CrashOptions {
+  dataDir: string;
+  kills: number;
+  /** Deterministic randomness for kill timing and sampling. */
+  random: () => number;
+  apiKey?: string;
+  /** Products checked over HTTP per round (all are checked in-process). */
+  httpSample?: number;
+  log?: (line: string) => void;
+}
+
+export interface CrashReport {
+  kills: number;
+  acknowledgedProducts: number;
+  lostProducts: string[];
+  unsearchable: string[];
+  /** Rounds where index sizes and catalog counts differed after recovery. */
+  indexMismatches: string[];
+  failedOpens: string[];
+}
+
+const BATCH = 25;
+const WRITERS = 2;
+
+/** A product whose intention contains a token nothing else has, so /align finds exactly it. */
+export function crashProduct(id: string) {
+  const token = id.replace(/[^a-z0-9]/gi, '');
+  return { id, title: `Crash probe ${id}`, category: 'probe', intentions: [`because they want the unique ${token} probe`] };
+}
+
+export async function runCrashRounds(opts: CrashOptions): Promise<CrashReport> {
+  const apiKey = opts.apiKey ?? 'crash-test-key-123';
+  const env = { EMBEDDER: 'lexical', DATA_DIR: opts.dataDir, LOG_LEVEL: 'error', SNAPSHOT_INTERVAL_S: '1', API_KEY: apiKey };
+  const report: CrashReport = { kills: 0, acknowledgedProducts: 0, lostProducts: [], unsearchable: [], indexMismatches: [], failedOpens: [] };
+  const acknowledged: string[] = [];
+  let nextBatch = 0;
+
+  for (let round = 0; round <= opts.kills; round++) {
+    // (1) Recovery in-process, straight after the kill.
+    if (round > 0) {
+      try {
+        const store = await EmbeddedStore.open({
+          dataDir: join(opts.dataDir, 'embedded'),
+          modelId: LEXICAL_EMBEDDER_ID,
+          dimension: 384,
+          annFactory: defaultAnnIndexFactory({ expansionSearch: 128, expansionAdd: 256 }),
+        });
+        try {
+          const stats = await store.stats();
+          const indexed = store.indexedCounts();
+          if (indexed.intentions !== stats.intentions || indexed.titles !== stats.titles || stats.titles !== stats.products) {
+            report.indexMismatches.push(`round ${round}: catalog ${JSON.stringify(stats)} vs index ${JSON.stringify(indexed)}`);
+          }
+          const present = await store.contentHashes(acknowledged);
+          for (const id of acknowledged) if (!present.has(id)) report.lostProducts.push(id);
+        } finally {
+          await store.close();
+        }
+      } catch (err) {
+        report.failedOpens.push(`round ${round}: ${(err as Error).message}`);
+        break;
+      }
+    }
+
+    // (2) The real server on the recovered store.
+    const server = await startServerProcess(env);
+    try {
+      const sample = pickSample(acknowledged, opts.httpSample ?? 20, opts.random);
+      for (const id of sample) {
+        const res = await fetch(`${server.url}/align`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ steps: crashProduct(id).intentions, k: 1, threshold: 0.9 }),
+        });
+        const top = res.ok ? ((await res.json()) as { steps: { products: { productId: string }[] }[] }).steps[0].products[0] : undefined;
+        if (top?.productId !== id) report.unsearchable.push(id);
+      }
+      if (round === opts.kills) break;
+
+      // (3) Concurrent writers, then a SIGKILL at a random moment.
+      let stop = false;
+      const writer = async () => {
+        while (!stop) {
+          const batch = nextBatch++;
+          const products = Array.from({ length: BATCH }, (_, i) => crashProduct(`r${round}b${batch}p${i}`));
+          try {
+            const res = await fetch(`${server.url}/products`, {
+              method: 'POST',
+              headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` },
+              body: JSON.stringify({ products }),
+            });
+            if (res.status === 200) acknowledged.push(...products.map((p) => p.id));
+            else await res.arrayBuffer();
+          } catch {
+            return; // the connection died with the server: this batch was never acknowledged
+          }
+        }
+      };
+      const writers = Array.from({ length: WRITERS }, writer);
+      await new Promise((r) => setTimeout(r, 150 + Math.floor(opts.random() * 1200)));
+      await server.kill();
+      stop = true;
+      await Promise.all(writers);
+      report.kills++;
+      opts.log?.(`kill ${report.kills}: ${acknowledged.length} products acknowledged so far`);
+    } finally {
+      if (server.child.exitCode === null && server.child.signalCode === null) await server.stop();
+    }
+  }
+  report.acknowledgedProducts = acknowledged.length;
+  return report;
+}
+
+function pickSample(ids: string[], n: number, random: () => number): string[] {
+  if (ids.length <= n) return [...ids];
+  // Always the newest (written just before the kill), plus a random spread of older ones.
+  const out = new Set(ids.slice(-Math.ceil(n / 2)));
+  while (out.size < n) out.add(ids[Math.floor(random() * ids.length)]);
+  return [...out];
+}
