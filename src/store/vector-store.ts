@@ -52,7 +52,11 @@ export interface VectorStore {
   readonly dimension: number;
   /** Content hashes of the given products that exist (absent ids are missing from the map). */
   contentHashes(ids: readonly string[]): Promise<Map<string, string>>;
-  /** Inserts or replaces products and all their texts, atomically for the whole batch. */
+  /**
+   * Inserts or replaces products and all their texts. Atomic for the whole batch in the embedded
+   * store; Qdrant has no transactions, so there a failed batch may be partly written, but each
+   * product is written so that contentHashes reports it as missing until it is complete.
+   */
   upsert(items: readonly ProductUpsert[]): Promise<void>;
   get(id: string): Promise<Product | undefined>;
   /**
@@ -67,6 +71,15 @@ export interface VectorStore {
   stats(): Promise<StoreStats>;
   /** Flushes and closes; the store must not be used afterwards. */
   close(): Promise<void>;
+  /** Which implementation this is ("embedded", "qdrant"), reported by /readyz. */
+  readonly backend?: string;
+  /**
+   * Cheap, time-bounded reachability check for remote stores (absent for in-process ones).
+   * Rejects with StoreUnavailableError while the store cannot serve; /readyz turns not-ready then.
+   */
+  ping?(): Promise<void>;
+  /** Bytes this store holds in the process's memory (in-process stores only; for metrics). */
+  memoryBytes?(): number;
 }
 
 /** Thrown when a store was built with another embedding model or dimension than the active one. */
@@ -74,6 +87,25 @@ export class ModelMismatchError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'ModelMismatchError';
+  }
+}
+
+/**
+ * Thrown when the store cannot be reached or answers with server errors after retries. The HTTP
+ * layer answers 503 with `Retry-After: retryAfterSeconds`; it is a condition of the backend, not a
+ * bug, and clears by itself when the backend returns.
+ */
+export class StoreUnavailableError extends Error {
+  /** Read by the HTTP error handler (like the embedding queue's overload error): 503 + Retry-After. */
+  readonly statusCode = 503;
+
+  constructor(
+    message: string,
+    readonly retryAfterSeconds = 5,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'StoreUnavailableError';
   }
 }
 

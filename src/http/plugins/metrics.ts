@@ -58,7 +58,9 @@ export const metricsPlugin = fp(async (app: FastifyInstance, opts: { state: AppS
     async collect() {
       const services = opts.state.services;
       if (!services) return;
-      const stats = await services.store.stats();
+      // A remote store that is down must not take /metrics down with it: keep the last values.
+      const stats = await services.store.stats().catch(() => undefined);
+      if (!stats) return;
       this.set({ kind: 'intention' }, stats.intentions);
       this.set({ kind: 'title' }, stats.titles);
     },
@@ -69,7 +71,8 @@ export const metricsPlugin = fp(async (app: FastifyInstance, opts: { state: AppS
     registers: [registry],
     async collect() {
       const services = opts.state.services;
-      if (services) this.set((await services.store.stats()).products);
+      const stats = await services?.store.stats().catch(() => undefined);
+      if (stats) this.set(stats.products);
     },
   });
   new Gauge({
@@ -78,7 +81,9 @@ export const metricsPlugin = fp(async (app: FastifyInstance, opts: { state: AppS
     registers: [registry],
     collect() {
       const services = opts.state.services;
-      if (services) this.set(services.store.memoryBytes());
+      // Only in-process stores hold their index in this process; a remote store (Qdrant) reports nothing here.
+      const bytes = services?.store.memoryBytes?.();
+      if (bytes !== undefined) this.set(bytes);
     },
   });
 

@@ -24,12 +24,22 @@ export const healthRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { s
         reply.code(503).header('Retry-After', '5');
         return state.failure ? { status: 'unavailable' as const, detail: state.failure } : { status: 'starting' as const };
       }
-      const stats = await services.store.stats();
+      const store = services.store.backend ?? 'embedded';
+      let stats;
+      try {
+        // A remote store must be reachable for the service to be ready; ready again once it answers.
+        await services.store.ping?.();
+        stats = await services.store.stats();
+      } catch (err) {
+        const retryAfter = (err as { retryAfterSeconds?: number }).retryAfterSeconds ?? 5;
+        reply.code(503).header('Retry-After', String(retryAfter));
+        return { status: 'unavailable' as const, store, detail: (err as Error).message };
+      }
       return {
         status: 'ready' as const,
         model: services.embedder.id,
         dimension: services.embedder.dimension,
-        store: 'embedded',
+        store,
         ...stats,
       };
     },

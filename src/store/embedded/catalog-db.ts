@@ -57,6 +57,12 @@ export interface NewText {
   vector: Float32Array;
 }
 
+export interface ExportedProduct {
+  product: Product;
+  hash: string;
+  texts: NewText[];
+}
+
 export interface WriteEffects {
   added: { label: number; pid: number; kind: number; vector: Float32Array }[];
   removed: { label: number; kind: number }[];
@@ -109,6 +115,9 @@ export class CatalogDb {
       ),
       productById: db.prepare<[string], ProductRow>('SELECT * FROM products WHERE id = ?'),
       productsAfter: db.prepare<[string, number], ProductRow>('SELECT * FROM products WHERE id > ? ORDER BY id LIMIT ?'),
+      textsForExport: db.prepare<[number], { kind: number; text: string; vector: Buffer }>(
+        'SELECT kind, text, vector FROM texts WHERE pid = ? ORDER BY label',
+      ),
       insertProduct: db.prepare(
         'INSERT INTO products (id, title, category, intentions, attributes, hash) VALUES (@id, @title, @category, @intentions, @attributes, @hash)',
       ),
@@ -170,6 +179,21 @@ export class CatalogDb {
   /** Products with id > `after` in id order (the primary-key index makes each page a range scan). */
   productsAfter(after: string, limit: number): Product[] {
     return this.stmt.productsAfter.all(after, limit).map(productOf);
+  }
+
+  /**
+   * Products with id > `after` in id order, each with its content hash and its texts with their
+   * vectors: everything a migration to another store needs, without re-embedding. Read in one
+   * transaction so a page is a consistent snapshot even while a server writes to the same file.
+   */
+  exportAfter(after: string, limit: number): ExportedProduct[] {
+    return this.db.transaction(() =>
+      this.stmt.productsAfter.all(after, limit).map((row) => ({
+        product: productOf(row),
+        hash: row.hash,
+        texts: this.stmt.textsForExport.all(row.pid).map((t) => ({ kind: kindOf(t.kind), text: t.text, vector: vectorFromBlob(t.vector) })),
+      })),
+    )();
   }
 
   /** Writes a batch of products with their texts in one transaction and reports what changed. */

@@ -1,0 +1,32 @@
+import type { Config } from '../../config.js';
+import type { QdrantStoreLogger, QdrantStoreOptions } from './qdrant-store.js';
+
+/** HNSW graph degree; the same as the embedded usearch index so recall figures carry over. */
+export const QDRANT_HNSW_M = 16;
+
+/** The Qdrant store's options from the validated configuration and the active embedder. */
+export function qdrantOptionsFrom(
+  config: Pick<Config, 'qdrant' | 'annEfSearch' | 'annEfConstruction'>,
+  embedder: { id: string; dimension: number },
+  logger?: QdrantStoreLogger,
+): QdrantStoreOptions {
+  const q = config.qdrant;
+  // config.ts already requires QDRANT_URL with STORE=qdrant; this guards other callers.
+  if (!q.url) throw new Error('QDRANT_URL is required when STORE=qdrant');
+  return {
+    url: q.url,
+    apiKey: q.apiKey,
+    collection: q.collection,
+    timeoutMs: q.timeoutMs,
+    shards: q.shards,
+    replicationFactor: q.replicationFactor,
+    quantization: q.quantization,
+    onDisk: q.onDisk,
+    m: QDRANT_HNSW_M,
+    efConstruct: config.annEfConstruction,
+    efSearch: config.annEfSearch,
+    modelId: embedder.id,
+    dimension: embedder.dimension,
+    logger,
+  };
+}

@@ -1,0 +1,273 @@
+/**
+ * Behaviour every VectorStore must show, the same cases and the same expected results for each
+ * implementation: run by test/store/embedded/embedded-conformance.test.ts always, and by
+ * test/store/qdrant/qdrant-conformance.test.ts against a real Qdrant when QDRANT_URL is set (and
+ * against the in-process test double always). Data: seeded random vectors, so the expected answer
+ * is computed by brute force and there are no ties.
+ */
+import assert from 'node:assert/strict';
+import { after, describe, it } from 'node:test';
+import type { Product } from '../../../src/catalog/product.js';
+import { ModelMismatchError, type ProductUpsert, type SearchOptions, type VectorStore } from '../../../src/store/vector-store.js';
+import { rng, unitVector } from '../../helpers/vectors.js';
+import { DIM, MODEL, randomProducts } from '../embedded/store-fixture.js';
+import { bruteForce } from './brute-force.js';
+
+export interface StoreModel {
+  modelId: string;
+  dimension: number;
+}
+
+export interface StoreUnderTest {
+  store: VectorStore;
+  /** Opens the same location again (after the caller closed `store`), optionally with another model. */
+  reopen(model?: StoreModel): Promise<VectorStore>;
+  /** Removes the location (temp folder, collection). */
+  cleanup(): Promise<void>;
+}
+
+/** Opens a store on a new, empty location with the given model. */
+export type OpenFreshStore = (model: StoreModel) => Promise<StoreUnderTest>;
+
+export interface ConformanceRunOptions {
+  /** A reason to skip the whole suite (shown in the test report), or false to run it. */
+  skip?: string | false;
+}
+
+const SEARCH_CASES: SearchOptions[] = [
+  { k: 5, threshold: 0.2, match: 'intentions' },
+  { k: 3, threshold: 0.0, match: 'titles' },
+  { k: 7, threshold: 0.1, match: 'both' },
+  { k: 50, threshold: 0.5, match: 'intentions' },
+  { k: 4, threshold: -1, match: 'intentions', filter: { categories: ['b'] } },
+  { k: 4, threshold: 0, match: 'both', filter: { categories: ['a', 'c'] } },
+  { k: 4, threshold: 0, match: 'both', filter: { productIds: ['p1', 'p2', 'p3', 'p10', 'p11', 'nope'] } },
+  { k: 4, threshold: 0, match: 'intentions', filter: { productIds: ['p1', 'p2', 'p4'], categories: ['b'] } },
+  { k: 4, threshold: 0, match: 'intentions', filter: { categories: ['unknown'] } },
+  { k: 4, threshold: -1, match: 'intentions', filter: { productIds: [] } },
+];
+
+export function runStoreConformance(name: string, openFresh: OpenFreshStore, options: ConformanceRunOptions = {}): void {
+  describe(`VectorStore conformance: ${name}`, { skip: options.skip || false }, () => {
+    const opened: StoreUnderTest[] = [];
+    after(async () => {
+      for (const s of opened) await s.cleanup();
+    });
+    const fresh = async (model: StoreModel = { modelId: MODEL, dimension: DIM }) => {
+      const s = await openFresh(model);
+      opened.push(s);
+      return s;
+    };
+    const items = randomProducts(80, 7);
+    const random = rng(99);
+    const queries = Array.from({ length: 12 }, () => unitVector(random, DIM));
+
+    it('answers like a brute-force scan for every match mode, threshold and filter', async () => {
+      const { store } = await fresh();
+      await store.upsert(items);
+      for (const search of SEARCH_CASES) {
+        const got = await store.search(queries, search);
+        assert.equal(got.length, queries.length);
+        queries.forEach((q, i) => {
+          const want = bruteForce(items, q, search);
+          assert.deepEqual(
+            got[i].map((m) => [m.productId, m.matched.text]),
+            want.map((w) => [w.productId, w.text]),
+            `${JSON.stringify(search)} query ${i}`,
+          );
+          got[i].forEach((m, j) => assert.ok(Math.abs(m.score - want[j].score) < 1e-5, `score ${m.score} vs ${want[j].score}`));
+        });
+      }
+      await store.close();
+    });
+
+    it('returns each product at most once per query, with its title, category and matched kind and text', async () => {
+      const { store } = await fresh();
+      await store.upsert(items);
+      const [res] = await store.search([queries[0]], { k: 20, threshold: -1, match: 'both' });
+      assert.equal(res.length, 20);
+      assert.equal(new Set(res.map((m) => m.productId)).size, 20);
+      for (let j = 1; j < res.length; j++) assert.ok(res[j].score <= res[j - 1].score, 'best first');
+      for (const m of res) {
+        const item = items.find((i) => i.product.id === m.productId)!;
+        assert.equal(m.title, item.product.title);
+        assert.equal(m.category, item.product.category);
+        assert.ok(item.texts.some((t) => t.kind === m.matched.kind && t.text === m.matched.text));
+      }
+      await store.close();
+    });
+
+    it('is idempotent: upserting the same products again changes nothing', async () => {
+      const { store } = await fresh();
+      await store.upsert(items.slice(0, 30));
+      const options: SearchOptions = { k: 5, threshold: 0, match: 'both' };
+      const before = await store.search(queries, options);
+      const statsBefore = await store.stats();
+      await store.upsert(items.slice(0, 30));
+      assert.deepEqual(await store.stats(), statsBefore);
+      assert.deepEqual(strip(await store.search(queries, options)), strip(before));
+      await store.close();
+    });
+
+    it('replaces a product whose texts changed: old texts stop matching, new ones match', async () => {
+      const { store } = await fresh();
+      await store.upsert(items.slice(0, 10));
+      const target = items[3];
+      const oldIntention = target.texts.find((t) => t.kind === 'intention')!;
+      let [res] = await store.search([oldIntention.vector], { k: 1, threshold: 0.99, match: 'intentions' });
+      assert.equal(res[0]?.productId, 'p3');
+      const replaced = randomProducts(1, 1234)[0];
+      const product: Product = { ...replaced.product, id: 'p3', title: 'A new title', intentions: ['a brand new intention', 'and another'] };
+      const update: ProductUpsert = {
+        product,
+        contentHash: 'changed-p3',
+        texts: [
+          { kind: 'title', text: product.title, vector: replaced.texts[0].vector },
+          { kind: 'intention', text: 'a brand new intention', vector: replaced.texts[1].vector },
+          { kind: 'intention', text: 'and another', vector: unitVector(rng(5), DIM) },
+        ],
+      };
+      await store.upsert([update]);
+      [res] = await store.search([oldIntention.vector], { k: 1, threshold: 0.99, match: 'intentions' });
+      assert.equal(res.length, 0, 'the old intention is gone');
+      [res] = await store.search([update.texts[1].vector], { k: 1, threshold: 0.99, match: 'intentions' });
+      assert.deepEqual(strip([res])[0], [['p3', 'intention', 'a brand new intention']]);
+      assert.equal(res[0].title, 'A new title');
+      [res] = await store.search([update.texts[0].vector], { k: 1, threshold: 0.99, match: 'titles' });
+      assert.deepEqual(strip([res])[0], [['p3', 'title', 'A new title']]);
+      assert.deepEqual(await store.get('p3'), product);
+      assert.equal((await store.contentHashes(['p3'])).get('p3'), 'changed-p3');
+      const expected = countsOf([...items.slice(0, 10).filter((i) => i.product.id !== 'p3'), update]);
+      assert.deepEqual(await store.stats(), expected);
+      await store.close();
+    });
+
+    it('deletes a product with all its texts', async () => {
+      const { store } = await fresh();
+      await store.upsert(items.slice(0, 10));
+      assert.equal(await store.delete('p3'), true);
+      assert.equal(await store.delete('p3'), false);
+      assert.equal(await store.delete('never-existed'), false);
+      assert.equal(await store.get('p3'), undefined);
+      assert.equal((await store.contentHashes(['p3'])).size, 0);
+      for (const t of items[3].texts) {
+        const [res] = await store.search([t.vector], { k: 10, threshold: -1, match: 'both' });
+        assert.ok(!res.some((m) => m.productId === 'p3'));
+      }
+      assert.deepEqual(await store.stats(), countsOf(items.slice(0, 10).filter((i) => i.product.id !== 'p3')));
+      await store.close();
+    });
+
+    it('gets a product back as stored (category, attributes), undefined when unknown', async () => {
+      const { store } = await fresh();
+      const plain = withProduct(items[0], { id: 'plain', title: 'Plain', intentions: ['because they want plain things'] });
+      const rich = withProduct(items[1], {
+        id: 'rich',
+        title: 'Rich',
+        category: 'grilling',
+        intentions: ['because they want to grill'],
+        attributes: { brand: 'Emberline', price: 169, tags: ['outdoor', 'steel'], nested: { a: 1 } },
+      });
+      await store.upsert([plain, rich]);
+      assert.deepEqual(await store.get('plain'), plain.product);
+      assert.deepEqual(await store.get('rich'), rich.product);
+      assert.equal(await store.get('missing'), undefined);
+      const [res] = await store.search([plain.texts[0].vector], { k: 1, threshold: 0.99, match: 'titles' });
+      assert.equal(res[0].category, null, 'no category is null');
+      await store.close();
+    });
+
+    it('pages through every product in byte-wise id order with listProducts', async () => {
+      const { store } = await fresh();
+      const long = 'a-very-long-shared-product-id-prefix-';
+      const odd = ['p1', 'p10', 'p2', 'P3', `${long}2`, `${long}10`, `${long}1`, 'zz', 'é-accent', 'e', 'sku-000001', 'sku-000002', 'sku-0000010'];
+      const extra = odd.map((id, i) => withProduct(items[i], { id, title: `T ${id}`, intentions: [`intention of ${id}`] }));
+      const all = [...items.slice(20, 50), ...extra];
+      await store.upsert(all);
+      const expected = all.map((i) => i.product.id).sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+      for (const limit of [2, 7, 100]) {
+        const seen: string[] = [];
+        let cursor: string | undefined;
+        for (;;) {
+          const page = await store.listProducts({ after: cursor, limit });
+          if (page.length === 0) break;
+          assert.ok(page.length <= limit);
+          seen.push(...page.map((p) => p.id));
+          cursor = page[page.length - 1].id;
+        }
+        assert.deepEqual(seen, expected, `limit ${limit}`);
+      }
+      const [first] = await store.listProducts({ limit: 1 });
+      assert.deepEqual(first, all.find((i) => i.product.id === first.id)!.product);
+      assert.deepEqual((await store.listProducts({ after: `${long}10`, limit: 2 })).map((p) => p.id), [`${long}2`, 'e']);
+      assert.deepEqual(await store.listProducts({ after: '\uffff', limit: 5 }), []);
+      await store.close();
+    });
+
+    it('reports content hashes of stored products only', async () => {
+      const { store } = await fresh();
+      await store.upsert(items.slice(0, 5));
+      const hashes = await store.contentHashes(['p0', 'p4', 'p9', 'nope', 'p0']);
+      assert.deepEqual(
+        [...hashes.entries()].sort(),
+        [
+          ['p0', items[0].contentHash],
+          ['p4', items[4].contentHash],
+        ],
+      );
+      assert.equal((await store.contentHashes([])).size, 0);
+      await store.close();
+    });
+
+    it('counts products, intentions and titles', async () => {
+      const { store } = await fresh();
+      assert.deepEqual(await store.stats(), { products: 0, intentions: 0, titles: 0 });
+      await store.upsert(items);
+      assert.deepEqual(await store.stats(), countsOf(items));
+      await store.close();
+    });
+
+    it('keeps its data across close and reopen, and refuses another model or dimension', async () => {
+      const handle = await fresh();
+      await handle.store.upsert(items.slice(0, 10));
+      await handle.store.close();
+      const again = await handle.reopen();
+      assert.deepEqual(await again.stats(), countsOf(items.slice(0, 10)));
+      assert.deepEqual(await again.get('p2'), items[2].product);
+      await again.close();
+      await assert.rejects(handle.reopen({ modelId: 'another-model', dimension: DIM }), (err: Error) => {
+        assert.ok(err instanceof ModelMismatchError, err.message);
+        assert.match(err.message, /another-model/);
+        assert.match(err.message, new RegExp(MODEL));
+        return true;
+      });
+      await assert.rejects(handle.reopen({ modelId: MODEL, dimension: DIM * 2 }), ModelMismatchError);
+      await assert.rejects(handle.store.upsert([{ ...items[0], texts: [{ kind: 'title', text: 'x', vector: new Float32Array(DIM + 1) }] }]));
+    });
+  });
+}
+
+/** Results without scores (for comparisons across writes, where floating point may differ in the last bit). */
+function strip(results: { productId: string; matched: { kind: string; text: string } }[][]) {
+  return results.map((r) => r.map((m) => [m.productId, m.matched.kind, m.matched.text]));
+}
+
+function countsOf(items: readonly ProductUpsert[]) {
+  return {
+    products: items.length,
+    intentions: items.reduce((n, i) => n + i.texts.filter((t) => t.kind === 'intention').length, 0),
+    titles: items.length,
+  };
+}
+
+/** A product with new content and texts, reusing another product's vectors. */
+function withProduct(base: ProductUpsert, product: Product): ProductUpsert {
+  return {
+    product,
+    contentHash: `hash-${product.id}`,
+    texts: [
+      { kind: 'title', text: product.title, vector: base.texts[0].vector },
+      ...product.intentions.map((text, i) => ({ kind: 'intention' as const, text, vector: base.texts[1 + (i % (base.texts.length - 1))].vector })),
+    ],
+  };
+}

@@ -1,0 +1,296 @@
+/**
+ * TEST DOUBLE: an in-process imitation of the few Qdrant REST endpoints the adapter uses, so the
+ * QdrantStore is exercised end to end through the real @qdrant/js-client-rest in tests, including
+ * Qdrant going down and coming back. It is NOT Qdrant: brute-force cosine search, no HNSW, no
+ * shards, no persistence, only the request fields we send. Passing tests against it show that the
+ * adapter speaks the protocol as we understand it; the conformance run against a real Qdrant
+ * (QDRANT_URL=... npm test) is what shows that Qdrant agrees.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+
+type Payload = Record<string, unknown>;
+interface Point {
+  id: string | number;
+  vector: number[];
+  payload: Payload;
+}
+interface Collection {
+  config: Record<string, unknown>;
+  payloadSchema: Record<string, unknown>;
+  points: Map<string, Point>;
+}
+interface Condition {
+  key?: string;
+  match?: { value?: unknown; any?: unknown[]; except?: unknown[] };
+  range?: { gt?: number; gte?: number; lt?: number; lte?: number };
+  must?: Condition[];
+  should?: Condition[];
+  must_not?: Condition[];
+}
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  body: any;
+}
+
+export class FakeQdrant {
+  readonly collections = new Map<string, Collection>();
+  readonly requests: RecordedRequest[] = [];
+  /** Status codes to answer the next requests with, one per request (e.g. [503, 503]). */
+  failures: number[] = [];
+  /** Answers a request with this status instead of serving it when it returns one. */
+  failIf?: (req: RecordedRequest) => number | undefined;
+  /** When set, the server answers no collection metadata (imitates a Qdrant older than 1.16). */
+  dropMetadata = false;
+  private server?: Server;
+  private readonly sockets = new Set<Socket>();
+  private port = 0;
+
+  static async start(): Promise<FakeQdrant> {
+    const fake = new FakeQdrant();
+    await fake.up();
+    return fake;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  /** (Re)starts listening, on the same port as before once one was chosen. */
+  async up(): Promise<void> {
+    const server = createServer((req, res) => void this.handle(req, res));
+    server.on('connection', (socket) => {
+      this.sockets.add(socket);
+      socket.on('close', () => this.sockets.delete(socket));
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.port, '127.0.0.1', () => resolve());
+    });
+    this.port = (server.address() as AddressInfo).port;
+    this.server = server;
+  }
+
+  /** Stops answering: closes the listener and every open connection (connection refused from now on). */
+  async down(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    if (!server) return;
+    for (const socket of this.sockets) socket.destroy();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const started = performance.now();
+    let raw = '';
+    for await (const chunk of req) raw += chunk;
+    const url = new URL(req.url ?? '/', 'http://fake');
+    const body = raw ? JSON.parse(raw) : undefined;
+    this.requests.push({ method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, body });
+    const send = (status: number, data: unknown) => {
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(data));
+    };
+    const failure = this.failures.shift() ?? this.failIf?.(this.requests[this.requests.length - 1]);
+    if (failure !== undefined) return send(failure, { status: { error: `injected failure ${failure}` }, time: 0 });
+    // Qdrant answers its root (version info) bare, everything else wrapped in {result, status, time}.
+    if (url.pathname === '/' && req.method === 'GET') return send(200, { title: 'ecomalign test double of qdrant', version: '1.18.0' });
+    try {
+      const result = this.route(req.method ?? 'GET', url.pathname, body);
+      send(200, { result, status: 'ok', time: (performance.now() - started) / 1000 });
+    } catch (err) {
+      const status = err instanceof HttpError ? err.status : 500;
+      send(status, { status: { error: (err as Error).message }, time: 0 });
+    }
+  }
+
+  private route(method: string, path: string, body: any): unknown {
+    const m = /^\/collections\/([^/]+)(\/.*)?$/.exec(path);
+    if (!m) throw new HttpError(404, `no route ${method} ${path}`);
+    const name = decodeURIComponent(m[1]);
+    const rest = m[2] ?? '';
+    if (rest === '' && method === 'PUT') return this.create(name, body);
+    if (rest === '/exists' && method === 'GET') return { exists: this.collections.has(name) };
+    const c = this.collections.get(name);
+    if (!c) throw new HttpError(404, `Not found: Collection \`${name}\` doesn't exist!`);
+    switch (`${method} ${rest}`) {
+      case 'GET ':
+        return this.info(c);
+      case 'PATCH ':
+        if (body?.metadata && !this.dropMetadata) c.config.metadata = { ...(c.config.metadata as Payload), ...body.metadata };
+        return true;
+      case 'DELETE ':
+        this.collections.delete(name);
+        return true;
+      case 'PUT /index':
+        c.payloadSchema[body.field_name] = { data_type: typeof body.field_schema === 'string' ? body.field_schema : body.field_schema.type, points: 0 };
+        return update();
+      case 'PUT /points':
+        this.upsert(c, body.points);
+        return update();
+      case 'POST /points/delete':
+        this.deletePoints(c, body);
+        return update();
+      case 'POST /points/batch':
+        return (body.operations as any[]).map((op) => {
+          if (!op.set_payload) throw new HttpError(400, 'the test double only implements set_payload in batches');
+          for (const p of this.select(c, op.set_payload)) Object.assign(p.payload, op.set_payload.payload);
+          return update();
+        });
+      case 'POST /points/scroll':
+        return this.scroll(c, body);
+      case 'POST /points/count':
+        return { count: [...c.points.values()].filter((p) => matches(p, body?.filter)).length };
+      case 'POST /points/query/groups':
+        return this.groups(c, body);
+      default:
+        throw new HttpError(404, `no route ${method} ${path}`);
+    }
+  }
+
+  private create(name: string, body: any): boolean {
+    if (this.collections.has(name)) throw new HttpError(409, `Wrong input: Collection \`${name}\` already exists!`);
+    const config: Record<string, unknown> = {
+      params: {
+        vectors: body.vectors,
+        shard_number: body.shard_number ?? 1,
+        replication_factor: body.replication_factor ?? 1,
+        write_consistency_factor: body.write_consistency_factor ?? 1,
+        on_disk_payload: body.on_disk_payload ?? true,
+      },
+      hnsw_config: body.hnsw_config ?? {},
+      optimizer_config: {},
+      quantization_config: body.quantization_config ?? null,
+    };
+    if (body.metadata && !this.dropMetadata) config.metadata = body.metadata;
+    this.collections.set(name, { config, payloadSchema: {}, points: new Map() });
+    return true;
+  }
+
+  private info(c: Collection) {
+    return {
+      status: 'green',
+      optimizer_status: 'ok',
+      points_count: c.points.size,
+      segments_count: 1,
+      config: c.config,
+      payload_schema: c.payloadSchema,
+    };
+  }
+
+  private upsert(c: Collection, points: Point[]): void {
+    const size = ((c.config.params as Payload).vectors as { size: number }).size;
+    for (const p of points) {
+      if (p.vector.length !== size) throw new HttpError(400, `Wrong input: Vector dimension error: expected dim: ${size}, got ${p.vector.length}`);
+      // Cosine collections store normalised vectors, as Qdrant does.
+      const norm = Math.hypot(...p.vector) || 1;
+      c.points.set(String(p.id), { id: p.id, vector: p.vector.map((x) => x / norm), payload: { ...p.payload } });
+    }
+  }
+
+  private select(c: Collection, selector: { points?: (string | number)[]; filter?: Condition }): Point[] {
+    if (selector.points) return selector.points.map((id) => c.points.get(String(id))).filter((p): p is Point => !!p);
+    return [...c.points.values()].filter((p) => matches(p, selector.filter));
+  }
+
+  private deletePoints(c: Collection, body: { points?: (string | number)[]; filter?: Condition }): void {
+    for (const p of this.select(c, body)) c.points.delete(String(p.id));
+  }
+
+  private scroll(c: Collection, body: any) {
+    const limit: number = body.limit ?? 10;
+    let rows = [...c.points.values()].filter((p) => matches(p, body.filter));
+    const orderBy = typeof body.order_by === 'string' ? { key: body.order_by } : body.order_by;
+    if (orderBy) {
+      // Qdrant orders by the payload value, skips points without it, and pages no further.
+      rows = rows.filter((p) => typeof p.payload[orderBy.key] === 'number');
+      const dir = orderBy.direction === 'desc' ? -1 : 1;
+      rows.sort((a, b) => dir * ((a.payload[orderBy.key] as number) - (b.payload[orderBy.key] as number)) || compareIds(a.id, b.id));
+      if (orderBy.start_from !== undefined) rows = rows.filter((p) => dir * ((p.payload[orderBy.key] as number) - orderBy.start_from) >= 0);
+      return { points: rows.slice(0, limit).map((p) => record(p, body.with_payload)), next_page_offset: null };
+    }
+    rows.sort((a, b) => compareIds(a.id, b.id));
+    if (body.offset !== undefined && body.offset !== null) rows = rows.filter((p) => compareIds(p.id, body.offset) >= 0);
+    const page = rows.slice(0, limit);
+    return { points: page.map((p) => record(p, body.with_payload)), next_page_offset: rows[limit]?.id ?? null };
+  }
+
+  private groups(c: Collection, body: any) {
+    const q: number[] = body.query;
+    const norm = Math.hypot(...q) || 1;
+    const best = new Map<string, { point: Point; score: number }>();
+    for (const p of c.points.values()) {
+      if (!matches(p, body.filter)) continue;
+      let score = 0;
+      for (let i = 0; i < q.length; i++) score += (q[i] / norm) * p.vector[i];
+      score = Math.fround(score);
+      if (body.score_threshold !== undefined && body.score_threshold !== null && score < body.score_threshold) continue;
+      const group = String(p.payload[body.group_by]);
+      const seen = best.get(group);
+      if (!seen || score > seen.score) best.set(group, { point: p, score });
+    }
+    const groups = [...best.entries()]
+      .sort((a, b) => b[1].score - a[1].score)
+      .slice(0, body.limit ?? 10)
+      .map(([id, { point, score }]) => ({ id, hits: [{ ...record(point, body.with_payload), version: 0, score }] }));
+    return { groups };
+  }
+}
+
+function update() {
+  return { operation_id: 0, status: 'completed' };
+}
+
+function record(p: Point, withPayload: unknown) {
+  let payload: Payload | undefined;
+  if (withPayload === true || withPayload === undefined) payload = p.payload;
+  else if (Array.isArray(withPayload)) payload = Object.fromEntries(withPayload.filter((k) => k in p.payload).map((k) => [k, p.payload[k]]));
+  return payload ? { id: p.id, payload } : { id: p.id };
+}
+
+function compareIds(a: string | number, b: string | number): number {
+  return String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0;
+}
+
+/** Qdrant filter semantics for the conditions we use: match value/any/except, range, nested filters. */
+export function matches(p: Point, filter: Condition | undefined | null): boolean {
+  if (!filter) return true;
+  if (filter.key !== undefined) return fieldMatches(p.payload[filter.key], filter);
+  if (filter.must && !filter.must.every((c) => matches(p, c))) return false;
+  if (filter.must_not && filter.must_not.some((c) => matches(p, c))) return false;
+  if (filter.should && filter.should.length > 0 && !filter.should.some((c) => matches(p, c))) return false;
+  return true;
+}
+
+function fieldMatches(value: unknown, c: Condition): boolean {
+  const values = Array.isArray(value) ? value : value === undefined || value === null ? [] : [value];
+  if (c.match) {
+    if ('value' in c.match) return values.some((v) => v === c.match!.value);
+    if (c.match.any) return values.some((v) => c.match!.any!.includes(v));
+    if (c.match.except) return values.length > 0 && values.every((v) => !c.match!.except!.includes(v));
+  }
+  if (c.range) {
+    const r = c.range;
+    return values.some(
+      (v) =>
+        typeof v === 'number' &&
+        (r.gt === undefined || v > r.gt) &&
+        (r.gte === undefined || v >= r.gte) &&
+        (r.lt === undefined || v < r.lt) &&
+        (r.lte === undefined || v <= r.lte),
+    );
+  }
+  throw new HttpError(400, `the test double does not implement condition ${JSON.stringify(c)}`);
+}
