@@ -1,8 +1,9 @@
+import type { BulkAlignBenchResult } from './bulk-align-bench.js';
 import type { IndexBenchResult } from './index-bench.js';
 import type { ServiceBenchResult } from './service-bench.js';
 
 /** Renders the benchmark results as markdown, with each target next to the measured ratio. */
-export function renderReport(meta: { date: string; host: string; command: string }, index?: IndexBenchResult, service?: ServiceBenchResult): string {
+export function renderReport(meta: { date: string; host: string; command: string }, index?: IndexBenchResult, service?: ServiceBenchResult, bulk?: BulkAlignBenchResult): string {
   const lines: string[] = [`# ecomalign benchmark report`, '', `- date: ${meta.date}`, `- host: ${meta.host}`, `- command: \`${meta.command}\``, ''];
   const yes = (ok: boolean) => (ok ? 'yes' : '**no**');
   if (index) {
@@ -48,5 +49,23 @@ export function renderReport(meta: { date: string; host: string; command: string
       '',
     );
   }
+  if (bulk) lines.push(...renderBulk(bulk));
   return lines.join('\n');
+}
+
+/** The bulk-alignment section: measured runs, then the extrapolation, labelled as one. */
+function renderBulk(b: BulkAlignBenchResult): string[] {
+  const n = (v: number) => Math.round(v).toLocaleString('en-US');
+  return [
+    '## Bulk alignment',
+    '',
+    `\`ecomalign align\` path (streaming JSONL, batches of ${b.scripts.batchSize} scripts, k ${b.scripts.k}), offline lexical embedder, ${n(b.scripts.count)} generated scripts (${n(b.scripts.steps)} steps, ${n(b.scripts.distinctSteps)} distinct) against the sample catalog ×${b.catalog.copies}: ${n(b.catalog.products)} products / ${n(b.catalog.intentions)} intentions (ANN_EF_CONSTRUCTION=${b.catalog.annEfConstruction}${b.catalog.ingestSeconds === null ? ', store reused from an earlier run' : `, ingested in ${b.catalog.ingestSeconds.toFixed(0)} s`}).`,
+    '',
+    '| run | steps | seconds | steps/s | cache hits | cache misses |',
+    '| --- | ---: | ---: | ---: | ---: | ---: |',
+    ...b.runs.map((r) => `| ${r.name} | ${n(r.steps)} | ${r.seconds.toFixed(1)} | ${n(r.stepsPerSecond)} | ${n(r.cacheHits)} | ${n(r.cacheMisses)} |`),
+    '',
+    `**Extrapolation to ${n(b.extrapolation.scripts)} scripts with MiniLM (not a measurement):** about ${b.extrapolation.coldHours.toFixed(1)} h on a first run, ${b.extrapolation.warmHours.toFixed(1)} h on a re-run with the cache warm. ${b.extrapolation.basis}`,
+    '',
+  ];
 }

@@ -16,19 +16,12 @@
  * Queries come from the same model but another random stream, so they are not in the data.
  */
 
+import { mulberry32 } from '../../src/benchmark/random.js';
 import { l2normalize } from '../../src/embedding/embedder.js';
 
-/** mulberry32: tiny, fast, well-mixed 32-bit PRNG. Returns floats in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// mulberry32 lives with the benchmark-construction code (src/ must not import bench/); re-exported
+// here so benchmarks, tests and benchmark construction all draw the same way.
+export { mulberry32 };
 
 /** A seeded random stream with the helpers the generators need. */
 export class Rng {

@@ -1,0 +1,81 @@
+import type { HistogramBin, ProductsPerStepRow, Recommendation, SweepRow } from './calibration.js';
+
+export interface CalibrationResult {
+  model: string;
+  labels: { lines: number; used: number; positives: number; negatives: number; distinctSteps: number; skipped: SkippedLabel[] };
+  sweep: SweepRow[];
+  recommendation: Recommendation;
+  histogram: HistogramBin[];
+  productsPerStep: ProductsPerStepRow[];
+  /** Largest number of products counted per step (the store search's k). */
+  productsPerStepCap: number;
+}
+
+export interface SkippedLabel {
+  line: number;
+  productId: string;
+  reason: string;
+}
+
+export interface ReportPlot {
+  title: string;
+  svg: string;
+  png?: string;
+}
+
+const pct = (v: number | null) => (v === null ? '–' : `${(v * 100).toFixed(1)} %`);
+const num = (v: number | null, d = 3) => (v === null ? '–' : v.toFixed(d));
+
+/** The calibration report as markdown; plots are linked by file name (SVG, and PNG where rendered). */
+export function calibrationReport(r: CalibrationResult, plots: readonly ReportPlot[], pngNote: string): string {
+  const best = r.recommendation.bestF1;
+  const lines = [
+    '# Threshold calibration',
+    '',
+    `Model \`${r.model}\`. ${r.labels.used} labelled step–product pairs used (${r.labels.positives} useful, ${r.labels.negatives} not useful) over ${r.labels.distinctSteps} distinct steps, from ${r.labels.lines} label lines.`,
+    '',
+    '## Recommendation',
+    '',
+    best
+      ? `**Threshold ${best.threshold.toFixed(2)}**: highest F1 (${num(best.f1)}) with precision ${pct(best.precision)} and recall ${pct(best.recall)}. Ties in F1 go to the higher precision, then the higher threshold.`
+      : 'No recommendation: no pair is labelled useful, so recall and F1 are undefined.',
+  ];
+  if (r.recommendation.minPrecision !== null) {
+    const m = r.recommendation.atMinPrecision;
+    lines.push(
+      '',
+      m
+        ? `Lowest threshold with precision ≥ ${pct(r.recommendation.minPrecision)}: **${m.threshold.toFixed(2)}** (precision ${pct(m.precision)}, recall ${pct(m.recall)}, F1 ${num(m.f1)}).`
+        : `No threshold in the sweep reaches precision ≥ ${pct(r.recommendation.minPrecision)}.`,
+    );
+  }
+  const perStep = (t: number) => r.productsPerStep.find((p) => Math.abs(p.threshold - t) < 1e-9);
+  if (best && perStep(best.threshold)) {
+    const p = perStep(best.threshold)!;
+    lines.push('', `At ${best.threshold.toFixed(2)} a labelled step gets ${p.mean.toFixed(2)} products on average (median ${p.median}, 90th percentile ${p.p90}, counting up to ${r.productsPerStepCap}); ${pct(p.coverage)} of steps get at least one.`);
+  }
+  lines.push('', '## Plots', '');
+  for (const p of plots) lines.push(`![${p.title}](${p.png ?? p.svg})`, '', `${p.title}: [SVG](${p.svg})${p.png ? `, [PNG](${p.png})` : ''}`, '');
+  lines.push(pngNote, '');
+  lines.push(
+    '## Sweep',
+    '',
+    `Precision, recall and F1 of "score ≥ threshold" against the labels; products per step over the labelled steps' top ${r.productsPerStepCap} products in the store.`,
+    '',
+    '| threshold | TP | FP | FN | TN | precision | recall | F1 | mean products/step | median | p90 | coverage |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  );
+  for (const s of r.sweep) {
+    const p = perStep(s.threshold);
+    lines.push(
+      `| ${s.threshold.toFixed(2)} | ${s.tp} | ${s.fp} | ${s.fn} | ${s.tn} | ${num(s.precision)} | ${num(s.recall)} | ${num(s.f1)} | ${p ? p.mean.toFixed(2) : '–'} | ${p?.median ?? '–'} | ${p?.p90 ?? '–'} | ${p ? pct(p.coverage) : '–'} |`,
+    );
+  }
+  if (r.labels.skipped.length) {
+    lines.push('', '## Skipped labels', '', `${r.labels.skipped.length} label line(s) could not be scored and were left out:`, '');
+    for (const s of r.labels.skipped.slice(0, 50)) lines.push(`- line ${s.line}: product ${JSON.stringify(s.productId)}: ${s.reason}`);
+    if (r.labels.skipped.length > 50) lines.push(`- … and ${r.labels.skipped.length - 50} more (see calibration.json)`);
+  }
+  lines.push('');
+  return lines.join('\n');
+}

@@ -1,0 +1,179 @@
+import { createHash } from 'node:crypto';
+import { closeSync, mkdirSync, openSync, renameSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { scriptSchema, type ScriptRecord } from '../align/script-schema.js';
+import { CSV_HEADERS, t1CsvRow, t2CsvRow, t3CsvRow } from '../benchmark/annotation-csv.js';
+import { BenchmarkBuilder, type BuildOptions } from '../benchmark/builder.js';
+import { CandidateSearch } from '../benchmark/candidate-search.js';
+import { CategoryIndex } from '../benchmark/category-index.js';
+import { DonorReservoir } from '../benchmark/donor-steps.js';
+import { BenchmarkStats } from '../benchmark/stats.js';
+import type { Embedder } from '../embedding/embedder.js';
+import type { VectorStore } from '../store/vector-store.js';
+import { parseLine, readLines } from './jsonl.js';
+import { Progress } from './progress.js';
+
+export interface BuildBenchmarkOptions extends BuildOptions {
+  scripts: string;
+  outDir: string;
+  /** Ranks searched beyond k for hard negatives just below the threshold. */
+  hardPool: number;
+  batchSize: number;
+  stderr: NodeJS.WritableStream;
+  plainIntervalMs?: number;
+}
+
+export interface BuildBenchmarkSummary {
+  outDir: string;
+  scripts: number;
+  badLines: number;
+  records: { t1: number; t2: number; t3: number };
+  seconds: number;
+  stepsPerSecond: number;
+}
+
+const OUTPUTS = ['t1.jsonl', 't2.jsonl', 't3.jsonl', 't1.csv', 't2.csv', 't3.csv'] as const;
+
+/**
+ * `ecomalign build-benchmark`: scripts JSONL in, T1/T2/T3 JSONL + annotation CSVs + stats.json out.
+ * Two streaming passes over the scripts (the first only fills the donor-step reservoir for T1
+ * swaps), one over the catalog (the category index), records written as they are made. Files are
+ * written under a ".partial" name and renamed at the end, so a crashed build never looks complete.
+ * Outputs hold no times and no unordered maps: the same inputs and seed give byte-identical files.
+ */
+export async function buildBenchmark(embedder: Embedder, store: VectorStore, options: BuildBenchmarkOptions): Promise<BuildBenchmarkSummary> {
+  const started = performance.now();
+  mkdirSync(options.outDir, { recursive: true });
+
+  const donors = new DonorReservoir(options.seed);
+  for await (const line of readLines(options.scripts)) {
+    const parsed = parseLine(scriptSchema, line);
+    if (parsed.ok) donors.add(parsed.value);
+  }
+
+  const indexProgress = new Progress({ label: 'catalog index', itemName: 'products', stream: options.stderr, plainIntervalMs: options.plainIntervalMs });
+  let indexed = 0;
+  const index = await CategoryIndex.build(store, {
+    onPage: (n) => {
+      indexProgress.update(n - indexed, n - indexed);
+      indexed = n;
+    },
+  });
+  indexProgress.finish();
+
+  const files = Object.fromEntries(OUTPUTS.map((name) => [name, new BufferedFile(join(options.outDir, name))])) as Record<(typeof OUTPUTS)[number], BufferedFile>;
+  files['t1.csv'].write(CSV_HEADERS.t1);
+  files['t2.csv'].write(CSV_HEADERS.t2);
+  files['t3.csv'].write(CSV_HEADERS.t3);
+  const records = { t1: 0, t2: 0, t3: 0 };
+  const stats = new BenchmarkStats(index);
+  const search = new CandidateSearch(embedder, store, { k: options.k, threshold: options.threshold, hardMargin: options.hardMargin, hardPool: options.hardPool });
+  const builder = new BenchmarkBuilder(search, index, donors, options, {
+    t1: (r) => (records.t1++, files['t1.jsonl'].write(`${JSON.stringify(r)}\n`), files['t1.csv'].write(t1CsvRow(r))),
+    t2: (r) => (records.t2++, files['t2.jsonl'].write(`${JSON.stringify(r)}\n`), files['t2.csv'].write(t2CsvRow(r))),
+    t3: (r) => (records.t3++, files['t3.jsonl'].write(`${JSON.stringify(r)}\n`), files['t3.csv'].write(t3CsvRow(r))),
+  }, stats);
+
+  const progress = new Progress({ label: 'build-benchmark', total: statSync(options.scripts).size, itemName: 'scripts', stream: options.stderr, plainIntervalMs: options.plainIntervalMs });
+  const seenIds = new Set<string>();
+  // 16 bytes of sha256 per script: enough to tell contents apart, ~60 bytes each in the set.
+  const seenContent = new Set<string>();
+  let batch: ScriptRecord[] = [];
+  let batchBytes = 0;
+  let steps = 0;
+  const flush = async () => {
+    if (!batch.length) return;
+    await builder.addBatch(batch);
+    steps += batch.reduce((n, s) => n + s.steps.length, 0);
+    progress.update(batchBytes, batch.length);
+    batch = [];
+    batchBytes = 0;
+  };
+  try {
+    for await (const line of readLines(options.scripts)) {
+      batchBytes += line.bytes;
+      stats.input.lines++;
+      const parsed = parseLine(scriptSchema, line);
+      if (!parsed.ok) {
+        stats.input.badLines++;
+        options.stderr.write(`skipped ${parsed.error}\n`);
+        continue;
+      }
+      const script = parsed.value;
+      if (seenIds.has(script.id)) {
+        stats.input.duplicateIds++;
+        options.stderr.write(`skipped line ${line.lineNo}: duplicate script id ${JSON.stringify(script.id)}\n`);
+        continue;
+      }
+      seenIds.add(script.id);
+      const content = createHash('sha256').update(JSON.stringify([script.objective ?? null, script.steps])).digest('base64').slice(0, 22);
+      if (seenContent.has(content)) {
+        stats.input.duplicateContent++;
+        options.stderr.write(`skipped line ${line.lineNo}: script ${JSON.stringify(script.id)} repeats the objective and steps of an earlier script\n`);
+        continue;
+      }
+      seenContent.add(content);
+      stats.input.scripts++;
+      batch.push(script);
+      if (batch.length >= options.batchSize) await flush();
+    }
+    await flush();
+  } finally {
+    progress.finish();
+    for (const f of Object.values(files)) f.close();
+  }
+  const parameters = {
+    k: options.k,
+    threshold: options.threshold,
+    negativesPerPositive: options.negativesPerPositive,
+    hardFraction: options.hardFraction,
+    hardMargin: options.hardMargin,
+    hardPool: options.hardPool,
+    t3ProductsPerStep: options.t3ProductsPerStep,
+    seed: options.seed,
+    model: embedder.id,
+    catalogProducts: index.size,
+  };
+  writeFileSync(join(options.outDir, 'stats.json.partial'), `${JSON.stringify(stats.toJSON(parameters), null, 2)}\n`);
+  for (const f of Object.values(files)) f.commit();
+  renameSync(join(options.outDir, 'stats.json.partial'), join(options.outDir, 'stats.json'));
+  const seconds = (performance.now() - started) / 1000;
+  return { outDir: options.outDir, scripts: stats.input.scripts, badLines: stats.input.badLines, records, seconds, stepsPerSecond: seconds > 0 ? steps / seconds : 0 };
+}
+
+/** Appends through a 1 MiB buffer with synchronous writes (natural back-pressure), to `<path>.partial` until committed. */
+class BufferedFile {
+  private readonly fd: number;
+  private chunks: string[] = [];
+  private pending = 0;
+  private closed = false;
+
+  constructor(private readonly path: string) {
+    this.fd = openSync(`${path}.partial`, 'w');
+  }
+
+  write(text: string): void {
+    this.chunks.push(text);
+    this.pending += text.length;
+    if (this.pending >= 1 << 20) this.flush();
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.flush();
+    closeSync(this.fd);
+    this.closed = true;
+  }
+
+  commit(): void {
+    this.close();
+    renameSync(`${this.path}.partial`, this.path);
+  }
+
+  private flush(): void {
+    if (!this.chunks.length) return;
+    writeSync(this.fd, this.chunks.join(''));
+    this.chunks = [];
+    this.pending = 0;
+  }
+}

@@ -1,0 +1,58 @@
+import type { Embedder } from './embedder.js';
+import type { EmbeddingCache } from './embedding-cache.js';
+
+export interface CacheCounters {
+  hits: number;
+  misses: number;
+}
+
+/**
+ * An Embedder that answers from a persisted cache and embeds only the misses (each distinct text
+ * once per call), storing them for next time. Same id, dimension and threshold as the inner one:
+ * a cached vector is the inner embedder's vector, bit for bit.
+ *
+ * Wrap it outside any timing decorator, so that embedding-latency metrics keep measuring real
+ * model work and not cache lookups.
+ */
+export class CachedEmbedder implements Embedder {
+  readonly counters: CacheCounters = { hits: 0, misses: 0 };
+
+  constructor(
+    private readonly inner: Embedder,
+    private readonly cache: EmbeddingCache,
+    /** Whether close() also closes the cache (true when this embedder owns it). */
+    private readonly ownsCache = true,
+  ) {}
+
+  get id(): string {
+    return this.inner.id;
+  }
+
+  get dimension(): number {
+    return this.inner.dimension;
+  }
+
+  get defaultThreshold(): number {
+    return this.inner.defaultThreshold;
+  }
+
+  async embed(texts: readonly string[]): Promise<Float32Array[]> {
+    const cached = this.cache.get(this.id, texts, this.dimension);
+    const missing = [...new Set(texts.filter((_, i) => cached[i] === undefined))];
+    this.counters.hits += texts.length - cached.filter((v) => v === undefined).length;
+    this.counters.misses += missing.length;
+    if (missing.length === 0) return cached as Float32Array[];
+    const vectors = await this.inner.embed(missing);
+    this.cache.put(this.id, missing, vectors);
+    const fresh = new Map(missing.map((t, i) => [t, vectors[i]]));
+    return texts.map((t, i) => cached[i] ?? fresh.get(t)!.slice());
+  }
+
+  async close(): Promise<void> {
+    try {
+      if (this.ownsCache) this.cache.close();
+    } finally {
+      await this.inner.close();
+    }
+  }
+}
