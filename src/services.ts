@@ -4,15 +4,20 @@ import { Aligner } from './align/aligner.js';
 import { CatalogService } from './catalog/catalog-service.js';
 import { createEmbedder } from './embedding/create-embedder.js';
 import type { Embedder } from './embedding/embedder.js';
+import { CachedEmbedder } from './embedding/cached-embedder.js';
+import { EmbeddingCache } from './embedding/embedding-cache.js';
 import { EmbeddingQueue } from './embedding/embedding-queue.js';
 import { timedEmbedder } from './embedding/timed-embedder.js';
 import { defaultAnnIndexFactory } from './store/ann/default-index.js';
 import { EmbeddedStore } from './store/embedded/embedded-store.js';
+import { qdrantOptionsFrom } from './store/qdrant/qdrant-options.js';
+import { QdrantStore } from './store/qdrant/qdrant-store.js';
+import type { VectorStore } from './store/vector-store.js';
 
 /** The application's use cases wired to their adapters: the composition root. */
 export interface Services {
   embedder: Embedder;
-  store: EmbeddedStore;
+  store: VectorStore;
   aligner: Aligner;
   catalog: CatalogService;
   /** Routes the duration of every embedding batch to `observe` (metrics); replaces any earlier one. */
@@ -35,32 +40,41 @@ export async function createServices(config: Config, logger: ServiceLogger): Pro
     allowRemoteModels: config.allowModelDownload,
     // Downloaded models land where the next start looks for them, not inside node_modules.
     cacheDir: config.modelDir ?? join(config.dataDir, 'models'),
+    wordnetCacheDir: join(config.dataDir, 'wordnet'),
     // A production deployment must not silently answer with a weaker model.
     onUnavailable: config.nodeEnv === 'production' ? 'fail' : 'fallback',
     warn: (msg) => logger.warn({ embedder: config.embedder }, msg),
   });
   // Late-bound so that services created before the HTTP app (the demo ingests first) get metrics too.
   let observer: EmbeddingObserver | undefined;
-  const embedder = timedEmbedder(loaded, (seconds, texts) => observer?.(seconds, texts, loaded.id));
+  const timed = timedEmbedder(loaded, (seconds, texts) => observer?.(seconds, texts, loaded.id));
+  // Callers reach the model through one bounded queue (overload is refused, not queued forever),
+  // and the cache sits in front of the queue so hits never wait behind a running model call.
+  // The timing decorator is innermost: the latency metric measures model work only.
+  const queued = new EmbeddingQueue(timed, {
+    maxDepth: config.embedQueueMaxDepth,
+    timeoutMs: config.embedTimeoutMs,
+    maxBatchTexts: config.embedBatchSize,
+  });
+  const embedder = config.embeddingCache
+    ? new CachedEmbedder(queued, new EmbeddingCache({ path: join(config.dataDir, 'cache', 'embeddings.sqlite') }))
+    : queued;
   try {
-    const store = await EmbeddedStore.open({
-      dataDir: join(config.dataDir, 'embedded'),
-      modelId: embedder.id,
-      dimension: embedder.dimension,
-      annFactory: defaultAnnIndexFactory({ expansionSearch: config.annEfSearch, expansionAdd: config.annEfConstruction }),
-      logger,
-      snapshotIntervalS: config.snapshotIntervalS,
-    });
-    // Every caller (HTTP requests, ingest) reaches the model through one bounded queue.
-    const queued = new EmbeddingQueue(embedder, {
-      maxDepth: config.embedQueueMaxDepth,
-      timeoutMs: config.embedTimeoutMs,
-      maxBatchTexts: config.embedBatchSize,
-    });
-    const aligner = new Aligner(queued, store, config.defaultThreshold);
-    const catalog = new CatalogService(queued, store, config.embedBatchSize);
+    const store: VectorStore =
+      config.store === 'qdrant'
+        ? await QdrantStore.open(qdrantOptionsFrom(config, embedder, logger))
+        : await EmbeddedStore.open({
+            dataDir: join(config.dataDir, 'embedded'),
+            modelId: embedder.id,
+            dimension: embedder.dimension,
+            annFactory: defaultAnnIndexFactory({ expansionSearch: config.annEfSearch, expansionAdd: config.annEfConstruction }),
+            logger,
+            snapshotIntervalS: config.snapshotIntervalS,
+          });
+    const aligner = new Aligner(embedder, store, config.defaultThreshold);
+    const catalog = new CatalogService(embedder, store, config.embedBatchSize);
     return {
-      embedder: queued,
+      embedder,
       store,
       aligner,
       catalog,
@@ -69,7 +83,7 @@ export async function createServices(config: Config, logger: ServiceLogger): Pro
       },
       async close() {
         await store.close();
-        await queued.close();
+        await embedder.close();
       },
     };
   } catch (err) {

@@ -8,7 +8,10 @@ import { closeOnSignals, startServer } from '../http/server.js';
 import { createServices, type Services } from '../services.js';
 import { VERSION } from '../version.js';
 import { alignFile } from './align-command.js';
+import { buildBenchmark } from './build-benchmark-command.js';
+import { calibrate, LabelsFileError } from './calibrate-command.js';
 import { ingestFile, StrictIngestError } from './ingest-command.js';
+import { migrateCommand } from './migrate-command.js';
 
 const USAGE = `ecomalign ${VERSION}: align script steps to products through purchase intentions
 
@@ -17,6 +20,15 @@ Usage:
   ecomalign align SCRIPTS.jsonl --out OUT.jsonl [options]      bulk-align scripts, resumable
       --k N (default 5)  --threshold T  --match intentions|titles|both
       --categories a,b  --batch-size N (default 64)  --strict
+  ecomalign build-benchmark --scripts S.jsonl --out DIR [options]
+                                                               T1/T2/T3 candidate sets, CSVs, stats.json
+      --k N (default 5)  --threshold T  --negatives-per-positive N (default 2)
+      --hard-fraction F (default 0.5)  --hard-margin M (default 0.15)  --hard-pool N (default 20)
+      --t3-products-per-step N (default 1)  --seed N (default 1)  --batch-size N (default 64)
+  ecomalign calibrate --labels LABELS.jsonl [--out DIR] [--min-precision P] [--k N]
+                                                               threshold sweep report from labelled pairs
+  ecomalign migrate --from embedded --to qdrant [--batch-size N (default 256)] [--restart]
+                                                               copy the store with its vectors to Qdrant, resumable
   ecomalign serve                                              run the HTTP server
   ecomalign demo                                               ingest the sample catalog and serve it
 
@@ -36,6 +48,18 @@ const OPTIONS = {
   match: { type: 'string' },
   categories: { type: 'string' },
   port: { type: 'string' },
+  scripts: { type: 'string' },
+  seed: { type: 'string' },
+  'negatives-per-positive': { type: 'string' },
+  'hard-fraction': { type: 'string' },
+  'hard-margin': { type: 'string' },
+  'hard-pool': { type: 'string' },
+  't3-products-per-step': { type: 'string' },
+  labels: { type: 'string' },
+  'min-precision': { type: 'string' },
+  from: { type: 'string' },
+  to: { type: 'string' },
+  restart: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
   version: { type: 'boolean', default: false },
 } satisfies ParseArgsConfig['options'];
@@ -74,6 +98,12 @@ export async function main(argv: string[]): Promise<number> {
         return await ingest(config, requireFile(rest[0], 'ingest needs a FILE.jsonl'), values);
       case 'align':
         return await align(config, requireFile(rest[0], 'align needs a SCRIPTS.jsonl'), values);
+      case 'build-benchmark':
+        return await buildBenchmarkCommand(config, values);
+      case 'calibrate':
+        return await calibrateCommand(config, values);
+      case 'migrate':
+        return await migrate(config, values);
       case 'serve':
         return await serve(config);
       case 'demo':
@@ -86,7 +116,7 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`error: ${err.message}\n\n${USAGE}\n`);
       return 2;
     }
-    if (err instanceof ConfigError || err instanceof StrictIngestError) {
+    if (err instanceof ConfigError || err instanceof StrictIngestError || err instanceof LabelsFileError) {
       process.stderr.write(`${err.message}\n`);
       return err instanceof ConfigError ? 2 : 1;
     }
@@ -147,6 +177,21 @@ async function align(config: Config, scripts: string, values: Values): Promise<n
   }
 }
 
+async function migrate(config: Config, values: Values): Promise<number> {
+  if (values.from !== 'embedded' || values.to !== 'qdrant') throw new UsageError('migrate needs --from embedded --to qdrant');
+  if (!config.qdrant.url) throw new UsageError('migrate --to qdrant needs QDRANT_URL (and QDRANT_COLLECTION, QDRANT_API_KEY as needed)');
+  const summary = await migrateCommand(config, {
+    from: values.from,
+    to: values.to,
+    batchSize: intOption(values['batch-size'], 'batch-size', 256, 1, 1000),
+    restart: Boolean(values.restart),
+    stderr: process.stderr,
+    logger: cliLogger(config),
+  });
+  process.stdout.write(`${JSON.stringify(summary)}\n`);
+  return 0;
+}
+
 async function serve(config: Config, preloaded?: Services): Promise<number> {
   const server = await startServer(config, preloaded);
   closeOnSignals(server, config.shutdownTimeoutMs);
@@ -181,6 +226,54 @@ async function demo(config: Config): Promise<number> {
       `-d '{"objective":"Host a backyard barbecue","steps":["Light the charcoal","Keep the drinks cold"]}'\n`,
   );
   return serve(config, services);
+}
+
+async function buildBenchmarkCommand(config: Config, values: Values): Promise<number> {
+  if (!values.out) throw new UsageError('build-benchmark needs --out DIR');
+  const scripts = requireFile(values.scripts, 'build-benchmark needs --scripts SCRIPTS.jsonl');
+  const threshold = numberOption(values.threshold, 'threshold', undefined, -1, 1);
+  const options = {
+    scripts,
+    outDir: values.out,
+    k: intOption(values.k, 'k', 5, 1, 100),
+    negativesPerPositive: numberOption(values['negatives-per-positive'], 'negatives-per-positive', 2, 0, 100)!,
+    hardFraction: numberOption(values['hard-fraction'], 'hard-fraction', 0.5, 0, 1)!,
+    hardMargin: numberOption(values['hard-margin'], 'hard-margin', 0.15, 0, 2)!,
+    hardPool: intOption(values['hard-pool'], 'hard-pool', 20, 0, 1000),
+    t3ProductsPerStep: intOption(values['t3-products-per-step'], 't3-products-per-step', 1, 1, 100),
+    seed: intOption(values.seed, 'seed', 1, 0, 2 ** 32 - 1),
+    batchSize: intOption(values['batch-size'], 'batch-size', 64, 1, 4096),
+    stderr: process.stderr,
+  };
+  const services = await createServices(config, cliLogger(config));
+  try {
+    const summary = await buildBenchmark(services.embedder, services.store, { ...options, threshold: threshold ?? services.aligner.defaultThreshold });
+    process.stdout.write(`${JSON.stringify({ ...summary, model: services.embedder.id })}\n`);
+    return 0;
+  } finally {
+    await services.close();
+  }
+}
+
+async function calibrateCommand(config: Config, values: Values): Promise<number> {
+  const labels = requireFile(values.labels, 'calibrate needs --labels LABELS.jsonl');
+  const minPrecision = numberOption(values['min-precision'], 'min-precision', undefined, 0, 1);
+  const perStepK = intOption(values.k, 'k', 50, 1, 100);
+  const services = await createServices(config, cliLogger(config));
+  try {
+    const summary = await calibrate(services.embedder, services.store, { labels, outDir: values.out ?? 'calibration', minPrecision, perStepK, stderr: process.stderr });
+    process.stdout.write(`${JSON.stringify({ ...summary, model: services.embedder.id })}\n`);
+    return 0;
+  } finally {
+    await services.close();
+  }
+}
+
+function numberOption(raw: string | undefined, name: string, fallback: number | undefined, min: number, max: number): number | undefined {
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (raw.trim() === '' || !(n >= min && n <= max)) throw new UsageError(`--${name} must be a number in [${min}, ${max}]`);
+  return n;
 }
 
 function requireFile(path: string | undefined, message: string): string {
