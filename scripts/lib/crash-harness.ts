@@ -39,15 +39,24 @@ export interface CrashReport {
 const BATCH = 25;
 const WRITERS = 2;
 
-/** A product whose intention contains a token nothing else has, so /align finds exactly it. */
+const WORDS = ['amber', 'basil', 'cedar', 'delta', 'ember', 'fjord', 'gable', 'harbor', 'indigo', 'juniper', 'kelp', 'lagoon', 'maple', 'nectar', 'onyx', 'pepper', 'quartz', 'raven', 'saffron', 'tundra', 'umber', 'velvet', 'willow', 'yarrow', 'zephyr', 'bramble', 'cobalt', 'dune', 'falcon', 'garnet', 'hazel', 'iris'];
+
+/**
+ * A product whose intention is four words derived from its id plus the id itself, so probes are
+ * spread out in vector space (thousands of near-identical probe texts would turn the check into a
+ * test of ANN recall in a degenerate cluster, not of durability) and /align finds exactly it.
+ */
 export function crashProduct(id: string) {
-  const token = id.replace(/[^a-z0-9]/gi, '');
-  return { id, title: `Crash probe ${id}`, category: 'probe', intentions: [`because they want the unique ${token} probe`] };
+  let h = 2166136261;
+  for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 16777619) >>> 0;
+  const words = [0, 5, 10, 15].map((shift) => WORDS[(h >>> shift) % WORDS.length]);
+  return { id, title: `Crash probe ${id}`, category: 'probe', intentions: [`${words.join(' ')} ${id.replace(/[^a-z0-9]/gi, '')}`] };
 }
 
 export async function runCrashRounds(opts: CrashOptions): Promise<CrashReport> {
   const apiKey = opts.apiKey ?? 'crash-test-key-123';
-  const env = { EMBEDDER: 'lexical', DATA_DIR: opts.dataDir, LOG_LEVEL: 'error', SNAPSHOT_INTERVAL_S: '1', API_KEY: apiKey };
+  // Shedding off: on a busy machine a 503 to a verification request would read as a lost product.
+  const env = { EMBEDDER: 'lexical', DATA_DIR: opts.dataDir, LOG_LEVEL: 'error', SNAPSHOT_INTERVAL_S: '1', API_KEY: apiKey, MAX_EVENT_LOOP_DELAY_MS: '0' };
   const report: CrashReport = { kills: 0, acknowledgedProducts: 0, lostProducts: [], unsearchable: [], indexMismatches: [], failedOpens: [] };
   const acknowledged: string[] = [];
   let nextBatch = 0;
@@ -90,7 +99,7 @@ export async function runCrashRounds(opts: CrashOptions): Promise<CrashReport> {
           body: JSON.stringify({ steps: crashProduct(id).intentions, k: 1, threshold: 0.9 }),
         });
         const top = res.ok ? ((await res.json()) as { steps: { products: { productId: string }[] }[] }).steps[0].products[0] : undefined;
-        if (top?.productId !== id) report.unsearchable.push(id);
+        if (top?.productId !== id) report.unsearchable.push(`${id} (top hit: ${top?.productId ?? 'none'}, status ${res.status})`);
       }
       if (round === opts.kills) break;
 

@@ -10,7 +10,9 @@ export const API_KEY = 'test-key-123456';
 /** An app on the lexical embedder and a fresh temp store, driven through inject(). */
 export async function testApp(env: Record<string, string> = {}): Promise<{ app: FastifyInstance; state: AppState; close: () => Promise<void> }> {
   const { dir, cleanup } = tempDir('ecomalign-http-');
-  const config = loadConfig({ EMBEDDER: 'lexical', DATA_DIR: dir, LOG_LEVEL: 'silent', SNAPSHOT_INTERVAL_S: '0', ...env });
+  // Load shedding off unless a test turns it on: a busy CI machine's event-loop lag must not turn
+  // functional tests into 503s (test/http/protection.test.ts covers shedding itself).
+  const config = loadConfig({ EMBEDDER: 'lexical', DATA_DIR: dir, LOG_LEVEL: 'silent', SNAPSHOT_INTERVAL_S: '0', MAX_EVENT_LOOP_DELAY_MS: '0', ...env });
   const state: AppState = {};
   const app = await buildApp(config, state);
   state.services = await createServices(config, app.log);

@@ -41,7 +41,7 @@ describe('ecomalign serve', () => {
     const dataDir = join(dir, 'graceful');
     const child = spawn(process.execPath, ['--import', 'tsx', main, 'serve'], {
       cwd: root,
-      env: { ...process.env, EMBEDDER: 'lexical', DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'info', SNAPSHOT_INTERVAL_S: '0' },
+      env: { ...process.env, EMBEDDER: 'lexical', DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'info', SNAPSHOT_INTERVAL_S: '0', MAX_EVENT_LOOP_DELAY_MS: '0' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     // The server logs each request as it arrives (pino JSON on stdout); wait for that line.

@@ -12,14 +12,17 @@ export interface LoadSheddingOptions {
   retryAfterSeconds?: number;
 }
 
-/** Liveness and metrics must answer under load: a shed liveness probe gets a healthy pod restarted. */
-const NEVER_SHED = new Set(['/healthz', '/metrics']);
+/**
+ * Probes and metrics must answer under load: a shed liveness probe gets a healthy pod restarted,
+ * and readiness that flaps with load takes instances out of rotation exactly when the others are
+ * busiest, pushing the overload onto them.
+ */
+const NEVER_SHED = new Set(['/healthz', '/readyz', '/metrics']);
 
 /**
  * Answers 503 + Retry-After while the process is saturated (event loop lagging, heap near its
  * limit) instead of accepting work it can only queue, so latency and memory stay bounded and
- * load balancers move traffic elsewhere. /readyz is shed too: "not ready" is the right answer
- * for an overloaded instance.
+ * clients retry elsewhere or later.
  */
 export const loadSheddingPlugin = fp(async (app: FastifyInstance, opts: LoadSheddingOptions) => {
   const retryAfter = opts.retryAfterSeconds ?? 2;
