@@ -32,7 +32,7 @@ Usage:
   ecomalign serve                                              run the HTTP server
   ecomalign demo                                               ingest the sample catalog and serve it
 
-Common options: --data-dir DIR (DATA_DIR), --embedder minilm|lexical (EMBEDDER)
+Common options: --data-dir DIR (DATA_DIR), --embedder minilm|wordnet|lexical (EMBEDDER)
 Configuration comes from the environment (PORT, HOST, DATA_DIR, EMBEDDER, MODEL_DIR, API_KEY, LOG_LEVEL, ...).`;
 
 class UsageError extends Error {}
