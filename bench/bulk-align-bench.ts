@@ -20,7 +20,7 @@ import { loadConfig } from '../src/config.js';
 import { alignFile } from '../src/cli/align-command.js';
 import { createServices } from '../src/services.js';
 import { generatedScripts } from './lib/generated-scripts.js';
-import { scaledCatalog } from './lib/scaled-catalog.js';
+import { writeScaledCatalog } from './lib/scaled-catalog.js';
 
 export interface BulkRun {
   name: string;
@@ -80,16 +80,7 @@ export async function runBulkAlignBench(opts: {
   } else {
     rmSync(dataDir, { recursive: true, force: true });
     const file = join(dir, 'catalog.jsonl');
-    const out = createWriteStream(file);
-    let products = 0;
-    let intentions = 0;
-    for (const p of scaledCatalog(opts.copies)) {
-      products++;
-      intentions += p.intentions.length;
-      if (!out.write(`${JSON.stringify(p)}\n`)) await once(out, 'drain');
-    }
-    out.end();
-    await once(out, 'finish');
+    const { products, intentions } = await writeScaledCatalog(file, opts.copies);
     log(`ingesting ${products} products / ${intentions} intentions (ANN_EF_CONSTRUCTION=${efConstruction})`);
     const res = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'ingest', file], {
       cwd: root,

@@ -6,13 +6,13 @@
  *   npx tsx bench/service-bench.ts [--copies 30] [--duration 10] [--connections 32]
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import { readSample, scaledCatalog } from './lib/scaled-catalog.js';
+import { readSample, writeScaledCatalog } from './lib/scaled-catalog.js';
 import { mulberry32 } from './lib/synthetic.js';
 import { runRecallCheck, type RecallRow } from './recall-check.js';
 
@@ -48,16 +48,7 @@ export async function runServiceBench(opts: {
   try {
     // 1. A scaled catalog, ingested end to end through the CLI (parse, validate, embed, store, index).
     const catalogFile = join(dir, 'catalog.jsonl');
-    const out = createWriteStream(catalogFile);
-    let products = 0;
-    let intentions = 0;
-    for (const p of scaledCatalog(opts.copies)) {
-      products++;
-      intentions += p.intentions.length;
-      if (!out.write(`${JSON.stringify(p)}\n`)) await once(out, 'drain');
-    }
-    out.end();
-    await once(out, 'finish');
+    const { products, intentions } = await writeScaledCatalog(catalogFile, opts.copies);
     log(`ingesting ${products} products / ${intentions} intentions`);
     const env = { ...process.env, EMBEDDER: 'lexical', DATA_DIR: join(dir, 'data'), LOG_LEVEL: 'warn' };
     const ingest = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'ingest', catalogFile], {

@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { once } from 'node:events';
+import { createWriteStream, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Product } from '../../src/catalog/product.js';
 import { mulberry32 } from './synthetic.js';
@@ -35,4 +36,19 @@ export function* scaledCatalog(copies: number, seed = 1): Generator<Product> {
       };
     }
   }
+}
+
+/** Writes the scaled catalog as JSONL (streaming, with back-pressure) and counts what it wrote. */
+export async function writeScaledCatalog(file: string, copies: number): Promise<{ products: number; intentions: number }> {
+  const out = createWriteStream(file);
+  let products = 0;
+  let intentions = 0;
+  for (const p of scaledCatalog(copies)) {
+    products++;
+    intentions += p.intentions.length;
+    if (!out.write(`${JSON.stringify(p)}\n`)) await once(out, 'drain');
+  }
+  out.end();
+  await once(out, 'finish');
+  return { products, intentions };
 }

@@ -1,28 +1,17 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { tempDir } from '../store/embedded/store-fixture.js';
+import { cliIn, sample } from './cli-fixture.js';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
-const main = join(root, 'src/cli/main.ts');
-const catalog = join(root, 'data/sample/catalog.jsonl');
-const scripts = join(root, 'data/sample/scripts.jsonl');
+const catalog = sample.catalog;
+const scripts = sample.scripts;
 const { dir, cleanup } = tempDir('ecomalign-cli-bench-');
 after(cleanup);
 const dataDir = join(dir, 'data');
 
-function cli(args: string[]) {
-  const res = spawnSync(process.execPath, ['--import', 'tsx', main, ...args, '--data-dir', dataDir], {
-    cwd: root,
-    encoding: 'utf8',
-    env: { ...process.env, EMBEDDER: 'lexical', LOG_LEVEL: 'warn' },
-    timeout: 60_000,
-  });
-  return { code: res.status, stdout: res.stdout, stderr: res.stderr };
-}
+const cli = cliIn(dataDir);
 
 const files = (out: string) => Object.fromEntries(readdirSync(out).sort().map((f) => [f, readFileSync(join(out, f))]));
 

@@ -1,28 +1,17 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { tempDir } from '../store/embedded/store-fixture.js';
+import { cliIn, root, sample } from './cli-fixture.js';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
-const main = join(root, 'src/cli/main.ts');
-const catalog = join(root, 'data/sample/catalog.jsonl');
+const catalog = sample.catalog;
 const labelsExample = join(root, 'data/sample/labels.example.jsonl');
 const { dir, cleanup } = tempDir('ecomalign-cli-calibrate-');
 after(cleanup);
 const dataDir = join(dir, 'data');
 
-function cli(args: string[]) {
-  const res = spawnSync(process.execPath, ['--import', 'tsx', main, ...args, '--data-dir', dataDir], {
-    cwd: root,
-    encoding: 'utf8',
-    env: { ...process.env, EMBEDDER: 'lexical', LOG_LEVEL: 'warn' },
-    timeout: 60_000,
-  });
-  return { code: res.status, stdout: res.stdout, stderr: res.stderr };
-}
+const cli = cliIn(dataDir);
 
 describe('ecomalign calibrate', () => {
   before(() => assert.equal(cli(['ingest', catalog]).code, 0));

@@ -1,27 +1,16 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { tempDir } from '../store/embedded/store-fixture.js';
+import { runCli, sample } from './cli-fixture.js';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
-const main = join(root, 'src/cli/main.ts');
-const catalog = join(root, 'data/sample/catalog.jsonl');
-const scripts = join(root, 'data/sample/scripts.jsonl');
+const catalog = sample.catalog;
+const scripts = sample.scripts;
 const { dir, cleanup } = tempDir('ecomalign-cli-');
 after(cleanup);
 
-function cli(args: string[], env: Record<string, string> = {}) {
-  const res = spawnSync(process.execPath, ['--import', 'tsx', main, ...args], {
-    cwd: root,
-    encoding: 'utf8',
-    env: { ...process.env, EMBEDDER: 'lexical', LOG_LEVEL: 'warn', ...env },
-    timeout: 60_000,
-  });
-  return { code: res.status, stdout: res.stdout, stderr: res.stderr };
-}
+const cli = runCli;
 
 const lastJson = (stdout: string) => JSON.parse(stdout.trim().split('\n').at(-1)!);
 

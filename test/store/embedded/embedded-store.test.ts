@@ -3,28 +3,9 @@ import { writeFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { hnswlibIndexFactory } from '../../../src/store/ann/hnswlib-index.js';
-import { ModelMismatchError, type ProductUpsert, type SearchOptions } from '../../../src/store/vector-store.js';
-import { cosine, rng, unitVector } from '../../helpers/vectors.js';
+import { ModelMismatchError, type SearchOptions } from '../../../src/store/vector-store.js';
+import { rng, unitVector } from '../../helpers/vectors.js';
 import { DIM, openStore, randomProducts, tempDir } from './store-fixture.js';
-
-/** What an exact scan over the upserted data says the answer is. */
-function bruteForce(items: ProductUpsert[], query: Float32Array, options: SearchOptions) {
-  const kinds = options.match === 'both' ? ['intention', 'title'] : [options.match === 'titles' ? 'title' : 'intention'];
-  const rows = [];
-  for (const item of items) {
-    const p = item.product;
-    if (options.filter?.categories && !options.filter.categories.includes(p.category ?? '')) continue;
-    if (options.filter?.productIds && !options.filter.productIds.includes(p.id)) continue;
-    let best: { score: number; text: string } | undefined;
-    for (const t of item.texts) {
-      if (!kinds.includes(t.kind)) continue;
-      const score = cosine(query, t.vector);
-      if (!best || score > best.score) best = { score, text: t.text };
-    }
-    if (best && best.score >= options.threshold) rows.push({ productId: p.id, ...best });
-  }
-  return rows.sort((a, b) => b.score - a.score).slice(0, options.k);
-}
 
 const dirs: (() => void)[] = [];
 after(() => dirs.forEach((cleanup) => cleanup()));
@@ -38,66 +19,6 @@ describe('EmbeddedStore', () => {
   const items = randomProducts(120, 7);
   const random = rng(99);
   const queries = Array.from({ length: 25 }, () => unitVector(random, DIM));
-
-  it('pages through every product in id order with listProducts', async () => {
-    const store = await openStore(freshDir());
-    await store.upsert(items);
-    const seen: string[] = [];
-    let after: string | undefined;
-    for (;;) {
-      const page = await store.listProducts({ after, limit: 17 });
-      if (page.length === 0) break;
-      assert.ok(page.length <= 17);
-      seen.push(...page.map((p) => p.id));
-      after = page[page.length - 1].id;
-    }
-    assert.deepEqual(seen, items.map((i) => i.product.id).sort());
-    const [first] = await store.listProducts({ limit: 1 });
-    assert.deepEqual(first, items.find((i) => i.product.id === first.id)!.product);
-    await store.close();
-  });
-
-  it('answers exactly like a brute-force scan (exact index), for every match mode and filter', async () => {
-    const store = await openStore(freshDir());
-    await store.upsert(items);
-    const cases: SearchOptions[] = [
-      { k: 5, threshold: 0.2, match: 'intentions' },
-      { k: 3, threshold: 0.0, match: 'titles' },
-      { k: 7, threshold: 0.1, match: 'both' },
-      { k: 4, threshold: -1, match: 'intentions', filter: { categories: ['b'] } },
-      { k: 4, threshold: 0, match: 'both', filter: { productIds: ['p1', 'p2', 'p3', 'p10', 'p11', 'nope'] } },
-      { k: 4, threshold: 0, match: 'intentions', filter: { productIds: ['p1', 'p2', 'p4'], categories: ['b'] } },
-      { k: 4, threshold: 0, match: 'intentions', filter: { categories: ['unknown'] } },
-    ];
-    for (const options of cases) {
-      const got = await store.search(queries, options);
-      queries.forEach((q, i) => {
-        const want = bruteForce(items, q, options);
-        assert.deepEqual(
-          got[i].map((m) => [m.productId, m.matched.text]),
-          want.map((w) => [w.productId, w.text]),
-          `${JSON.stringify(options)} query ${i}`,
-        );
-        got[i].forEach((m, j) => assert.ok(Math.abs(m.score - want[j].score) < 1e-5));
-      });
-    }
-    await store.close();
-  });
-
-  it('returns each product at most once per query, with title/category/matched kind', async () => {
-    const store = await openStore(freshDir());
-    await store.upsert(items);
-    const [res] = await store.search([queries[0]], { k: 20, threshold: -1, match: 'both' });
-    assert.equal(res.length, 20);
-    assert.equal(new Set(res.map((m) => m.productId)).size, 20);
-    for (const m of res) {
-      const item = items.find((i) => i.product.id === m.productId)!;
-      assert.equal(m.title, item.product.title);
-      assert.equal(m.category, item.product.category);
-      assert.ok(item.texts.some((t) => t.kind === m.matched.kind && t.text === m.matched.text));
-    }
-    await store.close();
-  });
 
   it('with the HNSW index, agrees with the exact store up to recall', async () => {
     const dir = freshDir();
