@@ -5,21 +5,33 @@
  *   npm run bench                       # index at 100k and 1M, service with the default load
  *   npm run bench -- --quick            # index at 100k only, shorter load runs
  *   npm run bench -- --only index|service
+ *   npm run bench -- --only bulk [--quick]  # bulk alignment (100k scripts, ≥1M intentions); writes results/bulk-latest.*
+ *   npm run bench -- --only wordnet     # offline embedders on data/eval -> bench/results/wordnet-eval.{json,md}
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { runBulkAlignBench } from './bulk-align-bench.js';
 import { runIndexBench } from './index-bench.js';
 import { renderReport } from './report.js';
 import { runServiceBench } from './service-bench.js';
+import { runWordnetEval, writeWordnetReport } from './wordnet-eval.js';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
+// The embedder evaluation has its own report; `--only wordnet` runs nothing else.
+if (only === undefined || only === 'wordnet') {
+  const wordnet = await runWordnetEval({ log });
+  const command = `npm run bench${args.length ? ` -- ${args.join(' ')}` : ''}`;
+  log(`wrote ${writeWordnetReport(wordnet, { date: new Date().toISOString(), host: `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`, command })}`);
+  if (only === 'wordnet') process.exit(0);
+}
+
 const index =
-  only === 'service'
+  only === 'service' || only === 'bulk'
     ? undefined
     : await runIndexBench({
         sizes: quick ? [100_000] : [100_000, 1_000_000],
@@ -29,7 +41,10 @@ const index =
         log,
       });
 const service =
-  only === 'index' ? undefined : await runServiceBench({ copies: 30, durationSeconds: quick ? 5 : 10, connections: 32, log });
+  only === 'index' || only === 'bulk' ? undefined : await runServiceBench({ copies: 30, durationSeconds: quick ? 5 : 10, connections: 32, log });
+// Bulk alignment ingests ≥1M intentions (minutes): only on request, into its own result files.
+const bulk = only === 'bulk' ? await runBulkAlignBench({ copies: quick ? 13 : 650, scripts: quick ? 2_000 : 100_000, log }) : undefined;
+const name = only === 'bulk' ? 'bulk-latest' : 'latest';
 
 const meta = {
   date: new Date().toISOString(),
@@ -38,6 +53,6 @@ const meta = {
 };
 const dir = fileURLToPath(new URL('./results/', import.meta.url));
 mkdirSync(dir, { recursive: true });
-writeFileSync(`${dir}latest.json`, `${JSON.stringify({ meta, index, service }, null, 2)}\n`);
-writeFileSync(`${dir}latest.md`, renderReport(meta, index, service));
-log(`wrote ${dir}latest.json and ${dir}latest.md`);
+writeFileSync(`${dir}${name}.json`, `${JSON.stringify({ meta, index, service, bulk }, null, 2)}\n`);
+writeFileSync(`${dir}${name}.md`, renderReport(meta, index, service, bulk));
+log(`wrote ${dir}${name}.json and ${dir}${name}.md`);

