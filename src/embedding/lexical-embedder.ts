@@ -19,6 +19,7 @@
  * Texts with no word characters (empty, whitespace, punctuation only) embed to the zero vector, which has
  * cosine 0 with everything. A text made only of stop words is embedded from its stop words instead.
  */
+import { embedEach, fmix32 } from './batch.js';
 import type { Embedder } from './embedder.js';
 
 export const LEXICAL_EMBEDDER_ID = 'lexical-hash-384-v1';
@@ -81,15 +82,6 @@ export const STOP_WORDS: ReadonlySet<string> = new Set(
 // Hashing
 // ---------------------------------------------------------------------------------------------
 
-/** murmur3's 32-bit finaliser: spreads FNV's weak low bits before they pick a dimension. */
-function fmix32(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85eb_ca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2_ae35);
-  h ^= h >>> 16;
-  return h | 0;
-}
 
 /** FNV-1a over UTF-16 code units of s[start, end), continuing from `h`. */
 function fnvRange(h: number, s: string, start: number, end: number): number {
@@ -328,15 +320,7 @@ export class LexicalEmbedder implements Embedder {
 
   /** Synchronous variant of `embed` (same result); vectors are views into one buffer for the batch. */
   embedSync(texts: readonly string[]): Float32Array[] {
-    const d = this.dimension;
-    const buffer = new Float32Array(texts.length * d);
-    const out = new Array<Float32Array>(texts.length);
-    for (let t = 0; t < texts.length; t++) {
-      const v = buffer.subarray(t * d, (t + 1) * d);
-      this.embedInto(String(texts[t] ?? ''), v);
-      out[t] = v;
-    }
-    return out;
+    return embedEach(texts, this.dimension, (text, out) => this.embedInto(text, out));
   }
 
   async close(): Promise<void> {

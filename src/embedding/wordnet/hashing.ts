@@ -1,3 +1,5 @@
+import { fmix32 } from '../batch.js';
+
 /**
  * Signed feature hashing into the embedding's dimensions. Every concept feature (a synset, or a
  * word) is spread over PROBES signed slots of weight 1/sqrt(PROBES), so one unlucky collision
@@ -8,15 +10,6 @@ export const WORD_FEATURE = 0x2c9b_7d05;
 const PROBES = 2;
 const PROBE_WEIGHT = 1 / Math.sqrt(PROBES);
 
-/** murmur3's 32-bit finaliser. */
-export function fmix32(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85eb_ca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2_ae35);
-  h ^= h >>> 16;
-  return h | 0;
-}
 
 /** FNV-1a of a string's UTF-16 code units, finalised. Stable across runs and platforms. */
 export function hashString(s: string): number {

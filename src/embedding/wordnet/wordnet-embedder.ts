@@ -5,6 +5,7 @@
  * WordNet does not know, L2-normalised. "Pitch the tent" and "go camping" meet through WordNet's
  * relations although they share no word.
  */
+import { embedEach } from '../batch.js';
 import type { Embedder } from '../embedder.js';
 import { Analyzer } from './analyzer.js';
 import { WORD_FEATURE, scatterFeature } from './hashing.js';
@@ -55,15 +56,7 @@ export class WordNetEmbedder implements Embedder {
 
   /** Synchronous variant of `embed`; vectors are views into one buffer per batch. */
   embedSync(texts: readonly string[]): Float32Array[] {
-    const d = this.dimension;
-    const buffer = new Float32Array(texts.length * d);
-    const out = new Array<Float32Array>(texts.length);
-    for (let t = 0; t < texts.length; t++) {
-      const v = buffer.subarray(t * d, (t + 1) * d);
-      this.embedInto(String(texts[t] ?? ''), v);
-      out[t] = v;
-    }
-    return out;
+    return embedEach(texts, this.dimension, (text, out) => this.embedInto(text, out));
   }
 
   async close(): Promise<void> {
