@@ -64,8 +64,11 @@ const configSchema = z.object({
   RATE_LIMIT_WINDOW_MS: z.coerce.number().int().min(100).default(60_000),
   /** Comma-separated allowed origins for CORS, or "*"; unset = no CORS headers (same-origin only). */
   CORS_ORIGINS: z.string().min(1).optional(),
-  /** Shed load (503 + Retry-After) when event-loop delay exceeds this many ms; 0 disables. */
-  MAX_EVENT_LOOP_DELAY_MS: z.coerce.number().int().min(0).default(200),
+  /**
+   * Event-loop lag (ms) the load shedder steers towards: above it a growing share of requests gets
+   * 503 + Retry-After, below it the share decays; 0 disables.
+   */
+  MAX_EVENT_LOOP_DELAY_MS: z.coerce.number().int().min(0).default(50),
   /** Shed load when the V8 heap in use exceeds this many bytes; 0 disables. */
   MAX_HEAP_USED_BYTES: z.coerce.number().int().min(0).default(0),
   /** Most embedding requests waiting for the embedder at once; beyond it requests are shed with 503. */

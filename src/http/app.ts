@@ -4,6 +4,7 @@ import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fas
 import type { Config } from '../config.js';
 import { VERSION } from '../version.js';
 import type { AppState } from './app-state.js';
+import { adaptiveSheddingPlugin } from './plugins/adaptive-shedding.js';
 import { drainPlugin } from './plugins/drain.js';
 import { errorHandlerPlugin } from './plugins/error-handler.js';
 import { loadSheddingPlugin } from './plugins/load-shedding.js';
@@ -56,7 +57,9 @@ export async function buildApp(config: BuildAppConfig, state: AppState): Promise
   await app.register(metricsPlugin, { state });
   await app.register(swaggerPlugin, { version: VERSION });
   await app.register(securityPlugin, { corsOrigins: config.corsOrigins });
-  await app.register(loadSheddingPlugin, { maxEventLoopDelayMs: config.maxEventLoopDelayMs, maxHeapUsedBytes: config.maxHeapUsedBytes });
+  // Heap pressure is all-or-nothing (under-pressure); event-loop lag is shed in proportion.
+  await app.register(loadSheddingPlugin, { maxHeapUsedBytes: config.maxHeapUsedBytes });
+  await app.register(adaptiveSheddingPlugin, { targetLagMs: config.maxEventLoopDelayMs });
   if (config.rateLimit) await app.register(rateLimitPlugin, config.rateLimit);
   await app.register(drainPlugin);
 

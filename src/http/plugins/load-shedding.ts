@@ -4,8 +4,6 @@ import fp from 'fastify-plugin';
 import { problem, PROBLEM_CONTENT_TYPE } from '../problem.js';
 
 export interface LoadSheddingOptions {
-  /** Event-loop delay (ms) above which requests are shed; 0 disables the check. */
-  maxEventLoopDelayMs: number;
   /** V8 heap in use (bytes) above which requests are shed; 0 disables the check. */
   maxHeapUsedBytes: number;
   /** Seconds clients are told to wait. */
@@ -20,16 +18,16 @@ export interface LoadSheddingOptions {
 const NEVER_SHED = new Set(['/healthz', '/readyz', '/metrics']);
 
 /**
- * Answers 503 + Retry-After while the process is saturated (event loop lagging, heap near its
- * limit) instead of accepting work it can only queue, so latency and memory stay bounded and
- * clients retry elsewhere or later.
+ * Answers 503 + Retry-After to everything while the heap is over its limit, instead of accepting
+ * work that would push the process into an out-of-memory crash; clients retry elsewhere or later.
+ * Event-loop lag is handled in proportion by adaptive-shedding.ts.
  */
 export const loadSheddingPlugin = fp(async (app: FastifyInstance, opts: LoadSheddingOptions) => {
   const retryAfter = opts.retryAfterSeconds ?? 2;
   await app.register(underPressure, {
-    maxEventLoopDelay: opts.maxEventLoopDelayMs,
     maxHeapUsedBytes: opts.maxHeapUsedBytes,
     // A short sampling interval reacts to a spike within a fraction of a second.
+    // (under-pressure's own event-loop check stays off: adaptive-shedding.ts does that better.)
     sampleInterval: 200,
     exposeStatusRoute: false,
     pressureHandler: (request, reply, type, value) => {
