@@ -19,7 +19,9 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { runCli, startServerProcess, type ServerProcess } from '../../scripts/lib/server-process.js';
 import { PROFILES, profileDurationS, rateFactorAt, type ProfileName } from '../lib/profiles.js';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { runOpenLoop, type PlannedRequest } from './open-loop.js';
+import { percentileBetween, scrapeBuckets } from './server-latency.js';
 import { markdownTable, summarize, type PhaseSummary } from './summarize.js';
 import { mixedFactory, requestFactory } from './traffic.js';
 
@@ -44,13 +46,21 @@ const HOLD_S = values.quick ? 5 : 15;
 async function phase(server: ServerProcess, name: string, target: number | string, durationS: number, rateAt: (t: number) => number, next: () => PlannedRequest): Promise<PhaseSummary> {
   let peak = 0;
   const sampler = setInterval(() => (peak = Math.max(peak, server.memory().rssBytes ?? 0)), 250);
+  // The generator's own event-loop lag: when it is high, the generator, not the server, is late.
+  const generatorLag = monitorEventLoopDelay({ resolution: 10 });
+  generatorLag.enable();
+  const before = await scrapeBuckets(server.url);
   // Many sockets, as many independent clients would open: excess requests then queue at the server,
   // where shedding can see them, not in the generator's connection pool.
   const run = await runOpenLoop({ baseUrl: server.url, durationS, rateAt, next, maxSockets: 1024 });
   clearInterval(sampler);
+  generatorLag.disable();
+  const after = await scrapeBuckets(server.url);
   const summary = summarize(name, target, run, peak || undefined);
+  summary.serverP99Ms = percentileBetween(before, after, 99);
+  summary.generatorLagP99Ms = Math.round(generatorLag.percentile(99) / 1e5) / 10;
   process.stderr.write(
-    `  ${name.padEnd(28)} target ${String(target).padStart(6)}  sent ${summary.sent}  shed ${summary.shed}  errors ${summary.errors}  p99 ${summary.latencyMs.p99} ms\n`,
+    `  ${name.padEnd(28)} target ${String(target).padStart(6)}  sent ${summary.sent}  shed ${summary.shed}  errors ${summary.errors}  p99 ${summary.latencyMs.p99} ms  server p99 <= ${summary.serverP99Ms} ms  generator lag p99 ${summary.generatorLagP99Ms} ms\n`,
   );
   return summary;
 }
@@ -126,6 +136,9 @@ async function main(): Promise<void> {
           shedShare: overload.shedShare,
           servedRate: Math.round(overload.served / overload.durationS),
           servedP99Ms: overload.latencyMs.p99,
+          serverP99Ms: overload.serverP99Ms,
+          generatorLagP99Ms: overload.generatorLagP99Ms,
+          failed: overload.errors,
           errors: overload.errors,
           serverErrors: overload.serverErrors,
           peakRssBytes: overload.peakRssBytes,
@@ -172,13 +185,13 @@ function renderMarkdown(report: Record<string, unknown>, tables: { title: string
     '',
     `Embedder \`${report.embedder}\`, ${(report.machine as any).cpus} CPUs, Node ${(report.machine as any).node}. ${report.note}`,
     '',
-    '| | sustained req/s (p99 < ' + P99_BOUND + ' ms, nothing shed) | at 2x: shed | at 2x: served req/s | at 2x: p99 of served | at 2x: 5xx other than 503 | peak RSS | alive after |',
-    '|---|---|---|---|---|---|---|---|',
+    '| | sustained req/s (p99 < ' + P99_BOUND + ' ms, nothing shed) | at 2x: shed | at 2x: served req/s | at 2x: p99 of served (client) | at 2x: p99 in the server | at 2x: generator lag p99 | at 2x: failed (timeouts, resets) | at 2x: 5xx other than 503 | peak RSS | alive after |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const key of ['align1', 'align5']) {
     const r = h[key];
     lines.push(
-      `| /align ${key === 'align1' ? '1 step' : '5 steps'} | ${r.sustainedRate} (p99 ${r.sustainedP99Ms} ms) | ${(r.overload.shedShare * 100).toFixed(1)} % | ${r.overload.servedRate} | ${r.overload.servedP99Ms} ms | ${r.overload.serverErrors} | ${mib(r.overload.peakRssBytes)} | ${r.overload.aliveAfter ? 'yes' : 'NO'} |`,
+      `| /align ${key === 'align1' ? '1 step' : '5 steps'} | ${r.sustainedRate} (p99 ${r.sustainedP99Ms} ms) | ${(r.overload.shedShare * 100).toFixed(1)} % | ${r.overload.servedRate} | ${r.overload.servedP99Ms} ms | <= ${r.overload.serverP99Ms} ms | ${r.overload.generatorLagP99Ms} ms | ${r.overload.failed} | ${r.overload.serverErrors} | ${mib(r.overload.peakRssBytes)} | ${r.overload.aliveAfter ? 'yes' : 'NO'} |`,
     );
   }
   lines.push('', `Traffic mix sustained: ${h.mix.sustainedRate} req/s. Server peak RSS over the whole run: ${mib((report.server as any)?.peakRssBytes)}.`, '');

@@ -17,6 +17,10 @@ export interface PhaseSummary {
   latencyMs: { p50: number; p90: number; p95: number; p99: number; max: number };
   statuses: Record<string, number>;
   peakRssBytes?: number;
+  /** p99 of the server's own handling time (a bucket bound), from its /metrics histogram. */
+  serverP99Ms?: number;
+  /** p99 of the generator's event-loop lag: high means the generator was late, not the server. */
+  generatorLagP99Ms?: number;
 }
 
 export function summarize(phase: string, targetRate: number | string, run: OpenLoopResult, peakRssBytes?: number): PhaseSummary {
@@ -62,12 +66,12 @@ export function summarize(phase: string, targetRate: number | string, run: OpenL
 export function markdownTable(rows: PhaseSummary[]): string {
   const mib = (b?: number) => (b === undefined ? 'n/a' : `${Math.round(b / 1048576)} MiB`);
   const lines = [
-    '| phase | target req/s | sent | achieved req/s | served | shed 503 | errors | p50 ms | p95 ms | p99 ms | max ms | peak RSS |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|',
+    '| phase | target req/s | sent | achieved req/s | served | shed 503 | errors | p50 ms | p95 ms | p99 ms | max ms | server p99 ms | generator lag p99 ms | peak RSS |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const r of rows) {
     lines.push(
-      `| ${r.phase} | ${r.targetRate} | ${r.sent} | ${r.achievedRate} | ${r.served} | ${r.shed} (${(r.shedShare * 100).toFixed(1)} %) | ${r.errors} | ${r.latencyMs.p50} | ${r.latencyMs.p95} | ${r.latencyMs.p99} | ${r.latencyMs.max} | ${mib(r.peakRssBytes)} |`,
+      `| ${r.phase} | ${r.targetRate} | ${r.sent} | ${r.achievedRate} | ${r.served} | ${r.shed} (${(r.shedShare * 100).toFixed(1)} %) | ${r.errors} | ${r.latencyMs.p50} | ${r.latencyMs.p95} | ${r.latencyMs.p99} | ${r.latencyMs.max} | ≤ ${r.serverP99Ms ?? 'n/a'} | ${r.generatorLagP99Ms ?? 'n/a'} | ${mib(r.peakRssBytes)} |`,
     );
   }
   return lines.join('\n');

@@ -18,7 +18,7 @@ export interface AdaptiveSheddingOptions {
   /** Event-loop lag (ms) the controller steers towards; 0 disables shedding. */
   targetLagMs: number;
   retryAfterSeconds?: number;
-  /** Milliseconds between controller updates. */
+  /** Milliseconds between controller updates (and the lag probe's period). */
   intervalMs?: number;
   /** Test seams: where lag readings and random draws come from. */
   lagSource?: () => number;
@@ -40,27 +40,31 @@ export const adaptiveSheddingPlugin = fp(async (app: FastifyInstance, opts: Adap
   if (opts.targetLagMs <= 0) return;
   const retryAfter = String(opts.retryAfterSeconds ?? 1);
   const random = opts.random ?? Math.random;
-  let lagSource = opts.lagSource;
-  let histogram: ReturnType<typeof monitorEventLoopDelay> | undefined;
-  if (!lagSource) {
-    const h = monitorEventLoopDelay({ resolution: 10 });
-    h.enable();
-    histogram = h;
-    lagSource = () => {
-      // The mean delay of the 10 ms probe timer over the interval, less its own period.
-      const lag = Number.isNaN(h.mean) ? 0 : Math.max(0, h.mean / 1e6 - 10);
-      h.reset();
-      return lag;
-    };
-  }
+  const interval = opts.intervalMs ?? 50;
+  // Lag, two ways, taking the worse: the mean delay of a 10 ms probe timer over the interval (it
+  // sees many short stalls), and how late this controller's own timer fired (it sees a stall longer
+  // than the interval, for which the probe histogram has no samples at all).
+  const histogram = monitorEventLoopDelay({ resolution: 10 });
+  histogram.enable();
+  let last = performance.now();
+  const lagSource =
+    opts.lagSource ??
+    (() => {
+      const now = performance.now();
+      const drift = Math.max(0, now - last - interval);
+      last = now;
+      const probe = Number.isNaN(histogram.mean) ? 0 : Math.max(0, histogram.mean / 1e6 - 10);
+      histogram.reset();
+      return Math.max(drift, probe);
+    });
   let drop = 0;
   const timer = setInterval(() => {
-    drop = nextDropProbability(drop, lagSource!(), opts.targetLagMs);
-  }, opts.intervalMs ?? 100);
+    drop = nextDropProbability(drop, lagSource(), opts.targetLagMs);
+  }, interval);
   timer.unref();
   app.addHook('onClose', async () => {
     clearInterval(timer);
-    histogram?.disable();
+    histogram.disable();
   });
 
   app.addHook('onRequest', async (request, reply) => {
