@@ -20,7 +20,7 @@
  * cosine 0 with everything. A text made only of stop words is embedded from its stop words instead.
  */
 import { embedEach, fmix32 } from './batch.js';
-import type { Embedder } from './embedder.js';
+import { l2normalize, type Embedder } from './embedder.js';
 
 export const LEXICAL_EMBEDDER_ID = 'lexical-hash-384-v1';
 export const LEXICAL_DIMENSION = 384;
@@ -354,12 +354,7 @@ export class LexicalEmbedder implements Embedder {
     }
 
     table.scatter(out, this.dimension);
-    let sum = 0;
-    for (let i = 0; i < out.length; i++) sum += out[i] * out[i];
-    if (sum > 0) {
-      const inv = 1 / Math.sqrt(sum);
-      for (let i = 0; i < out.length; i++) out[i] *= inv;
-    }
+    l2normalize(out);
   }
 }
 

@@ -6,7 +6,7 @@
  * relations although they share no word.
  */
 import { embedEach } from '../batch.js';
-import type { Embedder } from '../embedder.js';
+import { l2normalize, type Embedder } from '../embedder.js';
 import { Analyzer } from './analyzer.js';
 import { WORD_FEATURE, scatterFeature } from './hashing.js';
 import { DEFAULT_WORDNET_PARAMS, WORDNET_DEFAULT_THRESHOLD, WORDNET_EMBEDDER_ID, type WordNetParams } from './params.js';
@@ -68,11 +68,6 @@ export class WordNetEmbedder implements Embedder {
       for (let k = 0; k < unit.rows.length; k++) this.table.addRow(out, unit.rows[k], unit.weights[k]);
       if (unit.unknownHash !== 0) scatterFeature(out, WORD_FEATURE, unit.unknownHash, unit.unknownWeight);
     }
-    let sum = 0;
-    for (let i = 0; i < out.length; i++) sum += out[i] * out[i];
-    if (sum > 0) {
-      const inv = 1 / Math.sqrt(sum);
-      for (let i = 0; i < out.length; i++) out[i] *= inv;
-    }
+    l2normalize(out);
   }
 }
