@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Config } from '../config.js';
-import { writeFileAtomic } from '../store/embedded/atomic-file.js';
+import { writeFileAtomic } from '../util/atomic-file.js';
 import { EmbeddedExport } from '../store/embedded/embedded-export.js';
 import { qdrantOptionsFrom } from '../store/qdrant/qdrant-options.js';
 import { QdrantStore, type QdrantStoreLogger } from '../store/qdrant/qdrant-store.js';

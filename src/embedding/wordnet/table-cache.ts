@@ -1,11 +1,12 @@
 /**
  * Gets the word table: from `${cacheDir}/${id}-${paramsHash}.bin` when present and valid, else
- * built from WordNet (a few seconds) and written there atomically (temp file + rename), so
+ * built from WordNet (a few seconds) and written there atomically (temp file, fsync, rename), so
  * concurrent first starts cannot leave a torn file. Without a cache directory the table is built
  * in memory every time. Within one process the table is shared by every embedder with the same
  * parameters.
  */
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { writeFileAtomic } from '../../util/atomic-file.js';
 import { join } from 'node:path';
 import { buildWordTable } from './table-build.js';
 import { deserializeWordTable, serializeWordTable } from './table-file.js';
@@ -49,9 +50,7 @@ export function loadOrBuildWordTable(id: string, params: WordNetParams, cacheDir
   const table = buildWordTable(params);
   if (path && cacheDir) {
     mkdirSync(cacheDir, { recursive: true });
-    const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
-    writeFileSync(tmp, serializeWordTable(table, id, hash));
-    renameSync(tmp, path);
+    writeFileAtomic(path, serializeWordTable(table, id, hash));
   }
   loaded.set(memoKey, table);
   return { table, origin: 'built', path, millis: performance.now() - started };

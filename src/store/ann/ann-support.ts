@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 /* Small helpers shared by the AnnIndex implementations. */
 
 /** Atomic file replacement, shared with the store's manifest writer. */
-export { saveAtomically } from '../embedded/atomic-file.js';
+export { saveAtomically } from '../../util/atomic-file.js';
 
 /** Throws a clear error when an index file is absent (the native loaders' messages are poor). */
 export function assertIndexFileExists(path: string, kind: string): void {

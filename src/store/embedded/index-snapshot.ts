@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:f
 import { join } from 'node:path';
 import type { TextKind } from '../../catalog/product.js';
 import type { AnnIndex, AnnIndexFactory } from '../ann/ann-index.js';
-import { writeFileAtomic } from './atomic-file.js';
+import { writeFileAtomic } from '../../util/atomic-file.js';
 
 /**
  * Snapshots of the ANN indexes, one per text kind, plus a manifest naming them.
