@@ -2,6 +2,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { sendProblem } from '../problem.js';
+import { isOperationalRoute } from './operational-routes.js';
 
 /**
  * Sheds a share of requests, sized to the overload, while the event loop lags behind.
@@ -25,8 +26,6 @@ export interface AdaptiveSheddingOptions {
   random?: () => number;
 }
 
-/** Probes and metrics must answer under load (see load-shedding.ts). */
-const NEVER_SHED = new Set(['/healthz', '/readyz', '/metrics']);
 const MAX_DROP = 0.95;
 
 /** One controller step: raise the drop share in proportion to the excess lag, decay it when calm. */
@@ -41,22 +40,9 @@ export const adaptiveSheddingPlugin = fp(async (app: FastifyInstance, opts: Adap
   const retryAfter = String(opts.retryAfterSeconds ?? 1);
   const random = opts.random ?? Math.random;
   const interval = opts.intervalMs ?? 50;
-  // Lag, two ways, taking the worse: the mean delay of a 10 ms probe timer over the interval (it
-  // sees many short stalls), and how late this controller's own timer fired (it sees a stall longer
-  // than the interval, for which the probe histogram has no samples at all).
-  const histogram = monitorEventLoopDelay({ resolution: 10 });
-  histogram.enable();
-  let last = performance.now();
-  const lagSource =
-    opts.lagSource ??
-    (() => {
-      const now = performance.now();
-      const drift = Math.max(0, now - last - interval);
-      last = now;
-      const probe = Number.isNaN(histogram.mean) ? 0 : Math.max(0, histogram.mean / 1e6 - 10);
-      histogram.reset();
-      return Math.max(drift, probe);
-    });
+  const histogram = opts.lagSource ? undefined : monitorEventLoopDelay({ resolution: 10 });
+  histogram?.enable();
+  const lagSource = opts.lagSource ?? eventLoopLag(histogram!, interval);
   let drop = 0;
   const timer = setInterval(() => {
     drop = nextDropProbability(drop, lagSource(), opts.targetLagMs);
@@ -64,13 +50,30 @@ export const adaptiveSheddingPlugin = fp(async (app: FastifyInstance, opts: Adap
   timer.unref();
   app.addHook('onClose', async () => {
     clearInterval(timer);
-    histogram.disable();
+    histogram?.disable();
   });
 
   app.addHook('onRequest', async (request, reply) => {
-    if (drop === 0 || NEVER_SHED.has(request.url.split('?')[0]) || random() >= drop) return;
+    if (drop === 0 || isOperationalRoute(request.url) || random() >= drop) return;
     app.metrics?.shedRequests.inc({ reason: 'eventLoopDelay' });
     reply.header('Retry-After', retryAfter);
     return sendProblem(reply, 503, `The service is overloaded (event-loop lag over ${opts.targetLagMs} ms); retry after ${retryAfter} s.`);
   });
 });
+
+/**
+ * Lag, two ways, taking the worse: the mean delay of a 10 ms probe timer over the interval (it
+ * sees many short stalls), and how late the controller's own timer fired (it sees a stall longer
+ * than the interval, for which the probe histogram has no samples at all).
+ */
+function eventLoopLag(histogram: ReturnType<typeof monitorEventLoopDelay>, intervalMs: number): () => number {
+  let last = performance.now();
+  return () => {
+    const now = performance.now();
+    const drift = Math.max(0, now - last - intervalMs);
+    last = now;
+    const probe = Number.isNaN(histogram.mean) ? 0 : Math.max(0, histogram.mean / 1e6 - 10);
+    histogram.reset();
+    return Math.max(drift, probe);
+  };
+}

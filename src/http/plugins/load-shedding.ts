@@ -2,6 +2,7 @@ import underPressure from '@fastify/under-pressure';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { problem, PROBLEM_CONTENT_TYPE } from '../problem.js';
+import { isOperationalRoute } from './operational-routes.js';
 
 export interface LoadSheddingOptions {
   /** V8 heap in use (bytes) above which requests are shed; 0 disables the check. */
@@ -10,12 +11,6 @@ export interface LoadSheddingOptions {
   retryAfterSeconds?: number;
 }
 
-/**
- * Probes and metrics must answer under load: a shed liveness probe gets a healthy pod restarted,
- * and readiness that flaps with load takes instances out of rotation exactly when the others are
- * busiest, pushing the overload onto them.
- */
-const NEVER_SHED = new Set(['/healthz', '/readyz', '/metrics']);
 
 /**
  * Answers 503 + Retry-After to everything while the heap is over its limit, instead of accepting
@@ -31,7 +26,7 @@ export const loadSheddingPlugin = fp(async (app: FastifyInstance, opts: LoadShed
     sampleInterval: 200,
     exposeStatusRoute: false,
     pressureHandler: (request, reply, type, value) => {
-      if (NEVER_SHED.has(request.url.split('?')[0])) return undefined; // continue to the route
+      if (isOperationalRoute(request.url)) return undefined; // continue to the route
       app.metrics?.shedRequests.inc({ reason: type });
       request.log.warn({ type, value }, 'shedding load');
       reply.code(503).type(PROBLEM_CONTENT_TYPE).header('Retry-After', String(retryAfter));

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { isOperationalRoute } from './operational-routes.js';
 
 export interface RateLimitOptions {
   max: number;
@@ -20,8 +21,7 @@ export const rateLimitPlugin = fp(async (app: FastifyInstance, opts: RateLimitOp
     max: opts.max,
     timeWindow: opts.windowMs,
     keyGenerator: clientKey,
-    // Probes and scrapes come from the platform, not from clients.
-    allowList: (request) => ['/healthz', '/readyz', '/metrics'].includes(request.url.split('?')[0]),
+    allowList: (request) => isOperationalRoute(request.url),
     errorResponseBuilder: (_request, context) => {
       const err = new Error(`Rate limit of ${context.max} requests per ${context.after} exceeded; retry after the Retry-After header's seconds.`);
       return Object.assign(err, { statusCode: context.statusCode });
