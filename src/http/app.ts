@@ -1,9 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Config } from '../config.js';
 import { VERSION } from '../version.js';
 import type { AppState } from './app-state.js';
+import { baseFastifyOptions } from './fastify-options.js';
 import { adaptiveSheddingPlugin } from './plugins/adaptive-shedding.js';
 import { drainPlugin } from './plugins/drain.js';
 import { errorHandlerPlugin } from './plugins/error-handler.js';
@@ -27,24 +27,7 @@ export type BuildAppConfig = Pick<
  * External plugins first, then ours, then routes, as in fastify's demo app.
  */
 export async function buildApp(config: BuildAppConfig, state: AppState): Promise<FastifyInstance> {
-  const app = Fastify({
-    logger: { level: config.logLevel, redact: ['req.headers.authorization'] },
-    bodyLimit: config.bodyLimitBytes,
-    requestIdHeader: 'x-request-id',
-    genReqId: () => randomUUID(),
-    // Reject prototype-pollution keys rather than silently strip them.
-    onProtoPoisoning: 'error',
-    onConstructorPoisoning: 'error',
-    return503OnClosing: true,
-    // Errors raised before routing (a malformed URL, a bad media type) get the same problem format.
-    frameworkErrors: (error, _request, reply) => {
-      const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 400;
-      return sendProblem(reply, status, error.code === 'FST_ERR_BAD_URL' ? 'The URL is malformed (invalid percent-encoding).' : error.message);
-    },
-    // A client that trickles its body (slowloris) cannot hold a connection and its buffers forever.
-    requestTimeout: 30_000,
-    connectionTimeout: 60_000,
-  }).withTypeProvider<ZodTypeProvider>();
+  const app = Fastify(baseFastifyOptions(config.logLevel, config.bodyLimitBytes)).withTypeProvider<ZodTypeProvider>();
 
   // The API speaks JSON only; anything else is a 415, not a confusing validation error.
   app.removeContentTypeParser('text/plain');

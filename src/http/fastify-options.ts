@@ -1,0 +1,29 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyServerOptions } from 'fastify';
+import { sendProblem } from './problem.js';
+
+/**
+ * The Fastify options every app of this project runs with (the service API and the annotation
+ * tool): request ids, JSON that cannot poison prototypes, problem documents for errors raised
+ * before routing, and timeouts against slow clients.
+ */
+export function baseFastifyOptions(logLevel: string, bodyLimitBytes: number): FastifyServerOptions {
+  return {
+    logger: { level: logLevel, redact: ['req.headers.authorization'] },
+    bodyLimit: bodyLimitBytes,
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
+    // Reject prototype-pollution keys rather than silently strip them.
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+    return503OnClosing: true,
+    // Errors raised before routing (a malformed URL, a bad media type) get the same problem format.
+    frameworkErrors: (error, _request, reply) => {
+      const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 400;
+      return sendProblem(reply, status, error.code === 'FST_ERR_BAD_URL' ? 'The URL is malformed (invalid percent-encoding).' : error.message);
+    },
+    // A client that trickles its body (slowloris) cannot hold a connection and its buffers forever.
+    requestTimeout: 30_000,
+    connectionTimeout: 60_000,
+  };
+}
