@@ -39,6 +39,18 @@ const configSchema = z.object({
   ANN_EF_CONSTRUCTION: z.coerce.number().int().min(8).max(4096).default(256),
   /** Seconds between background index snapshots (0 disables; a snapshot is always written on close). */
   SNAPSHOT_INTERVAL_S: z.coerce.number().int().min(0).default(300),
+  /** Seconds between checks of the embedded indexes against the catalog (missing texts are put back); 0: on open only. */
+  INDEX_CHECK_INTERVAL_S: z.coerce.number().int().min(0).default(300),
+  /**
+   * Most committed texts that may wait for HNSW in the exact tail before writers are slowed to the
+   * index's pace: every search scans the tail, so it must stay small (8192 × 384-d ≈ 1–2 ms a scan).
+   */
+  INDEX_MAX_PENDING_TEXTS: z.coerce.number().int().min(1).default(8192),
+  /**
+   * A main thread that answers nothing for this long (a native call that never returns) is logged
+   * and the process killed, so a supervisor restarts it and recovery replays from SQLite; 0 disables.
+   */
+  EVENT_LOOP_STALL_EXIT_MS: z.coerce.number().int().min(0).default(30_000),
   /** Grace period for in-flight requests on shutdown. */
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
 
@@ -98,6 +110,9 @@ export type Config = {
   annEfSearch: number;
   annEfConstruction: number;
   snapshotIntervalS: number;
+  indexCheckIntervalS: number;
+  indexMaxPendingTexts: number;
+  eventLoopStallExitMs: number;
   shutdownTimeoutMs: number;
   embeddingCache: boolean;
   store: 'embedded' | 'qdrant';
@@ -164,6 +179,9 @@ export function loadConfig(
     annEfSearch: e.ANN_EF_SEARCH,
     annEfConstruction: e.ANN_EF_CONSTRUCTION,
     snapshotIntervalS: e.SNAPSHOT_INTERVAL_S,
+    indexCheckIntervalS: e.INDEX_CHECK_INTERVAL_S,
+    indexMaxPendingTexts: e.INDEX_MAX_PENDING_TEXTS,
+    eventLoopStallExitMs: e.EVENT_LOOP_STALL_EXIT_MS,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     embeddingCache: e.EMBEDDING_CACHE,
     store: e.STORE,

@@ -8,6 +8,7 @@ import { CachedEmbedder } from './embedding/cached-embedder.js';
 import { EmbeddingCache } from './embedding/embedding-cache.js';
 import { EmbeddingQueue } from './embedding/embedding-queue.js';
 import { timedEmbedder } from './embedding/timed-embedder.js';
+import type { AnnIndexFactory } from './store/ann/ann-index.js';
 import { defaultAnnIndexFactory } from './store/ann/default-index.js';
 import { EmbeddedStore } from './store/embedded/embedded-store.js';
 import { qdrantOptionsFrom } from './store/qdrant/qdrant-options.js';
@@ -32,7 +33,12 @@ export interface ServiceLogger {
   warn(obj: object, msg: string): void;
 }
 
-export async function createServices(config: Config, logger: ServiceLogger): Promise<Services> {
+/** Adapters a caller may substitute (tests inject a fault-injecting ANN index through this). */
+export interface AdapterOverrides {
+  annFactory?: AnnIndexFactory;
+}
+
+export async function createServices(config: Config, logger: ServiceLogger, overrides: AdapterOverrides = {}): Promise<Services> {
   const loaded = await createEmbedder({
     kind: config.embedder,
     modelId: config.modelId,
@@ -67,9 +73,12 @@ export async function createServices(config: Config, logger: ServiceLogger): Pro
             dataDir: join(config.dataDir, 'embedded'),
             modelId: embedder.id,
             dimension: embedder.dimension,
-            annFactory: defaultAnnIndexFactory({ expansionSearch: config.annEfSearch, expansionAdd: config.annEfConstruction }),
+            annFactory:
+              overrides.annFactory ?? defaultAnnIndexFactory({ expansionSearch: config.annEfSearch, expansionAdd: config.annEfConstruction }),
             logger,
             snapshotIntervalS: config.snapshotIntervalS,
+            checkIntervalS: config.indexCheckIntervalS,
+            maxPendingTexts: config.indexMaxPendingTexts,
           });
     const aligner = new Aligner(embedder, store, config.defaultThreshold);
     const catalog = new CatalogService(embedder, store, config.embedBatchSize);

@@ -2,20 +2,23 @@ import type { FastifyInstance } from 'fastify';
 import { loadConfig } from '../../src/config.js';
 import { buildApp } from '../../src/http/app.js';
 import type { AppState } from '../../src/http/app-state.js';
-import { createServices } from '../../src/services.js';
+import { createServices, type AdapterOverrides } from '../../src/services.js';
 import { tempDir } from '../store/embedded/store-fixture.js';
 
 export const API_KEY = 'test-key-123456';
 
 /** An app on the lexical embedder and a fresh temp store, driven through inject(). */
-export async function testApp(env: Record<string, string> = {}): Promise<{ app: FastifyInstance; state: AppState; close: () => Promise<void> }> {
+export async function testApp(
+  env: Record<string, string> = {},
+  overrides: AdapterOverrides = {},
+): Promise<{ app: FastifyInstance; state: AppState; close: () => Promise<void> }> {
   const { dir, cleanup } = tempDir('ecomalign-http-');
   // Load shedding off unless a test turns it on: a busy CI machine's event-loop lag must not turn
   // functional tests into 503s (test/http/protection.test.ts covers shedding itself).
   const config = loadConfig({ EMBEDDER: 'lexical', DATA_DIR: dir, LOG_LEVEL: 'silent', SNAPSHOT_INTERVAL_S: '0', MAX_EVENT_LOOP_DELAY_MS: '0', ...env });
   const state: AppState = {};
   const app = await buildApp(config, state);
-  state.services = await createServices(config, app.log);
+  state.services = await createServices(config, app.log, overrides);
   return {
     app,
     state,

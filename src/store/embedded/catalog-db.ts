@@ -36,6 +36,7 @@ export interface MatchedRow {
   label: number;
   kind: number;
   text: string;
+  vector: Buffer;
   id: string;
   title: string;
   category: string | null;
@@ -130,7 +131,7 @@ export class CatalogDb {
       logRemoval: db.prepare('INSERT INTO removals (label, kind) VALUES (?, ?)'),
       insertText: db.prepare('INSERT INTO texts (pid, kind, text, vector) VALUES (?, ?, ?, ?)'),
       matched: db.prepare<[string], MatchedRow>(
-        `SELECT t.label, t.kind, t.text, p.id, p.title, p.category
+        `SELECT t.label, t.kind, t.text, t.vector, p.id, p.title, p.category
            FROM texts t JOIN products p ON p.pid = t.pid
           WHERE t.label IN (SELECT value FROM json_each(?))`,
       ),
@@ -153,6 +154,12 @@ export class CatalogDb {
       maxRemoval: db.prepare<[], { m: number | null }>('SELECT max(rid) AS m FROM removals'),
       seqOf: db.prepare<[string], { seq: number }>('SELECT seq FROM sqlite_sequence WHERE name = ?'),
       allLabels: db.prepare<[], { label: number; pid: number; kind: number }>('SELECT label, pid, kind FROM texts'),
+      labelsAfter: db.prepare<[number, number], { label: number; kind: number }>(
+        'SELECT label, kind FROM texts WHERE label > ? ORDER BY label LIMIT ?',
+      ),
+      textsByLabels: db.prepare<[string], TextRow>(
+        'SELECT label, pid, kind, vector FROM texts WHERE label IN (SELECT value FROM json_each(?)) ORDER BY label',
+      ),
       allProducts: db.prepare<[], { pid: number; category: string | null }>('SELECT pid, category FROM products'),
     };
   }
@@ -303,6 +310,19 @@ export class CatalogDb {
 
   allLabels(): IterableIterator<{ label: number; pid: number; kind: number }> {
     return this.stmt.allLabels.iterate();
+  }
+
+  /**
+   * One page of text labels above `label`, in label order. Paged, not iterated, so a long walk
+   * can yield to the event loop between pages (an open iterator keeps the connection busy and
+   * every other statement would fail meanwhile).
+   */
+  labelsAfter(label: number, limit: number): { label: number; kind: number }[] {
+    return this.stmt.labelsAfter.all(label, limit);
+  }
+
+  textsByLabels(labels: readonly number[]): TextRow[] {
+    return this.stmt.textsByLabels.all(JSON.stringify(labels));
   }
 
   allProducts(): IterableIterator<{ pid: number; category: string | null }> {

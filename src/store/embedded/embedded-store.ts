@@ -14,14 +14,31 @@ import {
   type StoreStats,
   type VectorStore,
 } from '../vector-store.js';
-import { CatalogDb, kindCode, kindOf, vectorFromBlob, type TextRow, type WriteEffects } from './catalog-db.js';
+import { CatalogDb, kindCode, kindOf, vectorFromBlob, type MatchedRow, type TextRow, type WriteEffects } from './catalog-db.js';
+import { checkAndRepair, type IndexCheckReport } from './index-check.js';
+import { IndexMover, type IndexMoverStats } from './index-mover.js';
 import { IndexSnapshots, type Watermarks } from './index-snapshot.js';
+import { KindIndex } from './kind-index.js';
 import { IntColumn } from './int-column.js';
 import { Mutex } from './mutex.js';
 
 export interface StoreLogger {
   info(obj: object, msg: string): void;
   warn(obj: object, msg: string): void;
+  error?(obj: object, msg: string): void;
+}
+
+/** The indexes' state against the catalog, for /readyz and metrics. */
+export interface EmbeddedIndexHealth {
+  /** Committed texts still in the exact tail (searchable, not yet in HNSW). */
+  pendingTexts: number;
+  /** Removed texts still in HNSW (hidden from results, not yet removed natively). */
+  pendingRemovals: number;
+  indexFailures: IndexMoverStats['failures'];
+  consecutiveIndexFailures: number;
+  lastIndexError?: string;
+  /** The latest check of the indexes against the catalog (on open, then every checkIntervalS). */
+  lastCheck?: IndexCheckReport;
 }
 
 export interface EmbeddedStoreOptions {
@@ -34,10 +51,19 @@ export interface EmbeddedStoreOptions {
   exactScanLimit?: number;
   /** Seconds between background snapshots when there are changes (0: only on close). */
   snapshotIntervalS?: number;
+  /** Seconds between checks of the indexes against the catalog (0: only on open). Default 300. */
+  checkIntervalS?: number;
+  /** Longest one background slice of HNSW inserts may hold the event loop. Default 8 ms. */
+  indexSliceMs?: number;
+  /**
+   * Writers wait while more texts than this wait for HNSW, so the exact tail (scanned by every
+   * search) stays small; a failing index never makes them wait. Default 8192.
+   */
+  maxPendingTexts?: number;
 }
 
 const KINDS: TextKind[] = ['intention', 'title'];
-const ANN_CHUNK = 512;
+const REPLAY_CHUNK = 4096;
 const silent: StoreLogger = { info() {}, warn() {} };
 
 interface ResolvedFilter {
@@ -50,9 +76,17 @@ interface ResolvedFilter {
 }
 
 /**
- * The default store: SQLite holds products, texts and vectors (the truth); one in-process ANN index
- * per text kind answers searches. See catalog-db.ts for durability and index-snapshot.ts for how
- * the indexes are persisted and replayed.
+ * The default store: SQLite holds products, texts and vectors (the truth); per text kind, an
+ * in-process HNSW index plus an exact tail of the newest texts answers searches (kind-index.ts).
+ *
+ * Guarantees (see the README's "What the store guarantees"):
+ * - A write is acknowledged once its SQLite transaction has committed and its texts are in the
+ *   exact tail, so everything acknowledged is durable and searchable; the write path makes no
+ *   native index call, so an ANN failure can neither fail a write nor hide what it wrote.
+ * - HNSW inserts and removals run in the background (index-mover.ts), retried until they succeed.
+ * - On open and every checkIntervalS the indexes are checked against the catalog and any missing
+ *   text is put back (index-check.ts); the result is reported by indexHealth().
+ * See catalog-db.ts for durability and index-snapshot.ts for how the indexes are persisted.
  */
 export class EmbeddedStore implements VectorStore {
   readonly backend = 'embedded';
@@ -60,7 +94,12 @@ export class EmbeddedStore implements VectorStore {
   readonly dimension: number;
   private readonly db: CatalogDb;
   private readonly snapshots: IndexSnapshots;
-  private readonly indexes: Record<TextKind, AnnIndex>;
+  private readonly indexes: Record<TextKind, KindIndex>;
+  private readonly mover: IndexMover;
+  private readonly annFactory: AnnIndexFactory;
+  private readonly maxPendingTexts: number;
+  private lastCheck?: IndexCheckReport;
+  private checkTimer?: NodeJS.Timeout;
   private readonly logger: StoreLogger;
   private readonly exactScanLimit: number;
   private readonly writes = new Mutex();
@@ -77,14 +116,28 @@ export class EmbeddedStore implements VectorStore {
   private timer?: NodeJS.Timeout;
   private closed = false;
 
-  private constructor(options: EmbeddedStoreOptions, db: CatalogDb, snapshots: IndexSnapshots, indexes: Record<TextKind, AnnIndex>, applied: Watermarks) {
+  private constructor(options: EmbeddedStoreOptions, db: CatalogDb, snapshots: IndexSnapshots, anns: Record<TextKind, AnnIndex>, applied: Watermarks) {
     this.modelId = options.modelId;
     this.dimension = options.dimension;
     this.logger = options.logger ?? silent;
     this.exactScanLimit = options.exactScanLimit ?? 10_000;
+    this.maxPendingTexts = options.maxPendingTexts ?? 8192;
+    this.annFactory = options.annFactory;
     this.db = db;
     this.snapshots = snapshots;
-    this.indexes = indexes;
+    this.indexes = {
+      intention: new KindIndex(anns.intention, options.dimension),
+      title: new KindIndex(anns.title, options.dimension),
+    };
+    this.mover = new IndexMover([this.indexes.intention, this.indexes.title], {
+      sliceMs: options.indexSliceMs ?? 8,
+      onFailure: (err, consecutive) => {
+        // Every failure counts in the metrics; the log gets the first of a run and then every 100th.
+        if (consecutive === 1 || consecutive % 100 === 0) {
+          this.logger.warn({ err: (err as Error)?.message ?? String(err), consecutive }, 'ANN index call failed; the texts stay searchable in the exact tail and the call is retried');
+        }
+      },
+    });
     this.applied = applied;
   }
 
@@ -112,13 +165,19 @@ export class EmbeddedStore implements VectorStore {
       }
       const store = new EmbeddedStore(options, db, snapshots, indexes, from);
       const replayed = store.loadState(from);
+      const check = await store.checkOnOpen();
       logger.info(
-        { products: store.counts.products, intentions: store.counts.texts[0], titles: store.counts.texts[1], ...replayed },
+        { products: store.counts.products, intentions: store.counts.texts[0], titles: store.counts.texts[1], ...replayed, check },
         'embedded store open',
       );
       if (options.snapshotIntervalS && options.snapshotIntervalS > 0) {
         store.timer = setInterval(() => void store.snapshotIfChanged(), options.snapshotIntervalS * 1000);
         store.timer.unref();
+      }
+      const checkEvery = options.checkIntervalS ?? 300;
+      if (checkEvery > 0) {
+        store.checkTimer = setInterval(() => void store.checkIndexes().catch(() => undefined), checkEvery * 1000);
+        store.checkTimer.unref();
       }
       return store;
     } catch (err) {
@@ -137,6 +196,10 @@ export class EmbeddedStore implements VectorStore {
       this.labelToPid.set(label, pid);
       this.countText(pid, kind, +1);
     }
+    // Replay what the snapshot lacks: removals first (their labels may be in the snapshot), then
+    // texts written after it, in chunks so the exact tail never holds the whole catalog at once.
+    const removals = this.db.removalsAfter(from.removalSeq);
+    for (const r of removals) this.indexes[kindOf(r.kind)].remove(r.label);
     let replayedTexts = 0;
     let batch: TextRow[] = [];
     const flush = () => {
@@ -146,17 +209,72 @@ export class EmbeddedStore implements VectorStore {
       }
       replayedTexts += batch.length;
       batch = [];
+      this.mover.drain();
     };
     for (const row of this.db.textsAfter(from.maxLabel)) {
       batch.push(row);
-      if (batch.length >= ANN_CHUNK * 8) flush();
+      if (batch.length >= REPLAY_CHUNK) flush();
     }
     flush();
-    const removals = this.db.removalsAfter(from.removalSeq);
-    for (const r of removals) this.indexes[kindOf(r.kind)].remove(r.label);
     this.applied = { maxLabel: this.db.lastLabel(), removalSeq: this.db.lastRemoval() };
     this.unsaved = replayedTexts + removals.length;
     return { replayedTexts, replayedRemovals: removals.length };
+  }
+
+  /**
+   * Checks the indexes against the catalog before serving. Missing texts are put back; a kind
+   * whose HNSW index holds entries the catalog lacks (which no ANN library here can list, so they
+   * cannot be removed one by one) is rebuilt from the catalog.
+   */
+  private async checkOnOpen(): Promise<IndexCheckReport> {
+    let report = await checkAndRepair(this.db, this.indexes);
+    for (const kind of KINDS) {
+      if (report.extra[kind] === 0) continue;
+      this.logger.warn({ kind, extra: report.extra[kind] }, 'index holds texts the catalog does not; rebuilding it from the catalog');
+      this.indexes[kind].reset(this.annFactory.create(this.dimension, this.counts.texts[kindCode(kind)]));
+      this.unsaved++;
+    }
+    if (KINDS.some((kind) => report.extra[kind] > 0)) {
+      const before = report;
+      report = await checkAndRepair(this.db, this.indexes);
+      report = { ...report, extra: before.extra };
+    }
+    this.mover.drain();
+    this.mover.schedule(); // retries whatever a failing index left behind
+    this.lastCheck = report;
+    return report;
+  }
+
+  /**
+   * Checks the indexes against the catalog and puts back any missing text; runs every
+   * checkIntervalS. Holds the write lock (the catalog must not move under the walk) but yields to
+   * the event loop between pages, so searches go on.
+   */
+  async checkIndexes(): Promise<IndexCheckReport> {
+    return this.writes.run(async () => {
+      this.assertOpen();
+      const report = await checkAndRepair(this.db, this.indexes, () => yieldToEventLoop());
+      const missing = report.missing.intention + report.missing.title;
+      const extra = report.extra.intention + report.extra.title;
+      if (missing + extra > 0) this.logger.warn({ ...report }, 'index check found texts the index cannot return (missing ones were re-queued)');
+      this.mover.schedule();
+      this.lastCheck = report;
+      return report;
+    });
+  }
+
+  /** Backlog, failures and the latest check, for /readyz and metrics. */
+  indexHealth(): EmbeddedIndexHealth {
+    const backlog = this.mover.backlog();
+    const { failures, consecutiveFailures, lastError } = this.mover.stats;
+    return {
+      pendingTexts: backlog.texts,
+      pendingRemovals: backlog.removals,
+      indexFailures: failures,
+      consecutiveIndexFailures: consecutiveFailures,
+      lastIndexError: lastError,
+      lastCheck: this.lastCheck,
+    };
   }
 
   async contentHashes(ids: readonly string[]): Promise<Map<string, string>> {
@@ -173,8 +291,11 @@ export class EmbeddedStore implements VectorStore {
     }
     await this.writes.run(async () => {
       this.assertOpen();
+      // Backpressure: writers go at the pace of HNSW inserts, so the exact tail stays small.
+      await this.mover.waitBelow(this.maxPendingTexts);
+      this.assertOpen();
       const effects = this.db.writeProducts(items.map((i) => ({ product: i.product, hash: i.contentHash, texts: i.texts })));
-      await this.apply(effects);
+      this.apply(effects);
     });
   }
 
@@ -192,17 +313,17 @@ export class EmbeddedStore implements VectorStore {
       this.assertOpen();
       const effects = this.db.deleteProduct(id);
       if (!effects) return false;
-      await this.apply(effects);
+      this.apply(effects);
       return true;
     });
   }
 
   /**
-   * Mirrors a committed write in memory. The label and category maps change synchronously, in the
-   * same tick as the commit, so searches never return a removed text; the ANN work is then done in
-   * chunks that yield to the event loop so a big batch does not stall concurrent requests.
+   * Mirrors a committed write in memory, synchronously, in the same tick as the commit: searches
+   * never return a removed text and always find an added one (in the exact tail). Only plain
+   * JavaScript runs here; the native index work is queued for the background mover.
    */
-  private async apply(effects: WriteEffects): Promise<void> {
+  private apply(effects: WriteEffects): void {
     for (const r of effects.removed) {
       const pid = this.labelToPid.get(r.label);
       if (pid >= 0) this.countText(pid, r.kind, -1);
@@ -224,14 +345,11 @@ export class EmbeddedStore implements VectorStore {
     for (const kind of KINDS) {
       const code = kindCode(kind);
       const rows = effects.added.filter((a) => a.kind === code);
-      for (let i = 0; i < rows.length; i += ANN_CHUNK) {
-        const chunk = rows.slice(i, i + ANN_CHUNK);
-        this.indexes[kind].add(chunk.map((a) => a.label), chunk.map((a) => a.vector));
-        if (i + ANN_CHUNK < rows.length) await yieldToEventLoop();
-      }
+      if (rows.length) this.indexes[kind].add(rows.map((a) => a.label), rows.map((a) => a.vector));
     }
     this.applied = { maxLabel: this.db.lastLabel(), removalSeq: this.db.lastRemoval() };
     this.unsaved += effects.added.length + effects.removed.length;
+    this.mover.schedule();
   }
 
   async search(queries: readonly Float32Array[], options: SearchOptions): Promise<ProductMatch[][]> {
@@ -244,27 +362,32 @@ export class EmbeddedStore implements VectorStore {
       return lists.length === 1 ? lists[0] : mergeTopProducts(lists, options.k);
     });
     const matched = this.db.matchedTexts(perQuery.flatMap((hits) => hits.map((h) => h.label)));
-    return perQuery.map((hits) => {
-      const out: ProductMatch[] = [];
+    return perQuery.map((hits, qi) => {
+      const scored: { hit: TextHit; row: MatchedRow }[] = [];
       for (const h of hits) {
         const row = matched.get(h.label);
         if (!row) continue; // removed between the search and this read
-        out.push({
-          productId: row.id,
-          title: row.title,
-          category: row.category,
-          score: h.score,
-          matched: { kind: kindOf(row.kind), text: row.text },
-        });
+        // Scores are the exact cosines of the stored vectors, whichever index found the text (an
+        // f16 HNSW index, or the exact tail before the text moved there): a product's score does
+        // not change when the background mover indexes it, nor with the index's quantization.
+        const score = cosineWithBlob(queries[qi], row.vector);
+        if (score >= options.threshold) scored.push({ hit: { ...h, score }, row });
       }
-      return out;
+      scored.sort((a, b) => compareHits(a.hit, b.hit));
+      return scored.map(({ hit, row }) => ({
+        productId: row.id,
+        title: row.title,
+        category: row.category,
+        score: hit.score,
+        matched: { kind: kindOf(row.kind), text: row.text },
+      }));
     });
   }
 
   private searchKind(q: Float32Array, kind: TextKind, k: number, threshold: number, filter?: ResolvedFilter): TextHit[] {
     if (filter && filter.estimate(kind) <= this.exactScanLimit) return this.exactSearch(q, kind, k, threshold, filter);
     const index = this.indexes[kind];
-    const size = index.size();
+    const size = index.liveSize();
     if (size === 0) return [];
     return topProducts(
       (n) => {
@@ -274,9 +397,9 @@ export class EmbeddedStore implements VectorStore {
           const product = this.labelToPid.get(res.labels[i]);
           if (product >= 0) hits.push({ product, label: res.labels[i], score: res.scores[i] });
         }
-        return { hits, exhausted: res.labels.length < n };
+        return { hits, exhausted: res.exhausted };
       },
-      { k, threshold, accept: filter?.accept, maxDepth: size },
+      { k, threshold, accept: filter?.accept },
     ).products;
   }
 
@@ -286,10 +409,7 @@ export class EmbeddedStore implements VectorStore {
     const hits: TextHit[] = [];
     for (const row of rows) {
       if (this.labelToPid.get(row.label) < 0 || !filter.accept(row.pid)) continue;
-      const v = row.vector;
-      // Dot product straight off the blob, avoiding a copy per row.
-      let score = 0;
-      for (let i = 0; i < q.length; i++) score += q[i] * v.readFloatLE(i * 4);
+      const score = cosineWithBlob(q, row.vector);
       if (score >= threshold) hits.push({ product: row.pid, label: row.label, score });
     }
     hits.sort((a, b) => compareHits(a, b) || a.label - b.label);
@@ -322,9 +442,9 @@ export class EmbeddedStore implements VectorStore {
     return { products: this.counts.products, intentions: this.counts.texts[0], titles: this.counts.texts[1] };
   }
 
-  /** Vectors in each in-memory index: after recovery these must equal the catalog's text counts. */
+  /** Texts each kind's indexes can return: after recovery these must equal the catalog's text counts. */
   indexedCounts(): { intentions: number; titles: number } {
-    return { intentions: this.indexes.intention.size(), titles: this.indexes.title.size() };
+    return { intentions: this.indexes.intention.liveSize(), titles: this.indexes.title.liveSize() };
   }
 
   /** Bytes held by the indexes and in-memory maps (for metrics). */
@@ -332,13 +452,22 @@ export class EmbeddedStore implements VectorStore {
     return this.indexes.intention.memoryBytes() + this.indexes.title.memoryBytes() + this.labelToPid.byteLength() + this.pidCategory.byteLength();
   }
 
-  /** Writes an index snapshot if anything changed since the last one. */
+  /**
+   * Writes an index snapshot if anything changed since the last one. The snapshot must contain
+   * everything up to its watermarks, so the background backlog is moved into HNSW first; if the
+   * native index fails doing so, no snapshot is written (the previous one stays, and the catalog
+   * replays the rest on open).
+   */
   async snapshotIfChanged(): Promise<void> {
     await this.writes.run(() => {
       if (this.closed || this.unsaved === 0) return;
       const started = Date.now();
+      if (!this.mover.drain()) {
+        this.logger.warn({ ...this.mover.backlog() }, 'index snapshot skipped: the ANN index failed while catching up; retrying later');
+        return;
+      }
       const watermarks = this.applied;
-      this.snapshots.save(this.modelId, this.indexes, watermarks);
+      this.snapshots.save(this.modelId, { intention: this.indexes.intention.annIndex(), title: this.indexes.title.annIndex() }, watermarks);
       this.db.pruneRemovals(watermarks.removalSeq);
       this.unsaved = 0;
       this.logger.info({ ms: Date.now() - started, ...watermarks }, 'index snapshot written');
@@ -348,9 +477,11 @@ export class EmbeddedStore implements VectorStore {
   async close(): Promise<void> {
     if (this.closed) return;
     if (this.timer) clearInterval(this.timer);
+    if (this.checkTimer) clearInterval(this.checkTimer);
     await this.snapshotIfChanged();
     await this.writes.run(() => {
       this.closed = true;
+      this.mover.stop();
       this.db.close();
     });
   }
@@ -395,4 +526,18 @@ function checkModel(db: CatalogDb, options: EmbeddedStoreOptions): void {
         `folder, or delete ${options.dataDir} and ingest the catalog again.`,
     );
   }
+}
+
+/** Cosine of a query and a stored vector, read straight off the SQLite blob (no copy per row). */
+function cosineWithBlob(q: Float32Array, blob: Buffer): number {
+  let dotProduct = 0;
+  let qq = 0;
+  let vv = 0;
+  for (let i = 0; i < q.length; i++) {
+    const v = blob.readFloatLE(i * 4);
+    dotProduct += q[i] * v;
+    qq += q[i] * q[i];
+    vv += v * v;
+  }
+  return qq > 0 && vv > 0 ? dotProduct / Math.sqrt(qq * vv) : 0;
 }
