@@ -1,0 +1,5 @@
+import type { AnnotationService } from '../../../annotation/annotation-service.js';
+
+export interface AnnotateRouteOptions {
+  service: AnnotationService;
+}
