@@ -12,7 +12,8 @@ export async function testApp(
   env: Record<string, string> = {},
   overrides: AdapterOverrides = {},
 ): Promise<{ app: FastifyInstance; state: AppState; close: () => Promise<void> }> {
-  const { dir, cleanup } = tempDir('ecomalign-http-');
+  // A caller that passes DATA_DIR owns it (to reopen the same store after a restart).
+  const { dir, cleanup } = env.DATA_DIR ? { dir: env.DATA_DIR, cleanup: () => undefined } : tempDir('ecomalign-http-');
   // Load shedding off unless a test turns it on: a busy CI machine's event-loop lag must not turn
   // functional tests into 503s (test/http/protection.test.ts covers shedding itself).
   const config = loadConfig({ EMBEDDER: 'lexical', DATA_DIR: dir, LOG_LEVEL: 'silent', SNAPSHOT_INTERVAL_S: '0', MAX_EVENT_LOOP_DELAY_MS: '0', ...env });

@@ -1,21 +1,25 @@
 import type { AnnIndexFactory } from './ann-index.js';
-import { usearchIndexFactory, type UsearchOptions } from './usearch-index.js';
+import { hnswlibIndexFactory, type HnswlibOptions } from './hnswlib-index.js';
 
 /**
- * The ANN index the service uses unless told otherwise: usearch HNSW with f16 vectors, M 16,
- * expansion 256 on insert and 128 on search (raised to n for deeper searches).
+ * The ANN index the service uses unless told otherwise: hnswlib-node HNSW, M 16, efConstruction
+ * 256 and efSearch 128 by default (both from configuration; search raises ef to n for deeper lists).
  *
- * Measured reason (bench/index-bench.ts, 1M clustered 384-d unit vectors, 200 queries one at a
- * time, 2-vCPU VM). Both finalists meet every target (recall@10 ≥ 0.97, ≥ 50× the exact scan,
- * ≤ 2 KiB resident per vector):
- *   usearch f16:         recall 0.979,  759 q/s (336× exact), 1051 B/vector, builds 759/s on 2 threads
- *   hnswlib-node ef 256: recall 0.982, 1501 q/s (700× exact), 1814 B/vector, builds 1290/s on 1 thread
- * usearch f16 wins on memory, the scarcer resource here (two indexes per model in one process):
- * 42 % less per vector, while hnswlib sits close to the 2 KiB budget at 1M and above it at
- * 100k–200k, where fixed costs weigh more. Its files are checksummed on load, and removed slots
- * are reused natively. Use hnswlibIndexFactory() instead when query throughput or build time
- * matter more than memory. f32 costs 1.7× the memory with no recall gain; i8 loses recall.
+ * Chosen again when correctness under updates and deletes was found to be at stake (issue 10;
+ * figures in bench/results/ann-choice.md and the README):
+ * - usearch 2.26.2 f16, the previous default, lost texts: after the real IntentionQA catalog
+ *   (3,042 products in six batches of 500 and one of 42) was saved and loaded, 3–8 products were
+ *   not found by their own exact title in 3 of 3 runs, and its churn check found live labels that
+ *   no search for their own vector returned. 2.25.3 also hung for good inside native `remove`.
+ * - hnswlib-node found every product in the same runs and passes the churn check; it marks
+ *   removals deleted and reuses their slots, which is simple and has held up.
+ * It costs memory (1,814 vs 1,051 bytes per vector at 1M, measured in bench/index-bench.ts) and
+ * searches faster (1,501 vs 759 q/s at 1M). usearch stays available as an adapter for benchmarks.
  */
-export function defaultAnnIndexFactory(options: UsearchOptions = {}): AnnIndexFactory {
-  return usearchIndexFactory({ quantization: 'f16', ...options });
+export function defaultAnnIndexFactory(options: HnswlibOptions = {}): AnnIndexFactory {
+  return hnswlibIndexFactory({ m: 16, efConstruction: 256, efSearch: 128, ...dropUndefined(options) });
+}
+
+function dropUndefined<T extends object>(options: T): Partial<T> {
+  return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

@@ -6,9 +6,9 @@ import { test } from 'node:test';
 import { ClusterModel, rowOf, rowsOf } from '../../../bench/lib/synthetic.js';
 import { defaultAnnIndexFactory } from '../../../src/store/ann/default-index.js';
 
-test('the default factory is usearch f16 and honours overrides', () => {
-  assert.match(defaultAnnIndexFactory().name, /^usearch f16 /);
-  assert.match(defaultAnnIndexFactory({ quantization: 'f32', expansionSearch: 200 }).name, /^usearch f32 .*ef=200/);
+test('the default factory is hnswlib-node and honours overrides', () => {
+  assert.match(defaultAnnIndexFactory().name, /^hnswlib-node M=16 efC=256 ef=128$/);
+  assert.match(defaultAnnIndexFactory({ efSearch: 200, efConstruction: undefined }).name, /^hnswlib-node .*efC=256 ef=200$/);
 });
 
 test('the default index works end to end', () => {
