@@ -1,8 +1,20 @@
 import type { HistogramBin, ProductsPerStepRow, Recommendation, SweepRow } from './calibration.js';
+import type { VoteSummary } from './vote-summary.js';
 
 export interface CalibrationResult {
   model: string;
-  labels: { lines: number; used: number; positives: number; negatives: number; distinctSteps: number; skipped: SkippedLabel[] };
+  labels: {
+    lines: number;
+    used: number;
+    positives: number;
+    negatives: number;
+    distinctSteps: number;
+    skipped: SkippedLabel[];
+    /** CSV rows left out because their label was empty or a tie. */
+    unlabelled?: number;
+    /** How the labels were voted, when they come from `annotate`'s export. */
+    votes?: VoteSummary | null;
+  };
   sweep: SweepRow[];
   recommendation: Recommendation;
   histogram: HistogramBin[];
@@ -26,6 +38,21 @@ export interface ReportPlot {
 const pct = (v: number | null) => (v === null ? '–' : `${(v * 100).toFixed(1)} %`);
 const num = (v: number | null, d = 3) => (v === null ? '–' : v.toFixed(d));
 
+/** Where the labels came from: items, votes each and agreement (for labels from `annotate`). */
+function annotationLines(r: CalibrationResult): string[] {
+  const out: string[] = [];
+  const v = r.labels.votes;
+  if (v) {
+    const votes = v.votes.min === v.votes.max ? `${v.votes.min} votes each` : `${v.votes.min}–${v.votes.max} votes each (median ${v.votes.median})`;
+    out.push(
+      '',
+      `Labels are majority votes of human annotators: ${v.items} items, ${votes}; on average ${pct(v.meanAgreement)} of an item's votes agree with its label; Fleiss' κ over these items ${num(v.fleissKappa, 2)}.`,
+    );
+  }
+  if (r.labels.unlabelled) out.push('', `${r.labels.unlabelled} row(s) without a label (empty, or a tie between annotators) were left out.`);
+  return out;
+}
+
 /** The calibration report as markdown; plots are linked by file name (SVG, and PNG where rendered). */
 export function calibrationReport(r: CalibrationResult, plots: readonly ReportPlot[], pngNote: string): string {
   const best = r.recommendation.bestF1;
@@ -33,6 +60,7 @@ export function calibrationReport(r: CalibrationResult, plots: readonly ReportPl
     '# Threshold calibration',
     '',
     `Model \`${r.model}\`. ${r.labels.used} labelled step–product pairs used (${r.labels.positives} useful, ${r.labels.negatives} not useful) over ${r.labels.distinctSteps} distinct steps, from ${r.labels.lines} label lines.`,
+    ...annotationLines(r),
     '',
     '## Recommendation',
     '',

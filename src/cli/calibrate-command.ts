@@ -1,15 +1,16 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { z } from 'zod';
 import { productsPerStep, recommend, scoreHistogram, sweep, thresholdGrid, type ScoredLabel } from '../benchmark/calibration.js';
 import { calibrationReport, type CalibrationResult, type SkippedLabel } from '../benchmark/report-md.js';
 import { histogramChart, lineChart } from '../benchmark/svg-plots.js';
-import { textSchema } from '../catalog/product-schema.js';
+import { voteSummary, type VoteSummary } from '../benchmark/vote-summary.js';
 import type { Embedder } from '../embedding/embedder.js';
 import type { VectorStore } from '../store/vector-store.js';
-import { parseLine, readLines } from './jsonl.js';
+import { readLabelFile, type LabelLine } from './label-file.js';
 import { renderPngs } from './png-renderer.js';
 import { Progress } from './progress.js';
+
+export { LabelsFileError } from './label-file.js';
 
 export interface CalibrateOptions {
   labels: string;
@@ -27,36 +28,14 @@ export interface CalibrateSummary {
   outDir: string;
   labels: number;
   skipped: number;
+  /** Items, votes each and agreement, when the labels come from `annotate`'s majority vote. */
+  votes: VoteSummary | null;
   recommendedThreshold: number | null;
   precision: number | null;
   recall: number | null;
   f1: number | null;
   atMinPrecision: { minPrecision: number; threshold: number | null } | null;
   png: string;
-}
-
-/** Every bad line of a labels file, by line number and field; nothing is computed from a file with any. */
-export class LabelsFileError extends Error {
-  constructor(readonly problems: string[]) {
-    const shown = problems.slice(0, 20).map((p) => `  ${p}`);
-    if (problems.length > 20) shown.push(`  … and ${problems.length - 20} more`);
-    super(`labels file has ${problems.length} bad line(s); nothing was computed:\n${shown.join('\n')}`);
-    this.name = 'LabelsFileError';
-  }
-}
-
-/** One human judgement. Other fields (e.g. the rest of a t2.jsonl record) are allowed and ignored. */
-const labelLineSchema = z.object({
-  step: textSchema,
-  productId: z.string().min(1).max(128),
-  label: z.union([z.literal(0), z.literal(1), z.boolean()], { error: 'must be 1, 0, true or false' }),
-});
-
-interface LabelLine {
-  line: number;
-  step: string;
-  productId: string;
-  label: boolean;
 }
 
 const GRID = thresholdGrid(0.2, 0.8, 0.01);
@@ -68,17 +47,8 @@ const GRID = thresholdGrid(0.2, 0.8, 0.01);
  * product is not in the store, or has no intentions, are skipped and listed in the report.
  */
 export async function calibrate(embedder: Embedder, store: VectorStore, options: CalibrateOptions): Promise<CalibrateSummary> {
-  const labels: LabelLine[] = [];
-  const problems: string[] = [];
-  let lines = 0;
-  for await (const line of readLines(options.labels)) {
-    lines++;
-    const parsed = parseLine(labelLineSchema, line);
-    if (!parsed.ok) problems.push(parsed.error);
-    else labels.push({ line: line.lineNo, step: parsed.value.step, productId: parsed.value.productId, label: parsed.value.label === true || parsed.value.label === 1 });
-  }
-  if (problems.length) throw new LabelsFileError(problems);
-  if (labels.length === 0) throw new Error(`labels file ${options.labels} holds no labels (expected one {"step", "productId", "label"} object per line)`);
+  const { labels, lines, unlabelled } = await readLabelFile(options.labels);
+  if (labels.length === 0) throw new Error(`labels file ${options.labels} holds no labels (expected one {"step", "productId", "label"} object per line, or CSV with step, productId and label columns)`);
 
   const byStep = new Map<string, LabelLine[]>();
   for (const l of labels) byStep.set(l.step, [...(byStep.get(l.step) ?? []), l]);
@@ -128,6 +98,8 @@ export async function calibrate(embedder: Embedder, store: VectorStore, options:
       negatives: items.filter((i) => !i.label).length,
       distinctSteps: steps.length,
       skipped,
+      unlabelled,
+      votes: voteSummary(labels),
     },
     sweep: rows,
     recommendation: recommend(rows, options.minPrecision),
@@ -195,6 +167,7 @@ export async function calibrate(embedder: Embedder, store: VectorStore, options:
     outDir: options.outDir,
     labels: items.length,
     skipped: skipped.length,
+    votes: result.labels.votes ?? null,
     recommendedThreshold: best?.threshold ?? null,
     precision: best?.precision ?? null,
     recall: best?.recall ?? null,

@@ -54,4 +54,28 @@ describe('ecomalign calibrate', () => {
     assert.match(res.stderr, /line 4: invalid JSON/);
     assert.ok(!existsSync(join(dir, 'bad-report')));
   });
+
+  it('names the line and column of every bad row of a CSV labels file', () => {
+    const labels = join(dir, 'bad.csv');
+    writeFileSync(labels, [
+      'id,step,productId,label',
+      'a,Pitch the tent,camping-001,1',
+      'b,"Pitch the tent,\nthen sleep",camping-001,yes', // a quoted line break: the row starts on line 3
+      'c,,camping-001,0',
+      'd,Pitch the tent,,1',
+      'e,Pitch the tent,camping-001,tie',
+    ].join('\r\n'));
+    const res = cli(['calibrate', '--labels', labels, '--out', join(dir, 'bad-csv-report')]);
+    assert.equal(res.code, 1);
+    assert.match(res.stderr, /3 bad line\(s\)/);
+    assert.match(res.stderr, /line 3, column label: must be 1, 0, true or false/);
+    assert.match(res.stderr, /line 5, column step: /);
+    assert.match(res.stderr, /line 6, column productId: must be 1–128 characters/);
+    assert.ok(!existsSync(join(dir, 'bad-csv-report')));
+
+    writeFileSync(join(dir, 'no-label.csv'), 'step,product_id\r\nPitch the tent,camping-001\r\n');
+    const header = cli(['calibrate', '--labels', join(dir, 'no-label.csv')]);
+    assert.equal(header.code, 1);
+    assert.match(header.stderr, /line 1: the header has no "label" column/);
+  });
 });

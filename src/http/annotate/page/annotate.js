@@ -99,6 +99,8 @@ function render(item) {
     $('product-title').textContent = item.product.title;
     $('product-category').textContent = item.product.category ?? '(none)';
   }
+  // Keyboard and screen-reader users land on the new item (the buttons keep focus when clicked).
+  if (!(document.activeElement instanceof HTMLButtonElement)) $('item').focus();
 }
 
 async function refreshProgress() {

@@ -1,0 +1,93 @@
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { freePort } from '../../scripts/lib/server-process.js';
+import { cliIn, root, sample } from './cli-fixture.js';
+
+/** A product whose title is markup: the page must show it as text. It serves the barbecue's charcoal step. */
+export const HOSTILE_PRODUCT = {
+  id: 'hostile-001',
+  title: `<img src=x onerror="window.__pwned=1"><b>Charcoal</b> & "Lighter" <script>window.__pwned=2</script>`,
+  category: 'grilling',
+  intentions: ['because they want to light the charcoal and wait until the coals are ashed over'],
+};
+
+/**
+ * A small real candidate set: the sample catalog (plus the hostile product) ingested with the
+ * lexical embedder, then build-benchmark over the first two sample scripts, one positive and one
+ * negative per step. Returns the set directory and a CLI runner bound to the store.
+ */
+export function buildSmallSet(dir: string): { setDir: string; cli: ReturnType<typeof cliIn> } {
+  const cli = cliIn(join(dir, 'data'));
+  const catalog = join(dir, 'catalog.jsonl');
+  writeFileSync(catalog, `${readFileSync(sample.catalog, 'utf8').trimEnd()}\n${JSON.stringify(HOSTILE_PRODUCT)}\n`);
+  const scripts = join(dir, 'scripts.jsonl');
+  writeFileSync(scripts, `${readFileSync(sample.scripts, 'utf8').split('\n').slice(0, 2).join('\n')}\n`);
+  const ingest = cli(['ingest', catalog]);
+  assert.equal(ingest.code, 0, ingest.stderr);
+  const setDir = join(dir, 'set');
+  const built = cli(['build-benchmark', '--scripts', scripts, '--out', setDir, '--k', '1', '--negatives-per-positive', '1', '--seed', '3']);
+  assert.equal(built.code, 0, built.stderr);
+  return { setDir, cli };
+}
+
+export interface AnnotateProcess {
+  url: string;
+  child: ChildProcess;
+  stderr(): string;
+  /** SIGTERM and wait for the exit code. */
+  stop(): Promise<number | null>;
+  /** SIGKILL: nothing gets a chance to flush. */
+  kill(): Promise<void>;
+}
+
+/** `ecomalign annotate` as a child process, the program users run; resolves once it listens. */
+export async function startAnnotateProcess(args: string[], timeoutMs = 60_000): Promise<AnnotateProcess> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/cli/main.ts'), 'annotate', '--port', String(port), ...args], {
+    cwd: root,
+    env: { ...process.env, LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.on('data', (d) => (stderr += d));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + timeoutMs;
+  while (!stderr.includes(`open ${url}`)) {
+    if (child.exitCode !== null) throw new Error(`annotate exited during start-up: ${stderr}`);
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`annotate not listening after ${timeoutMs} ms: ${stderr}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return {
+    url,
+    child,
+    stderr: () => stderr,
+    async stop() {
+      child.kill('SIGTERM');
+      return exited;
+    },
+    async kill() {
+      child.kill('SIGKILL');
+      await exited;
+    },
+  };
+}
+
+/** Small JSON client for the annotation API. */
+export function annotateClient(url: string) {
+  const call = async (method: string, path: string, body?: unknown) => {
+    const res = await fetch(`${url}${path}`, { method, headers: body ? { 'content-type': 'application/json' } : {}, body: body ? JSON.stringify(body) : undefined });
+    const text = await res.text();
+    return { status: res.status, text, json: () => JSON.parse(text) };
+  };
+  return {
+    next: (annotator: string, task: string) => call('GET', `/api/next?${new URLSearchParams({ annotator, task })}`),
+    label: (annotator: string, id: string, label: 0 | 1) => call('POST', '/api/labels', { annotator, id, label }),
+    get: (path: string) => call('GET', path),
+  };
+}
