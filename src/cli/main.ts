@@ -8,6 +8,7 @@ import { closeOnSignals, startServer } from '../http/server.js';
 import { createServices, type Services } from '../services.js';
 import { VERSION } from '../version.js';
 import { alignFile } from './align-command.js';
+import { startAnnotation } from './annotate-command.js';
 import { buildBenchmark } from './build-benchmark-command.js';
 import { calibrate, LabelsFileError } from './calibrate-command.js';
 import { ingestFile, StrictIngestError } from './ingest-command.js';
@@ -26,7 +27,9 @@ Usage:
       --hard-fraction F (default 0.5)  --hard-margin M (default 0.15)  --hard-pool N (default 20)
       --t3-products-per-step N (default 1)  --seed N (default 1)  --batch-size N (default 64)
   ecomalign calibrate --labels LABELS.jsonl [--out DIR] [--min-precision P] [--k N]
-                                                               threshold sweep report from labelled pairs
+                                                               threshold sweep report from labelled pairs (JSONL or CSV)
+  ecomalign annotate --set DIR [--port 8090] [--host 127.0.0.1] [--votes 5] [--gold-rate 0.05]
+                                                               labelling page and API for a build-benchmark set
   ecomalign migrate --from embedded --to qdrant [--batch-size N (default 256)] [--restart]
                                                                copy the store with its vectors to Qdrant, resumable
   ecomalign serve                                              run the HTTP server
@@ -57,6 +60,10 @@ const OPTIONS = {
   't3-products-per-step': { type: 'string' },
   labels: { type: 'string' },
   'min-precision': { type: 'string' },
+  set: { type: 'string' },
+  host: { type: 'string' },
+  votes: { type: 'string' },
+  'gold-rate': { type: 'string' },
   from: { type: 'string' },
   to: { type: 'string' },
   restart: { type: 'boolean', default: false },
@@ -104,6 +111,8 @@ export async function main(argv: string[]): Promise<number> {
         return await calibrateCommand(config, values);
       case 'migrate':
         return await migrate(config, values);
+      case 'annotate':
+        return await annotate(config, values);
       case 'serve':
         return await serve(config);
       case 'demo':
@@ -267,6 +276,25 @@ async function calibrateCommand(config: Config, values: Values): Promise<number>
   } finally {
     await services.close();
   }
+}
+
+async function annotate(config: Config, values: Values): Promise<number> {
+  if (!values.set) throw new UsageError('annotate needs --set DIR (a directory written by build-benchmark)');
+  if (!existsSync(values.set)) throw new UsageError(`directory not found: ${values.set}`);
+  const running = await startAnnotation({
+    set: values.set,
+    host: values.host ?? '127.0.0.1',
+    port: intOption(values.port, 'port', 8090, 0, 65535),
+    votes: intOption(values.votes, 'votes', 5, 1, 100),
+    goldRate: numberOption(values['gold-rate'], 'gold-rate', 0.05, 0, 1)!,
+    logLevel: config.logLevel === 'info' ? 'warn' : config.logLevel,
+    stderr: process.stderr,
+  });
+  return new Promise<number>((resolve) => {
+    const stop = () => void running.close().then(() => resolve(0), () => resolve(1));
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
 }
 
 function numberOption(raw: string | undefined, name: string, fallback: number | undefined, min: number, max: number): number | undefined {
