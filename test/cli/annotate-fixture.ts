@@ -15,8 +15,8 @@ export const HOSTILE_PRODUCT = {
 
 /**
  * A small real candidate set: the sample catalog (plus the hostile product) ingested with the
- * lexical embedder, then build-benchmark over the first two sample scripts, one positive and one
- * negative per step. Returns the set directory and a CLI runner bound to the store.
+ * lexical embedder, then build-benchmark over the first two sample scripts, one positive and two
+ * negatives (one hard, one easy) per step. Returns the set directory and a CLI runner bound to the store.
  */
 export function buildSmallSet(dir: string): { setDir: string; cli: ReturnType<typeof cliIn> } {
   const cli = cliIn(join(dir, 'data'));
@@ -27,7 +27,7 @@ export function buildSmallSet(dir: string): { setDir: string; cli: ReturnType<ty
   const ingest = cli(['ingest', catalog]);
   assert.equal(ingest.code, 0, ingest.stderr);
   const setDir = join(dir, 'set');
-  const built = cli(['build-benchmark', '--scripts', scripts, '--out', setDir, '--k', '1', '--negatives-per-positive', '1', '--seed', '3']);
+  const built = cli(['build-benchmark', '--scripts', scripts, '--out', setDir, '--k', '1', '--negatives-per-positive', '2', '--seed', '3']);
   assert.equal(built.code, 0, built.stderr);
   return { setDir, cli };
 }
