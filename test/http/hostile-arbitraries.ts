@@ -14,7 +14,7 @@ const KEYS = [
 ];
 
 /** Strings from every corner of Unicode, including lone surrogates, controls and RTL overrides. */
-const oddString = fc.oneof(
+export const oddString = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 40 }),
   fc.string({ unit: 'grapheme', maxLength: 40 }),
   fc.constantFrom('', ' ', '\u0000', '\ud800', '\udfff', '\u202e evil', '\ufeff', 'e\u0301'.repeat(50), '𝕏'.repeat(30), '\n\r\t', '%00', '../../etc/passwd', '<script>alert(1)</script>', "'; DROP TABLE products; --"),
@@ -43,7 +43,7 @@ export const rawValue: fc.Arbitrary<string> = fc.letrec<{ value: string }>((tie)
 })).value;
 
 /** Bodies built around the real shape, with one part replaced by something hostile. */
-function shaped(fields: Record<string, fc.Arbitrary<string>>): fc.Arbitrary<string> {
+export function shaped(fields: Record<string, fc.Arbitrary<string>>): fc.Arbitrary<string> {
   const names = Object.keys(fields);
   return fc
     .tuple(
