@@ -5,6 +5,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import pino from 'pino';
 import { ConfigError, loadConfig, type Config } from '../config.js';
 import { closeOnSignals, startServer } from '../http/server.js';
+import { startStallWatchdog } from '../util/stall-watchdog.js';
 import { createServices, type Services } from '../services.js';
 import { VERSION } from '../version.js';
 import { alignFile } from './align-command.js';
@@ -202,6 +203,8 @@ async function migrate(config: Config, values: Values): Promise<number> {
 }
 
 async function serve(config: Config, preloaded?: Services): Promise<number> {
+  // Started before anything that could block: a stuck native call ends the process instead of hanging it.
+  if (config.eventLoopStallExitMs > 0) startStallWatchdog(config.eventLoopStallExitMs);
   const server = await startServer(config, preloaded);
   closeOnSignals(server, config.shutdownTimeoutMs);
   try {

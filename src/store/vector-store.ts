@@ -46,6 +46,30 @@ export interface StoreStats {
   titles: number;
 }
 
+/**
+ * How far an in-process index is from the catalog: texts committed but not yet in the ANN index
+ * (searchable meanwhile), removals not yet applied to it (hidden meanwhile), native failures, and
+ * the latest check of every catalog text against the index.
+ */
+export interface IndexHealth {
+  pendingTexts: number;
+  pendingRemovals: number;
+  indexFailures: number;
+  consecutiveIndexFailures: number;
+  lastIndexError?: string;
+  lastCheck?: IndexCheckReport;
+}
+
+/** What a check of an index against the catalog found, per text kind. */
+export interface IndexCheckReport {
+  at: string;
+  /** Catalog texts no index could return (put back at once by the check). */
+  missing: Record<TextKind, number>;
+  /** Index entries the catalog does not have (never returned, but they cost search depth). */
+  extra: Record<TextKind, number>;
+  checkedTexts: number;
+}
+
 export interface VectorStore {
   /** Embedder id the store's vectors were produced with. */
   readonly modelId: string;
@@ -80,6 +104,8 @@ export interface VectorStore {
   ping?(): Promise<void>;
   /** Bytes this store holds in the process's memory (in-process stores only; for metrics). */
   memoryBytes?(): number;
+  /** Backlog and consistency of an in-process index (for /readyz and metrics); absent for remote stores. */
+  indexHealth?(): IndexHealth;
 }
 
 /** Thrown when a store was built with another embedding model or dimension than the active one. */

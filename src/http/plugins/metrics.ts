@@ -87,6 +87,42 @@ export const metricsPlugin = fp(async (app: FastifyInstance, opts: { state: AppS
     },
   });
 
+  new Gauge({
+    name: 'ecomalign_index_backlog',
+    help: 'In-process index: committed texts waiting for HNSW (searchable by exact scan meanwhile) and removals waiting to be applied',
+    labelNames: ['work'],
+    registers: [registry],
+    collect() {
+      const health = opts.state.services?.store.indexHealth?.();
+      if (!health) return;
+      this.set({ work: 'texts' }, health.pendingTexts);
+      this.set({ work: 'removals' }, health.pendingRemovals);
+    },
+  });
+  new Gauge({
+    name: 'ecomalign_index_failures',
+    help: 'In-process index: native index calls that failed since start (each is retried; the texts stay searchable)',
+    registers: [registry],
+    collect() {
+      const health = opts.state.services?.store.indexHealth?.();
+      if (health) this.set(health.indexFailures);
+    },
+  });
+  new Gauge({
+    name: 'ecomalign_index_divergence',
+    help: 'In-process index: texts the latest check found missing from the index (then put back) or extra in it',
+    labelNames: ['kind', 'type'],
+    registers: [registry],
+    collect() {
+      const check = opts.state.services?.store.indexHealth?.().lastCheck;
+      if (!check) return;
+      for (const kind of ['intention', 'title'] as const) {
+        this.set({ kind, type: 'missing' }, check.missing[kind]);
+        this.set({ kind, type: 'extra' }, check.extra[kind]);
+      }
+    },
+  });
+
   app.decorate('metrics', { registry, embedSeconds, alignSteps, shedRequests });
 
   app.addHook('onResponse', async (request, reply) => {

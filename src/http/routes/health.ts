@@ -41,6 +41,7 @@ export const healthRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { s
         dimension: services.embedder.dimension,
         store,
         ...stats,
+        ...(services.store.indexHealth ? { index: services.store.indexHealth() } : {}),
       };
     },
   );

@@ -11,4 +11,22 @@ export const readyResponse = z.object({
   intentions: z.number().int().optional(),
   titles: z.number().int().optional(),
   detail: z.string().optional(),
+  index: z
+    .object({
+      pendingTexts: z.number().int().describe('Committed texts not yet in the HNSW index (searchable meanwhile by exact scan).'),
+      pendingRemovals: z.number().int().describe('Removed texts not yet removed from the HNSW index (hidden meanwhile).'),
+      indexFailures: z.number().int().describe('Native index calls that failed since start (each retried).'),
+      consecutiveIndexFailures: z.number().int(),
+      lastIndexError: z.string().optional(),
+      lastCheck: z
+        .object({
+          at: z.string(),
+          missing: z.object({ intention: z.number().int(), title: z.number().int() }).describe('Catalog texts the index could not return (put back by the check).'),
+          extra: z.object({ intention: z.number().int(), title: z.number().int() }).describe('Index entries the catalog does not have (never returned).'),
+          checkedTexts: z.number().int(),
+        })
+        .optional(),
+    })
+    .optional()
+    .describe('In-process index only: its backlog and its latest check against the catalog.'),
 });

@@ -7,6 +7,8 @@ import type { AnnIndex, AnnIndexFactory } from '../ann/ann-index.js';
 import {
   ModelMismatchError,
   kindsFor,
+  type IndexCheckReport,
+  type IndexHealth,
   type ProductMatch,
   type ProductUpsert,
   type SearchFilter,
@@ -15,8 +17,8 @@ import {
   type VectorStore,
 } from '../vector-store.js';
 import { CatalogDb, kindCode, kindOf, vectorFromBlob, type MatchedRow, type TextRow, type WriteEffects } from './catalog-db.js';
-import { checkAndRepair, type IndexCheckReport } from './index-check.js';
-import { IndexMover, type IndexMoverStats } from './index-mover.js';
+import { checkAndRepair } from './index-check.js';
+import { IndexMover } from './index-mover.js';
 import { IndexSnapshots, type Watermarks } from './index-snapshot.js';
 import { KindIndex } from './kind-index.js';
 import { IntColumn } from './int-column.js';
@@ -28,18 +30,7 @@ export interface StoreLogger {
   error?(obj: object, msg: string): void;
 }
 
-/** The indexes' state against the catalog, for /readyz and metrics. */
-export interface EmbeddedIndexHealth {
-  /** Committed texts still in the exact tail (searchable, not yet in HNSW). */
-  pendingTexts: number;
-  /** Removed texts still in HNSW (hidden from results, not yet removed natively). */
-  pendingRemovals: number;
-  indexFailures: IndexMoverStats['failures'];
-  consecutiveIndexFailures: number;
-  lastIndexError?: string;
-  /** The latest check of the indexes against the catalog (on open, then every checkIntervalS). */
-  lastCheck?: IndexCheckReport;
-}
+
 
 export interface EmbeddedStoreOptions {
   dataDir: string;
@@ -264,7 +255,7 @@ export class EmbeddedStore implements VectorStore {
   }
 
   /** Backlog, failures and the latest check, for /readyz and metrics. */
-  indexHealth(): EmbeddedIndexHealth {
+  indexHealth(): IndexHealth {
     const backlog = this.mover.backlog();
     const { failures, consecutiveFailures, lastError } = this.mover.stats;
     return {

@@ -1,19 +1,8 @@
 import type { TextKind } from '../../catalog/product.js';
+import type { IndexCheckReport } from '../vector-store.js';
 import { kindOf, vectorFromBlob, type CatalogDb } from './catalog-db.js';
 import type { KindIndex } from './kind-index.js';
 
-/** What a check of the indexes against the catalog found, per text kind. */
-export interface IndexCheckReport {
-  at: string;
-  /** Catalog texts that no index could return (they are re-queued, so searchable again at once). */
-  missing: Record<TextKind, number>;
-  /**
-   * Index entries the catalog does not have. Searches never return them (every hit is checked
-   * against the catalog), but they cost search depth; the store rebuilds that kind's index on open.
-   */
-  extra: Record<TextKind, number>;
-  checkedTexts: number;
-}
 
 const PAGE = 10_000;
 

@@ -81,12 +81,22 @@ class FaultyAnn implements AnnIndex {
 }
 
 /** Wraps every index the inner factory makes; `counts` tallies what was injected. */
-export function faultyAnnFactory(inner: AnnIndexFactory, plan: FaultPlan): AnnIndexFactory & { counts: FaultCounts } {
+export function faultyAnnFactory(
+  inner: AnnIndexFactory,
+  plan: FaultPlan,
+): AnnIndexFactory & { counts: FaultCounts; innerIndexes: AnnIndex[] } {
   const counts: FaultCounts = { addFailures: 0, removeFailures: 0, adds: 0, removes: 0 };
+  // The wrapped indexes themselves, so a test can damage one behind the store's back.
+  const innerIndexes: AnnIndex[] = [];
+  const wrap = (index: AnnIndex) => {
+    innerIndexes.push(index);
+    return new FaultyAnn(index, plan, counts);
+  };
   return {
     name: `faulty(${inner.name})`,
     counts,
-    create: (dimension, expected) => new FaultyAnn(inner.create(dimension, expected), plan, counts),
-    load: (path, dimension) => new FaultyAnn(inner.load(path, dimension), plan, counts),
+    innerIndexes,
+    create: (dimension, expected) => wrap(inner.create(dimension, expected)),
+    load: (path, dimension) => wrap(inner.load(path, dimension)),
   };
 }

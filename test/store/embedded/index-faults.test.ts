@@ -92,3 +92,31 @@ for (const [name, inner] of inners) {
     }
   });
 }
+
+describe('the index check', () => {
+  it('finds texts an index lost behind the store’s back, puts them back, and reports it', async () => {
+    const { dir, cleanup } = tempDir();
+    cleanups.push(cleanup);
+    const faulty = faultyAnnFactory(exactIndexFactory, { random: rng(1), addFailureRate: 0, removeFailureRate: 0 });
+    const store = await EmbeddedStore.open({ dataDir: dir, modelId: MODEL, dimension: DIM, annFactory: faulty, checkIntervalS: 0 });
+    try {
+      const items = randomProducts(50, 77);
+      await store.upsert(items);
+      await waitFor(() => store.indexHealth().pendingTexts === 0, 'the backlog to drain');
+      // Silently drop five titles from the title index (created second), as a buggy native index might.
+      const titles = faulty.innerIndexes[1];
+      const lost = items.slice(0, 5).map((p) => titles.search(p.texts[0].vector, 1).labels[0]);
+      lost.forEach((label) => titles.remove(label));
+      const live = new Map(items.map((p) => [p.product.id, p]));
+      await assert.rejects(assertFindable(store, live, 'after the loss'), /not found by their own title/);
+      const report = await store.checkIndexes();
+      assert.deepEqual(report.missing, { intention: 0, title: 5 });
+      assert.deepEqual(store.indexHealth().lastCheck?.missing, { intention: 0, title: 5 });
+      await assertFindable(store, live, 'after the check');
+      await waitFor(() => store.indexHealth().pendingTexts === 0, 'the repaired texts to reach HNSW');
+      assert.deepEqual((await store.checkIndexes()).missing, { intention: 0, title: 0 });
+    } finally {
+      await store.close();
+    }
+  });
+});

@@ -17,7 +17,16 @@ export const exportRoutes: FastifyPluginAsyncZod<AnnotateRouteOptions> = async (
           "One record per item with at least minVotes labels: the item's own fields plus label (the majority), votes and agreement (share of votes agreeing with it). " +
           'JSONL leaves ties out (T2 JSONL is what `ecomalign calibrate --labels` reads); CSV keeps them with label "tie".',
         querystring: exportQuery,
-        response: { 200: z.string().describe('JSONL (application/x-ndjson) or CSV (text/csv)'), ...commonErrors },
+        response: {
+          200: {
+            description: 'JSONL (format=jsonl) or CSV (format=csv), sent as an attachment',
+            content: {
+              'application/x-ndjson': { schema: z.string().describe('One JSON record per line') },
+              'text/csv': { schema: z.string().describe('RFC 4180 CSV with a header row') },
+            },
+          },
+          ...commonErrors,
+        },
       },
     },
     async (request, reply) => {
