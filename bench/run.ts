@@ -7,6 +7,7 @@
  *   npm run bench -- --only index|service
  *   npm run bench -- --only bulk [--quick]  # bulk alignment (100k scripts, ≥1M intentions); writes results/bulk-latest.*
  *   npm run bench -- --only wordnet     # offline embedders on data/eval -> bench/results/wordnet-eval.{json,md}
+ *   npm run bench -- --only ann-choice [--quick]  # ANN libraries incl. churn property test -> results/ann-choice.*
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -21,6 +22,14 @@ const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
 const log = (line: string) => process.stderr.write(`${line}\n`);
+
+// The ANN-library choice has its own report and runs nothing else.
+if (only === 'ann-choice') {
+  const { annChoiceOptions, runAnnChoice, writeAnnChoiceReport } = await import('./ann-choice.js');
+  const result = await runAnnChoice(annChoiceOptions(quick, log));
+  log(`wrote ${writeAnnChoiceReport(result, { date: new Date().toISOString(), command: `npm run bench -- ${args.join(' ')}` })}`);
+  process.exit(0);
+}
 
 // The embedder evaluation has its own report; `--only wordnet` runs nothing else.
 if (only === undefined || only === 'wordnet') {
