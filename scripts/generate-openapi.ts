@@ -1,10 +1,15 @@
 /**
- * Writes openapi/openapi.json from the routes' zod schemas. Run `npm run openapi` after changing a
- * schema; test/openapi.test.ts fails while the committed file is stale.
+ * Writes openapi/openapi.json (the service) and openapi/annotate.json (the annotation tool) from
+ * the routes' zod schemas. Run `npm run openapi` after changing a
+ * schema; test/openapi.test.ts fails while a committed file is stale.
  */
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../src/config.js';
+import { AnnotationService } from '../src/annotation/annotation-service.js';
+import type { CandidateSet } from '../src/annotation/candidate-set.js';
+import { LabelStore } from '../src/annotation/label-store.js';
+import { buildAnnotateApp } from '../src/http/annotate/app.js';
 import { buildApp } from '../src/http/app.js';
 
 export async function renderOpenApi(): Promise<string> {
@@ -21,7 +26,26 @@ export async function renderOpenApi(): Promise<string> {
 
 export const OPENAPI_FILE = fileURLToPath(new URL('../openapi/openapi.json', import.meta.url));
 
+/** The annotation API's document; it depends only on the routes, so an empty set and an in-memory store do. */
+export async function renderAnnotateOpenApi(): Promise<string> {
+  const empty = () => ({ records: [], ids: [], idSet: new Set<string>(), gold: new Map() });
+  const set: CandidateSet = { dir: '', name: 'openapi', tasks: { t1: empty(), t2: empty(), t3: empty() }, byId: new Map() };
+  const store = new LabelStore(':memory:');
+  const app = await buildAnnotateApp({ service: new AnnotationService(set, store, { votes: 5, goldRate: 0.05 }), logLevel: 'silent' });
+  try {
+    await app.ready();
+    return `${JSON.stringify(app.swagger(), null, 2)}\n`;
+  } finally {
+    await app.close();
+    store.close();
+  }
+}
+
+export const ANNOTATE_OPENAPI_FILE = fileURLToPath(new URL('../openapi/annotate.json', import.meta.url));
+
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   writeFileSync(OPENAPI_FILE, await renderOpenApi());
   process.stdout.write(`wrote ${OPENAPI_FILE}\n`);
+  writeFileSync(ANNOTATE_OPENAPI_FILE, await renderAnnotateOpenApi());
+  process.stdout.write(`wrote ${ANNOTATE_OPENAPI_FILE}\n`);
 }
