@@ -46,7 +46,8 @@ function annotationLines(r: CalibrationResult): string[] {
     const votes = v.votes.min === v.votes.max ? `${v.votes.min} votes each` : `${v.votes.min}–${v.votes.max} votes each (median ${v.votes.median})`;
     out.push(
       '',
-      `Labels are majority votes of human annotators: ${v.items} items, ${votes}; on average ${pct(v.meanAgreement)} of an item's votes agree with its label; Fleiss' κ over these items ${num(v.fleissKappa, 2)}.`,
+      `Labels are majority votes of human annotators: ${v.items} items, ${votes}; on average ${pct(v.meanAgreement)} of an item's votes agree with its label; Fleiss' κ over these items ${num(v.fleissKappa, 2)}. ` +
+        "Ties are not in a JSONL export, so this is agreement among the items kept; the annotate server's `GET /api/agreement` measures it over every labelled item.",
     );
   }
   if (r.labels.unlabelled) out.push('', `${r.labels.unlabelled} row(s) without a label (empty, or a tie between annotators) were left out.`);
