@@ -43,21 +43,40 @@ export function runCli(args: string[], env: Record<string, string>): string {
 }
 
 export async function startServerProcess(env: Record<string, string>, readyTimeoutMs = 60_000): Promise<ServerProcess> {
+  return startCliProcess({
+    args: () => ['serve'],
+    env: (port) => ({ HOST: '127.0.0.1', PORT: String(port), ...env }),
+    ready: async (url) => (await fetch(`${url}/readyz`)).status === 200,
+    readyTimeoutMs,
+  });
+}
+
+export interface CliProcessOptions {
+  /** The CLI's arguments, given the free port it should listen on. */
+  args: (port: number) => string[];
+  env?: (port: number) => Record<string, string>;
+  /** True once it serves (a throw counts as not yet, e.g. a refused connection). */
+  ready: (url: string, stderr: string) => Promise<boolean> | boolean;
+  readyTimeoutMs?: number;
+}
+
+/** Any long-running CLI command (`serve`, `annotate`) as a child process on a free port, resolved once ready. */
+export async function startCliProcess(options: CliProcessOptions): Promise<ServerProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'serve'], {
-    env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), ...env },
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...options.args(port)], {
+    env: { ...process.env, ...options.env?.(port) },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr += d));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const url = `http://127.0.0.1:${port}`;
+  const readyTimeoutMs = options.readyTimeoutMs ?? 60_000;
   const deadline = Date.now() + readyTimeoutMs;
   for (;;) {
     if (child.exitCode !== null || child.signalCode !== null) throw new Error(`server exited during start-up: ${stderr}`);
     try {
-      const res = await fetch(`${url}/readyz`);
-      if (res.status === 200) break;
+      if (await options.ready(url, stderr)) break;
     } catch {
       // not listening yet
     }

@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { freePort } from '../../scripts/lib/server-process.js';
-import { cliIn, root, sample } from './cli-fixture.js';
+import { startCliProcess, type ServerProcess } from '../../scripts/lib/server-process.js';
+import { cliIn, sample } from './cli-fixture.js';
 
 /** A product whose title is markup: the page must show it as text. It serves the barbecue's charcoal step. */
 export const HOSTILE_PRODUCT = {
@@ -32,50 +31,15 @@ export function buildSmallSet(dir: string): { setDir: string; cli: ReturnType<ty
   return { setDir, cli };
 }
 
-export interface AnnotateProcess {
-  url: string;
-  child: ChildProcess;
-  stderr(): string;
-  /** SIGTERM and wait for the exit code. */
-  stop(): Promise<number | null>;
-  /** SIGKILL: nothing gets a chance to flush. */
-  kill(): Promise<void>;
-}
+export type AnnotateProcess = ServerProcess;
 
 /** `ecomalign annotate` as a child process, the program users run; resolves once it listens. */
-export async function startAnnotateProcess(args: string[], timeoutMs = 60_000): Promise<AnnotateProcess> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/cli/main.ts'), 'annotate', '--port', String(port), ...args], {
-    cwd: root,
-    env: { ...process.env, LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'ignore', 'pipe'],
+export function startAnnotateProcess(args: string[]): Promise<AnnotateProcess> {
+  return startCliProcess({
+    args: (port) => ['annotate', '--port', String(port), ...args],
+    env: () => ({ LOG_LEVEL: 'warn' }),
+    ready: (url, stderr) => stderr.includes(`open ${url}`),
   });
-  let stderr = '';
-  child.stderr!.on('data', (d) => (stderr += d));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + timeoutMs;
-  while (!stderr.includes(`open ${url}`)) {
-    if (child.exitCode !== null) throw new Error(`annotate exited during start-up: ${stderr}`);
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`annotate not listening after ${timeoutMs} ms: ${stderr}`);
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return {
-    url,
-    child,
-    stderr: () => stderr,
-    async stop() {
-      child.kill('SIGTERM');
-      return exited;
-    },
-    async kill() {
-      child.kill('SIGKILL');
-      await exited;
-    },
-  };
 }
 
 /** Small JSON client for the annotation API. */

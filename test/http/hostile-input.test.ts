@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import type { InjectOptions } from 'fastify';
 import { API_KEY, sampleProducts, testApp } from './app-fixture.js';
+import { assertSafeAnswer } from './hostile-checks.js';
 import { alignBatchBody, alignBody, contentType, pathologicalBody, productIdPath, productsBody } from './hostile-arbitraries.js';
 
 /**
@@ -38,16 +39,10 @@ describe('hostile input', () => {
     const res = await ctx.app.inject(request);
     tally.requests++;
     if (res.statusCode >= 500) tally.serverErrors++;
-    assert.ok(res.statusCode < 500, `${request.method} ${request.url} answered ${res.statusCode}: ${res.body.slice(0, 300)}`);
-    assert.equal(({} as Record<string, unknown>).polluted, undefined, 'Object.prototype was polluted');
+    assertSafeAnswer(request, res);
     if (res.statusCode >= 400) {
       tally.rejected++;
-      assert.match(String(res.headers['content-type']), /^application\/problem\+json/);
-      if (request.method === 'HEAD') return; // a HEAD answer has headers only
-      const problem = res.json();
-      assert.equal(problem.status, res.statusCode);
-      assert.equal(typeof problem.title, 'string');
-      assert.doesNotMatch(res.body, /node_modules|\/work\/|\bat [^"]*:\d+:\d+|Error: /, 'an error body leaked internals');
+      if (request.method === 'HEAD') return;
     } else {
       tally.accepted++;
     }
