@@ -27,7 +27,7 @@ for (let seed = first; seed < first + seeds; seed++) {
       `seed ${seed}: ${r.requests} calls, ${r.acknowledged} acknowledged upserts, failed ${r.failed.length}, hung ${r.hung.length}, ` +
         `mismatched ${r.mismatched.length}, unfound ${r.unfound.length}, deleted returned ${r.deletedReturned.length} (${(r.ms / 1000).toFixed(1)} s)`,
     );
-    for (const line of [...r.failed, ...r.hung, ...r.mismatched.slice(0, 5)].slice(0, 8)) console.log(`  ${line}`);
+    for (const line of [...r.failed, ...r.hung, ...r.mismatched.slice(0, 5), ...r.unfound.slice(0, 5)].slice(0, 10)) console.log(`  ${line}`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

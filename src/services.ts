@@ -74,7 +74,7 @@ export async function createServices(config: Config, logger: ServiceLogger, over
             modelId: embedder.id,
             dimension: embedder.dimension,
             annFactory:
-              overrides.annFactory ?? defaultAnnIndexFactory({ efSearch: config.annEfSearch, efConstruction: config.annEfConstruction }),
+              overrides.annFactory ?? defaultAnnIndexFactory({ expansionSearch: config.annEfSearch, expansionAdd: config.annEfConstruction }),
             logger,
             snapshotIntervalS: config.snapshotIntervalS,
             checkIntervalS: config.indexCheckIntervalS,

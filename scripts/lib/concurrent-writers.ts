@@ -154,10 +154,13 @@ export async function runConcurrentWriters(options: WritersOptions): Promise<Wri
         report.failed.push(`POST /align: ${res.status} ${(await res.text()).slice(0, 200)}`);
         continue;
       }
-      const steps = ((await res.json()) as { steps: { products: { productId: string }[] }[] }).steps;
+      const steps = ((await res.json()) as { steps: { products: { productId: string; title: string; score: number }[] }[] }).steps;
       chunk.forEach((id, j) => {
         const found = steps[j].products.map((p) => p.productId);
-        if (!found.includes(id)) report.unfound.push(id);
+        if (!found.includes(id)) {
+          const top = steps[j].products.map((p) => `${p.productId} ${p.score.toFixed(4)} "${p.title}"`).join('; ');
+          report.unfound.push(`${id} "${live.get(id)!.title}" (returned: ${top})`);
+        }
         for (const other of found) if (!live.has(other)) report.deletedReturned.push(other);
       });
     }

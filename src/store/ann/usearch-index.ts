@@ -16,7 +16,11 @@ export interface UsearchOptions {
   expansionAdd?: number;
   /** Candidate list size while searching (efSearch); usearch itself raises it to n. Default 128. */
   expansionSearch?: number;
-  /** Threads for inserts (0 = all cores). Searches always run on the calling thread. Default 0. */
+  /**
+   * Threads for inserts (0 = all cores). Searches always run on the calling thread. Default 1:
+   * usearch 2.26.2's parallel insert loses nodes (live labels no search for their own vector
+   * finds; bench/results/ann-choice.md), its single-threaded insert does not.
+   */
   buildThreads?: number;
 }
 
@@ -27,7 +31,7 @@ const DEFAULTS: Required<UsearchOptions> = {
   connectivity: 16,
   expansionAdd: 256,
   expansionSearch: 128,
-  buildThreads: 0,
+  buildThreads: 1,
 };
 
 const BYTES_PER_SCALAR: Record<UsearchQuantization, number> = { f32: 4, f16: 2, bf16: 2, i8: 1 };
@@ -214,7 +218,7 @@ function hashRange(fd: number, length: number): Buffer {
 export function usearchIndexFactory(options: UsearchOptions = {}): AnnIndexFactory {
   const o = withDefaults(DEFAULTS, options);
   return {
-    name: `usearch ${o.quantization} M=${o.connectivity} efC=${o.expansionAdd} ef=${o.expansionSearch}`,
+    name: `usearch ${o.quantization} M=${o.connectivity} efC=${o.expansionAdd} ef=${o.expansionSearch} threads=${o.buildThreads || 'all'}`,
     create: (dimension) => UsearchIndex.create(dimension, o),
     load: (path, dimension) => UsearchIndex.load(path, dimension, o),
   };

@@ -6,9 +6,9 @@ import { test } from 'node:test';
 import { ClusterModel, rowOf, rowsOf } from '../../../bench/lib/synthetic.js';
 import { defaultAnnIndexFactory } from '../../../src/store/ann/default-index.js';
 
-test('the default factory is hnswlib-node and honours overrides', () => {
-  assert.match(defaultAnnIndexFactory().name, /^hnswlib-node M=16 efC=256 ef=128$/);
-  assert.match(defaultAnnIndexFactory({ efSearch: 200, efConstruction: undefined }).name, /^hnswlib-node .*efC=256 ef=200$/);
+test('the default factory is usearch f16 inserting on one thread, and honours overrides', () => {
+  assert.match(defaultAnnIndexFactory().name, /^usearch f16 M=16 efC=256 ef=128 threads=1$/);
+  assert.match(defaultAnnIndexFactory({ expansionSearch: 200, expansionAdd: undefined }).name, /^usearch f16 .*efC=256 ef=200 threads=1$/);
 });
 
 test('the default index works end to end', () => {
