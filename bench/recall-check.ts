@@ -36,7 +36,7 @@ export async function runRecallCheck(storeDir: string, workDir: string, efs: num
   await exact.close();
   const rows: RecallRow[] = [];
   for (const ef of efs) {
-    const store = await open(`ef${ef}`, defaultAnnIndexFactory({ expansionSearch: ef }));
+    const store = await open(`ef${ef}`, defaultAnnIndexFactory({ efSearch: ef }));
     const got = await store.search(queries, { k: 10, threshold: -1, match: 'intentions' });
     let found = 0;
     let tieFound = 0;

@@ -37,10 +37,14 @@ const configSchema = z.object({
    * vectors; 128 inserts about twice as fast for ~1 point of recall (see README).
    */
   ANN_EF_CONSTRUCTION: z.coerce.number().int().min(8).max(4096).default(256),
+  /** ANN library of the embedded store (see bench/results/ann-choice.md for why the default). */
+  ANN_INDEX: z.enum(['usearch', 'hnswlib']).default('hnswlib'),
   /** Seconds between background index snapshots (0 disables; a snapshot is always written on close). */
   SNAPSHOT_INTERVAL_S: z.coerce.number().int().min(0).default(300),
   /** Seconds between checks of the embedded indexes against the catalog (missing texts are put back); 0: on open only. */
   INDEX_CHECK_INTERVAL_S: z.coerce.number().int().min(0).default(300),
+  /** Texts per check searched by their own vector, to prove the ANN index can return them (a rotating window). */
+  INDEX_CHECK_PROBES: z.coerce.number().int().min(0).default(2000),
   /**
    * Most committed texts that may wait for HNSW in the exact tail before writers are slowed to the
    * index's pace: every search scans the tail, so it must stay small (8192 × 384-d ≈ 1–2 ms a scan).
@@ -109,8 +113,10 @@ export type Config = {
   embedBatchSize: number;
   annEfSearch: number;
   annEfConstruction: number;
+  annIndex: 'usearch' | 'hnswlib';
   snapshotIntervalS: number;
   indexCheckIntervalS: number;
+  indexCheckProbes: number;
   indexMaxPendingTexts: number;
   eventLoopStallExitMs: number;
   shutdownTimeoutMs: number;
@@ -178,8 +184,10 @@ export function loadConfig(
     embedBatchSize: e.EMBED_BATCH_SIZE,
     annEfSearch: e.ANN_EF_SEARCH,
     annEfConstruction: e.ANN_EF_CONSTRUCTION,
+    annIndex: e.ANN_INDEX,
     snapshotIntervalS: e.SNAPSHOT_INTERVAL_S,
     indexCheckIntervalS: e.INDEX_CHECK_INTERVAL_S,
+    indexCheckProbes: e.INDEX_CHECK_PROBES,
     indexMaxPendingTexts: e.INDEX_MAX_PENDING_TEXTS,
     eventLoopStallExitMs: e.EVENT_LOOP_STALL_EXIT_MS,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,

@@ -9,7 +9,7 @@ import { EmbeddingCache } from './embedding/embedding-cache.js';
 import { EmbeddingQueue } from './embedding/embedding-queue.js';
 import { timedEmbedder } from './embedding/timed-embedder.js';
 import type { AnnIndexFactory } from './store/ann/ann-index.js';
-import { defaultAnnIndexFactory } from './store/ann/default-index.js';
+import { annIndexFactory } from './store/ann/default-index.js';
 import { EmbeddedStore } from './store/embedded/embedded-store.js';
 import { qdrantOptionsFrom } from './store/qdrant/qdrant-options.js';
 import { QdrantStore } from './store/qdrant/qdrant-store.js';
@@ -74,10 +74,11 @@ export async function createServices(config: Config, logger: ServiceLogger, over
             modelId: embedder.id,
             dimension: embedder.dimension,
             annFactory:
-              overrides.annFactory ?? defaultAnnIndexFactory({ expansionSearch: config.annEfSearch, expansionAdd: config.annEfConstruction }),
+              overrides.annFactory ?? annIndexFactory(config.annIndex, { efSearch: config.annEfSearch, efConstruction: config.annEfConstruction }),
             logger,
             snapshotIntervalS: config.snapshotIntervalS,
             checkIntervalS: config.indexCheckIntervalS,
+            probesPerCheck: config.indexCheckProbes,
             maxPendingTexts: config.indexMaxPendingTexts,
           });
     const aligner = new Aligner(embedder, store, config.defaultThreshold);

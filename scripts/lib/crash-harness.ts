@@ -69,7 +69,7 @@ export async function runCrashRounds(opts: CrashOptions): Promise<CrashReport> {
           dataDir: join(opts.dataDir, 'embedded'),
           modelId: LEXICAL_EMBEDDER_ID,
           dimension: 384,
-          annFactory: defaultAnnIndexFactory({ expansionSearch: 128, expansionAdd: 256 }),
+          annFactory: defaultAnnIndexFactory({ efSearch: 128, efConstruction: 256 }),
         });
         try {
           const stats = await store.stats();

@@ -67,6 +67,10 @@ export interface IndexCheckReport {
   missing: Record<TextKind, number>;
   /** Index entries the catalog does not have (never returned, but they cost search depth). */
   extra: Record<TextKind, number>;
+  /** Probed texts the index holds but a search for their own vector does not return (re-inserted). */
+  unreachable: Record<TextKind, number>;
+  /** Texts probed by a search for their own vector (a rotating window over the catalog). */
+  probed: number;
   checkedTexts: number;
 }
 

@@ -110,7 +110,7 @@ export const metricsPlugin = fp(async (app: FastifyInstance, opts: { state: AppS
   });
   new Gauge({
     name: 'ecomalign_index_divergence',
-    help: 'In-process index: texts the latest check found missing from the index (then put back) or extra in it',
+    help: 'In-process index: texts the latest check found missing from the index or unreachable in it (both put back), or extra in it',
     labelNames: ['kind', 'type'],
     registers: [registry],
     collect() {
@@ -119,6 +119,7 @@ export const metricsPlugin = fp(async (app: FastifyInstance, opts: { state: AppS
       for (const kind of ['intention', 'title'] as const) {
         this.set({ kind, type: 'missing' }, check.missing[kind]);
         this.set({ kind, type: 'extra' }, check.extra[kind]);
+        this.set({ kind, type: 'unreachable' }, check.unreachable[kind]);
       }
     },
   });

@@ -23,6 +23,10 @@ export const readyResponse = z.object({
           at: z.string(),
           missing: z.object({ intention: z.number().int(), title: z.number().int() }).describe('Catalog texts the index could not return (put back by the check).'),
           extra: z.object({ intention: z.number().int(), title: z.number().int() }).describe('Index entries the catalog does not have (never returned).'),
+          unreachable: z
+            .object({ intention: z.number().int(), title: z.number().int() })
+            .describe('Probed texts the index holds but no search for their own vector returns (re-inserted by the check).'),
+          probed: z.number().int().describe('Texts searched by their own vector in this check (a rotating window).'),
           checkedTexts: z.number().int(),
         })
         .optional(),

@@ -1,29 +1,39 @@
 import type { AnnIndexFactory } from './ann-index.js';
-import { usearchIndexFactory, type UsearchOptions } from './usearch-index.js';
+import { hnswlibIndexFactory } from './hnswlib-index.js';
+import { usearchIndexFactory } from './usearch-index.js';
 
-/**
- * The ANN index the service uses unless told otherwise: usearch HNSW with f16 vectors, M 16,
- * expansion 256 on insert and 128 on search (both from configuration), inserting on ONE thread.
- *
- * Chosen again by measurement when correctness under updates and deletes was found to be at stake
- * (bench/results/ann-choice.md, `npm run bench -- --only ann-choice`; the churn property test adds
- * and removes thousands of labels and checks every live one is found by its own vector):
- * - usearch f16 inserting on all cores failed the churn test on 2 of 3 seeds (live labels that no
- *   search for their own vector returns, from round 0), and after the real IntentionQA catalog
- *   (3,042 products, six batches of 500 and one of 42) was saved and loaded, 3–8 products were not
- *   found by their exact title in 3 of 3 runs: its parallel insert loses nodes.
- * - The same index inserting on one thread passed every seed and found every product in 3 of 3
- *   runs; so did hnswlib-node and LanceDB.
- * - Among those, usearch f16 on one thread needs the least memory (851 resident bytes per vector
- *   against hnswlib's 2,771 and LanceDB's 8,799 at 20k) with recall 1.000 and the same search
- *   speed as hnswlib (1,263 vs 1,281 q/s). Insert speed is no longer on the request path (the
- *   store moves new texts into HNSW in the background), so the lost build parallelism costs no
- *   latency. hnswlibIndexFactory() stays available.
- */
-export function defaultAnnIndexFactory(options: UsearchOptions = {}): AnnIndexFactory {
-  return usearchIndexFactory({ quantization: 'f16', buildThreads: 1, ...dropUndefined(options) });
+export type AnnLibrary = 'usearch' | 'hnswlib';
+
+export interface AnnParams {
+  /** Candidate list size while searching (raised to n for deeper searches). */
+  efSearch?: number;
+  /** Candidate list size while inserting. */
+  efConstruction?: number;
 }
 
-function dropUndefined<T extends object>(options: T): Partial<T> {
-  return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as Partial<T>;
+/**
+ * The ANN library the embedded store uses unless told otherwise (ANN_INDEX), chosen again by
+ * measurement when correctness under updates and deletes was found to be at stake
+ * (bench/results/ann-choice.md and the README's "Choosing the ANN library"):
+ * - usearch 2.26.2 f16 inserting on all cores failed the churn property test (live labels that no
+ *   search for their own vector returns) and lost 3–8 of 3,042 real products across a save and
+ *   load in 3 of 3 runs. Inserting on one thread it passed those, but under the concurrent-writers
+ *   run through the server it still left keys that `contains` reports and no search returns, even
+ *   one asking for every vector in the index (seeds 19 and 26 of 26).
+ * - hnswlib-node passed all of them. It costs more memory per vector (2,771 against 851 resident
+ *   bytes at 20k), searches as fast, and marks removals deleted instead of reusing keys' slots.
+ */
+export const DEFAULT_ANN_LIBRARY: AnnLibrary = 'hnswlib';
+
+export function annIndexFactory(library: AnnLibrary, params: AnnParams = {}): AnnIndexFactory {
+  const efSearch = params.efSearch ?? 128;
+  const efConstruction = params.efConstruction ?? 256;
+  return library === 'usearch'
+    ? // One insert thread: usearch's parallel insert loses nodes (see above).
+      usearchIndexFactory({ quantization: 'f16', buildThreads: 1, expansionSearch: efSearch, expansionAdd: efConstruction })
+    : hnswlibIndexFactory({ m: 16, efConstruction, efSearch });
+}
+
+export function defaultAnnIndexFactory(params: AnnParams = {}): AnnIndexFactory {
+  return annIndexFactory(DEFAULT_ANN_LIBRARY, params);
 }

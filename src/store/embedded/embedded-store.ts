@@ -46,6 +46,8 @@ export interface EmbeddedStoreOptions {
   checkIntervalS?: number;
   /** Longest one background slice of HNSW inserts may hold the event loop. Default 8 ms. */
   indexSliceMs?: number;
+  /** Texts per check searched by their own vector to prove the ANN index can return them. Default 2000. */
+  probesPerCheck?: number;
   /**
    * Writers wait while more texts than this wait for HNSW, so the exact tail (scanned by every
    * search) stays small; a failing index never makes them wait. Default 8192.
@@ -90,6 +92,9 @@ export class EmbeddedStore implements VectorStore {
   private readonly annFactory: AnnIndexFactory;
   private readonly maxPendingTexts: number;
   private lastCheck?: IndexCheckReport;
+  private readonly probesPerCheck: number;
+  /** Label where the last check's probe window ended; the next one continues after it. */
+  private probeCursor = 0;
   private checkTimer?: NodeJS.Timeout;
   private readonly logger: StoreLogger;
   private readonly exactScanLimit: number;
@@ -113,6 +118,7 @@ export class EmbeddedStore implements VectorStore {
     this.logger = options.logger ?? silent;
     this.exactScanLimit = options.exactScanLimit ?? 10_000;
     this.maxPendingTexts = options.maxPendingTexts ?? 8192;
+    this.probesPerCheck = options.probesPerCheck ?? 2000;
     this.annFactory = options.annFactory;
     this.db = db;
     this.snapshots = snapshots;
@@ -218,7 +224,7 @@ export class EmbeddedStore implements VectorStore {
    * cannot be removed one by one) is rebuilt from the catalog.
    */
   private async checkOnOpen(): Promise<IndexCheckReport> {
-    let report = await checkAndRepair(this.db, this.indexes);
+    let report = await this.runCheck();
     for (const kind of KINDS) {
       if (report.extra[kind] === 0) continue;
       this.logger.warn({ kind, extra: report.extra[kind] }, 'index holds texts the catalog does not; rebuilding it from the catalog');
@@ -227,8 +233,7 @@ export class EmbeddedStore implements VectorStore {
     }
     if (KINDS.some((kind) => report.extra[kind] > 0)) {
       const before = report;
-      report = await checkAndRepair(this.db, this.indexes);
-      report = { ...report, extra: before.extra };
+      report = { ...(await this.runCheck()), extra: before.extra };
     }
     this.mover.drain();
     this.mover.schedule(); // retries whatever a failing index left behind
@@ -236,18 +241,29 @@ export class EmbeddedStore implements VectorStore {
     return report;
   }
 
+  private async runCheck(betweenPages?: () => Promise<void>): Promise<IndexCheckReport> {
+    const { probeEnd, ...report } = await checkAndRepair(this.db, this.indexes, {
+      betweenPages,
+      probes: this.probesPerCheck,
+      probeAfter: this.probeCursor,
+    });
+    this.probeCursor = probeEnd;
+    const repaired = KINDS.reduce((n, kind) => n + report.missing[kind] + report.unreachable[kind], 0);
+    if (repaired > 0) this.unsaved++;
+    return report;
+  }
+
   /**
-   * Checks the indexes against the catalog and puts back any missing text; runs every
-   * checkIntervalS. Holds the write lock (the catalog must not move under the walk) but yields to
-   * the event loop between pages, so searches go on.
+   * Checks the indexes against the catalog and puts back any missing or unreachable text; runs
+   * every checkIntervalS. Holds the write lock (the catalog must not move under the walk) but
+   * yields to the event loop between pages, so searches go on.
    */
   async checkIndexes(): Promise<IndexCheckReport> {
     return this.writes.run(async () => {
       this.assertOpen();
-      const report = await checkAndRepair(this.db, this.indexes, () => yieldToEventLoop());
-      const missing = report.missing.intention + report.missing.title;
-      const extra = report.extra.intention + report.extra.title;
-      if (missing + extra > 0) this.logger.warn({ ...report }, 'index check found texts the index cannot return (missing ones were re-queued)');
+      const report = await this.runCheck(() => yieldToEventLoop());
+      const found = KINDS.reduce((n, kind) => n + report.missing[kind] + report.extra[kind] + report.unreachable[kind], 0);
+      if (found > 0) this.logger.warn({ ...report }, 'index check found texts the index cannot return (missing and unreachable ones were re-queued)');
       this.mover.schedule();
       this.lastCheck = report;
       return report;

@@ -150,6 +150,32 @@ export class KindIndex {
   }
 
   /**
+   * Whether a search of the ANN index for `vector` returns `label`, or at least only texts as close
+   * as it (identical vectors of other texts may fill the first places).
+   */
+  reachable(label: number, vector: Float32Array, depth: number): boolean {
+    const { labels, scores } = this.ann.search(vector, depth);
+    if (labels.includes(label)) return true;
+    const own = selfScore(vector);
+    return labels.length === depth && scores[depth - 1] >= own - 1e-3;
+  }
+
+  /**
+   * Puts a text the ANN index holds but cannot find back through the tail: removed from the
+   * index now (a failure leaves it queued for removal), searchable in the tail at once, and
+   * inserted again by the mover like any new text.
+   */
+  reinsert(label: number, vector: Float32Array): void {
+    try {
+      this.ann.remove(label);
+    } catch {
+      this.removals.add(label);
+    }
+    this.tail.add([label], [vector]);
+    this.pending.set(label, vector);
+  }
+
+  /**
    * Starts over on an empty ANN index (the repair for entries the old one holds that the catalog
    * does not, which no ANN library here can list); the caller adds the catalog's texts again.
    */
@@ -174,4 +200,10 @@ export class KindIndex {
     this.pending.delete(label);
     this.tail.remove(label);
   }
+}
+
+/** The cosine of a vector with itself as the index computes it: 1, or 0 for a zero vector. */
+function selfScore(vector: Float32Array): number {
+  for (let i = 0; i < vector.length; i++) if (vector[i] !== 0) return 1;
+  return 0;
 }

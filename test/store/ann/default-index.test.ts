@@ -4,11 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { ClusterModel, rowOf, rowsOf } from '../../../bench/lib/synthetic.js';
-import { defaultAnnIndexFactory } from '../../../src/store/ann/default-index.js';
+import { annIndexFactory, defaultAnnIndexFactory } from '../../../src/store/ann/default-index.js';
 
-test('the default factory is usearch f16 inserting on one thread, and honours overrides', () => {
-  assert.match(defaultAnnIndexFactory().name, /^usearch f16 M=16 efC=256 ef=128 threads=1$/);
-  assert.match(defaultAnnIndexFactory({ expansionSearch: 200, expansionAdd: undefined }).name, /^usearch f16 .*efC=256 ef=200 threads=1$/);
+test('the default library is hnswlib-node; both libraries honour the configured breadths', () => {
+  assert.match(defaultAnnIndexFactory().name, /^hnswlib-node M=16 efC=256 ef=128$/);
+  assert.match(annIndexFactory('hnswlib', { efSearch: 200 }).name, /^hnswlib-node M=16 efC=256 ef=200$/);
+  assert.match(annIndexFactory('usearch', { efSearch: 200, efConstruction: 64 }).name, /^usearch f16 M=16 efC=64 ef=200 threads=1$/);
 });
 
 test('the default index works end to end', () => {

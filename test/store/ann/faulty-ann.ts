@@ -26,7 +26,10 @@ export class InjectedFault extends Error {
   }
 }
 
-class FaultyAnn implements AnnIndex {
+export class FaultyAnn implements AnnIndex {
+  /** Labels the index keeps (has() is true) but no search returns, as usearch was seen to do. */
+  readonly ghosts = new Set<number>();
+
   constructor(
     private readonly inner: AnnIndex,
     private readonly plan: FaultPlan,
@@ -64,11 +67,15 @@ class FaultyAnn implements AnnIndex {
       this.counts.removeFailures++;
       throw new InjectedFault('remove');
     }
+    this.ghosts.delete(label);
     this.inner.remove(label);
   }
 
   search(query: Float32Array, n: number): AnnSearchResult {
-    return this.inner.search(query, n);
+    const found = this.inner.search(query, n);
+    if (this.ghosts.size === 0) return found;
+    const keep = found.labels.map((label) => !this.ghosts.has(label));
+    return { labels: found.labels.filter((_, i) => keep[i]), scores: found.scores.filter((_, i) => keep[i]) };
   }
 
   save(path: string): void {
@@ -84,18 +91,22 @@ class FaultyAnn implements AnnIndex {
 export function faultyAnnFactory(
   inner: AnnIndexFactory,
   plan: FaultPlan,
-): AnnIndexFactory & { counts: FaultCounts; innerIndexes: AnnIndex[] } {
+): AnnIndexFactory & { counts: FaultCounts; innerIndexes: AnnIndex[]; wrapped: FaultyAnn[] } {
   const counts: FaultCounts = { addFailures: 0, removeFailures: 0, adds: 0, removes: 0 };
   // The wrapped indexes themselves, so a test can damage one behind the store's back.
   const innerIndexes: AnnIndex[] = [];
+  const wrapped: FaultyAnn[] = [];
   const wrap = (index: AnnIndex) => {
     innerIndexes.push(index);
-    return new FaultyAnn(index, plan, counts);
+    const faulty = new FaultyAnn(index, plan, counts);
+    wrapped.push(faulty);
+    return faulty;
   };
   return {
     name: `faulty(${inner.name})`,
     counts,
     innerIndexes,
+    wrapped,
     create: (dimension, expected) => wrap(inner.create(dimension, expected)),
     load: (path, dimension) => wrap(inner.load(path, dimension)),
   };

@@ -120,3 +120,31 @@ describe('the index check', () => {
     }
   });
 });
+
+describe('the reachability probe', () => {
+  it('finds texts the index holds but no search returns, and re-inserts them', async () => {
+    const { dir, cleanup } = tempDir();
+    cleanups.push(cleanup);
+    const faulty = faultyAnnFactory(exactIndexFactory, { random: rng(1), addFailureRate: 0, removeFailureRate: 0 });
+    const store = await EmbeddedStore.open({ dataDir: dir, modelId: MODEL, dimension: DIM, annFactory: faulty, checkIntervalS: 0 });
+    try {
+      const items = randomProducts(40, 78);
+      await store.upsert(items);
+      await waitFor(() => store.indexHealth().pendingTexts === 0, 'the backlog to drain');
+      // Three titles become ghosts: the index still "has" them, no search returns them.
+      const titles = faulty.wrapped[1];
+      for (const p of items.slice(0, 3)) titles.ghosts.add(faulty.innerIndexes[1].search(p.texts[0].vector, 1).labels[0]);
+      const live = new Map(items.map((p) => [p.product.id, p]));
+      await assert.rejects(assertFindable(store, live, 'with ghosts'), /not found by their own title/);
+      const report = await store.checkIndexes();
+      assert.deepEqual(report.missing, { intention: 0, title: 0 }, 'membership alone sees nothing wrong');
+      assert.deepEqual(report.unreachable, { intention: 0, title: 3 });
+      await assertFindable(store, live, 'after the probe');
+      await waitFor(() => store.indexHealth().pendingTexts === 0, 'the re-inserted texts to reach HNSW');
+      await assertFindable(store, live, 'after re-insertion');
+      assert.deepEqual((await store.checkIndexes()).unreachable, { intention: 0, title: 0 });
+    } finally {
+      await store.close();
+    }
+  });
+});
