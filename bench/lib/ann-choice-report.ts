@@ -119,6 +119,7 @@ const NOTES = [
     'It is a race: whether a run shows it depends on scheduling, and a run can pass every seed. The `usearch-f16-1t` row is the workaround: `buildThreads: 1`.',
   "- **LanceDB 0.31.0 HNSW-SQ distances**: without `refineFactor`, indexed rows report distances in the index's space (squared L2 = 2·(1 − cos) for a `cosine` index, lancedb/lancedb #3530; unscaled SQ products for `dot`) while unindexed appended rows report 1 − cos, so merged results are ranked on two scales. " +
     'The churn `score` check failed on every seed that way; the candidate here searches with `refineFactor(1)` (exact re-scoring), which fixes both scores and merge order.',
+  '- **Not measured here, and it outranks the rule above**: the concurrent-writers run through the server (`scripts/concurrent-writers.ts`, commit dd9da70) found usearch with one insert thread still leaving keys that `contains()` reports and no search returns (2 of 26 seeds), which this sequential churn test (one caller, ≤ 1,524 live labels) did not reproduce; hnswlib-node passed there too. Read the usearch-f16-1t row as "passes this test", not "correct".',
 ];
 
 function ratio(v: number): string {
