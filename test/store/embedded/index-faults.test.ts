@@ -93,21 +93,30 @@ for (const [name, inner] of inners) {
   });
 }
 
+/**
+ * A store over a fault-free wrapped exact index, holding `count` products whose texts have all
+ * reached the ANN index, and the wrapper, so a test can damage the index behind the store's back.
+ */
+async function drainedStore(count: number, seed: number) {
+  const { dir, cleanup } = tempDir();
+  cleanups.push(cleanup);
+  const faulty = faultyAnnFactory(exactIndexFactory, { random: rng(1), addFailureRate: 0, removeFailureRate: 0 });
+  const store = await EmbeddedStore.open({ dataDir: dir, modelId: MODEL, dimension: DIM, annFactory: faulty, checkIntervalS: 0 });
+  const items = randomProducts(count, seed);
+  await store.upsert(items);
+  await waitFor(() => store.indexHealth().pendingTexts === 0, 'the backlog to drain');
+  const live = new Map(items.map((p) => [p.product.id, p]));
+  // The title index is the second one the store creates; a product's title is its first text.
+  const titleLabelOf = (p: ProductUpsert) => faulty.innerIndexes[1].search(p.texts[0].vector, 1).labels[0];
+  return { store, items, live, titles: faulty.wrapped[1], innerTitles: faulty.innerIndexes[1], titleLabelOf };
+}
+
 describe('the index check', () => {
   it('finds texts an index lost behind the store’s back, puts them back, and reports it', async () => {
-    const { dir, cleanup } = tempDir();
-    cleanups.push(cleanup);
-    const faulty = faultyAnnFactory(exactIndexFactory, { random: rng(1), addFailureRate: 0, removeFailureRate: 0 });
-    const store = await EmbeddedStore.open({ dataDir: dir, modelId: MODEL, dimension: DIM, annFactory: faulty, checkIntervalS: 0 });
+    const { store, items, live, innerTitles, titleLabelOf } = await drainedStore(50, 77);
     try {
-      const items = randomProducts(50, 77);
-      await store.upsert(items);
-      await waitFor(() => store.indexHealth().pendingTexts === 0, 'the backlog to drain');
-      // Silently drop five titles from the title index (created second), as a buggy native index might.
-      const titles = faulty.innerIndexes[1];
-      const lost = items.slice(0, 5).map((p) => titles.search(p.texts[0].vector, 1).labels[0]);
-      lost.forEach((label) => titles.remove(label));
-      const live = new Map(items.map((p) => [p.product.id, p]));
+      // Silently drop five titles, as a buggy native index might.
+      items.slice(0, 5).map(titleLabelOf).forEach((label) => innerTitles.remove(label));
       await assert.rejects(assertFindable(store, live, 'after the loss'), /not found by their own title/);
       const report = await store.checkIndexes();
       assert.deepEqual(report.missing, { intention: 0, title: 5 });
@@ -119,22 +128,12 @@ describe('the index check', () => {
       await store.close();
     }
   });
-});
 
-describe('the reachability probe', () => {
-  it('finds texts the index holds but no search returns, and re-inserts them', async () => {
-    const { dir, cleanup } = tempDir();
-    cleanups.push(cleanup);
-    const faulty = faultyAnnFactory(exactIndexFactory, { random: rng(1), addFailureRate: 0, removeFailureRate: 0 });
-    const store = await EmbeddedStore.open({ dataDir: dir, modelId: MODEL, dimension: DIM, annFactory: faulty, checkIntervalS: 0 });
+  it('finds texts the index holds but no search returns (the reachability probe), and re-inserts them', async () => {
+    const { store, items, live, titles, titleLabelOf } = await drainedStore(40, 78);
     try {
-      const items = randomProducts(40, 78);
-      await store.upsert(items);
-      await waitFor(() => store.indexHealth().pendingTexts === 0, 'the backlog to drain');
       // Three titles become ghosts: the index still "has" them, no search returns them.
-      const titles = faulty.wrapped[1];
-      for (const p of items.slice(0, 3)) titles.ghosts.add(faulty.innerIndexes[1].search(p.texts[0].vector, 1).labels[0]);
-      const live = new Map(items.map((p) => [p.product.id, p]));
+      items.slice(0, 3).map(titleLabelOf).forEach((label) => titles.ghosts.add(label));
       await assert.rejects(assertFindable(store, live, 'with ghosts'), /not found by their own title/);
       const report = await store.checkIndexes();
       assert.deepEqual(report.missing, { intention: 0, title: 0 }, 'membership alone sees nothing wrong');
