@@ -18,7 +18,7 @@ export interface TextHit {
 }
 
 export interface RankedHits {
-  /** Hits sorted by descending score. */
+  /** Hits sorted by descending score; may be fewer than asked for when the source drops some. */
   hits: readonly TextHit[];
   /** True when the source had no more hits to give (the list is complete). */
   exhausted: boolean;
@@ -68,8 +68,10 @@ export function topProducts(source: HitSource, options: TopProductsOptions): Top
       if (best.size === k) break;
     }
     // Done when: k products found, the scores fell below the threshold (deeper hits only score
-    // lower), the source is exhausted, or we hit the depth cap.
-    if (best.size === k || belowThreshold || exhausted || hits.length < depth || depth >= maxDepth) {
+    // lower), the source is exhausted, or we hit the depth cap. A list shorter than asked for is
+    // not the end by itself: the source may have dropped hits (texts removed from the catalog that
+    // the index has not yet removed), and only it knows whether there is more.
+    if (best.size === k || belowThreshold || exhausted || depth >= maxDepth) {
       return { products: [...best.values()], depth, rounds };
     }
     depth = Math.min(maxDepth, depth * growth);

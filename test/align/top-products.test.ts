@@ -72,6 +72,20 @@ describe('topProducts', () => {
     assert.deepEqual(source.depths, [3], 'a short list means there is nothing deeper to ask for');
   });
 
+  it('searches deeper when the source dropped hits (removed texts) without being exhausted', () => {
+    // 30 hits of which the source drops every text of product 1 (removed, not yet out of the index).
+    const all = [...Array.from({ length: 20 }, (_, i) => hit(1, i, 0.99 - i * 0.001)), ...Array.from({ length: 10 }, (_, i) => hit(2 + i, 100 + i, 0.5))];
+    const depths: number[] = [];
+    const source: HitSource = (n) => {
+      depths.push(n);
+      const top = all.slice(0, n);
+      return { hits: top.filter((h) => h.product !== 1), exhausted: n >= all.length };
+    };
+    const { products } = topProducts(source, { k: 3, threshold: 0, initialDepth: 8 });
+    assert.deepEqual(products.map((p) => p.product), [2, 3, 4]);
+    assert.deepEqual(depths, [8, 32]);
+  });
+
   it('respects maxDepth', () => {
     const hits = Array.from({ length: 1000 }, (_, i) => hit(1, i, 0.9));
     const source = listSource(hits);

@@ -14,14 +14,19 @@ export interface AnnParams {
 /**
  * The ANN library the embedded store uses unless told otherwise (ANN_INDEX), chosen again by
  * measurement when correctness under updates and deletes was found to be at stake
- * (bench/results/ann-choice.md and the README's "Choosing the ANN library"):
- * - usearch 2.26.2 f16 inserting on all cores failed the churn property test (live labels that no
- *   search for their own vector returns) and lost 3–8 of 3,042 real products across a save and
- *   load in 3 of 3 runs. Inserting on one thread it passed those, but under the concurrent-writers
- *   run through the server it still left keys that `contains` reports and no search returns, even
- *   one asking for every vector in the index (seeds 19 and 26 of 26).
- * - hnswlib-node passed all of them. It costs more memory per vector (2,771 against 851 resident
- *   bytes at 20k), searches as fast, and marks removals deleted instead of reusing keys' slots.
+ * (bench/results/ann-choice.md, `npm run bench -- --only ann-choice`, and the README's
+ * "Choosing the ANN library"):
+ * - usearch 2.26.2 f16 inserting on several threads strands nodes that `contains()` reports and no
+ *   search reaches (upstream #735): the churn test failed 2 of 3 seeds in one run, and 3–8 of 3,042
+ *   real products were not found by their exact title after a save and load in 3 of 3 runs.
+ *   Inserting on one thread it passed those, but under concurrent writers through the server it
+ *   still left such keys (seeds 19 and 26: not returned even by a search for every vector).
+ * - hnswlib-node passed every check (churn, 3,042 real products, concurrent writers) with recall
+ *   1.000 at 100k and about usearch's search speed (748 vs 848 q/s for one insert thread), at twice
+ *   the memory (1,859 vs 900 resident bytes per vector at 100k). Correctness wins.
+ * - LanceDB keeps the event loop free (388 ms worst stall building 100k, against ~2 s in 512-row
+ *   chunks for the synchronous libraries) but searched 3–4× slower and needs `refineFactor(1)` for
+ *   true cosine scores; the store's exact tail and background mover give the first benefit anyway.
  */
 export const DEFAULT_ANN_LIBRARY: AnnLibrary = 'hnswlib';
 
