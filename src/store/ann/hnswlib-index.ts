@@ -34,15 +34,24 @@ const MAX_LABEL = 0xffff_ffff;
 export class HnswlibIndex implements AnnIndex {
   private ef: number;
 
+  /**
+   * Live labels, mirrored in JavaScript: the binding's only lookup, getPoint, copies the vector into
+   * a JS array and throws for absent labels (27 µs per present label, measured at 20k × 384), which
+   * made the store's check of 1M labels hold the event loop for ~270 ms per page of 10,000.
+   */
+  private readonly live: Set<number>;
+
   private constructor(
     readonly dimension: number,
     private readonly native: Native,
     private readonly efSearch: number,
     private readonly m: number,
     private deleted: number,
+    live?: Set<number>,
   ) {
     this.ef = efSearch;
     native.setEf(efSearch);
+    this.live = live ?? new Set();
   }
 
   static create(dimension: number, expectedSize: number, options: HnswlibOptions = {}): HnswlibIndex {
@@ -69,7 +78,17 @@ export class HnswlibIndex implements AnnIndex {
     } catch (err) {
       throw new Error(`hnswlib index file ${path} is unreadable: ${(err as Error).message}`);
     }
-    return new HnswlibIndex(dimension, native, withDefaults(DEFAULTS, options).efSearch, m, deleted);
+    // The file does not say which labels are deleted; ask once per label, at load.
+    const live = new Set<number>();
+    for (const label of native.getIdsList()) {
+      try {
+        native.getPoint(label);
+        live.add(label);
+      } catch {
+        // deleted
+      }
+    }
+    return new HnswlibIndex(dimension, native, withDefaults(DEFAULTS, options).efSearch, m, deleted, live);
   }
 
   size(): number {
@@ -77,14 +96,7 @@ export class HnswlibIndex implements AnnIndex {
   }
 
   has(label: number): boolean {
-    if (!isHnswLabel(label)) return false;
-    // getPoint throws for unknown and for deleted labels; it is the only lookup the binding has.
-    try {
-      this.native.getPoint(label);
-      return true;
-    } catch {
-      return false;
-    }
+    return this.live.has(label);
   }
 
   add(labels: readonly number[], vectors: readonly Float32Array[]): void {
@@ -110,6 +122,7 @@ export class HnswlibIndex implements AnnIndex {
         this.native.addPoint(point, labels[i], true); // reuses some deleted slot
         this.deleted--;
       }
+      this.live.add(labels[i]);
     }
   }
 
@@ -118,6 +131,7 @@ export class HnswlibIndex implements AnnIndex {
     try {
       this.native.markDelete(label);
       this.deleted++;
+      this.live.delete(label);
     } catch {
       // Unknown or already deleted: a no-op by contract.
     }
