@@ -270,6 +270,18 @@ export class EmbeddedStore implements VectorStore {
     });
   }
 
+  /**
+   * Moves every committed text into the ANN index now (waiting for writes in progress). For
+   * callers that want the steady state at once, e.g. before a benchmark build; false when the
+   * native index failed (the rest stays searchable in the tail and is retried).
+   */
+  async flushIndex(): Promise<boolean> {
+    return this.writes.run(() => {
+      this.assertOpen();
+      return this.mover.drain();
+    });
+  }
+
   /** Backlog, failures and the latest check, for /readyz and metrics. */
   indexHealth(): IndexHealth {
     const backlog = this.mover.backlog();
@@ -404,6 +416,8 @@ export class EmbeddedStore implements VectorStore {
           const product = this.labelToPid.get(res.labels[i]);
           if (product >= 0) hits.push({ product, label: res.labels[i], score: res.scores[i] });
         }
+        // Equal scores (products sharing a text) in a fixed order, whichever index held them.
+        hits.sort((a, b) => compareHits(a, b) || a.label - b.label);
         return { hits, exhausted: res.exhausted };
       },
       { k, threshold, accept: filter?.accept },
