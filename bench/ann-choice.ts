@@ -24,7 +24,7 @@
  *   their own vector returns at rank 1.
  */
 import { fork } from 'node:child_process';
-import { closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,6 +34,7 @@ import { CANDIDATE_IDS, openCandidate, type CandidateId } from './lib/ann-choice
 import { runChurn, type ChurnResult } from './lib/churn-check.js';
 import { startStallProbe } from './lib/event-loop-stall.js';
 import { ClusterModel, rowOf, rowsOf } from './lib/synthetic.js';
+import { readVectorFile } from './lib/vector-file.js';
 
 export interface AnnChoiceOptions {
   size: number;
@@ -266,7 +267,7 @@ function runChild<T>(request: BuildRequest | ChurnRequest, watchdogSeconds: numb
 
 async function childBuild(req: BuildRequest): Promise<BuildRow> {
   const dim = req.dimension;
-  const all = readVectors(req.dataPath, (req.size + req.appended) * dim);
+  const all = readVectorFile(req.dataPath, (req.size + req.appended) * dim);
   const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
   mkdirSync(req.dir, { recursive: true });
   gc();
@@ -373,22 +374,6 @@ async function childChurn(req: ChurnRequest): Promise<ChurnProgress> {
 
 function turn(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
-}
-
-function readVectors(path: string, floats: number): Float32Array {
-  const out = new Float32Array(floats);
-  const bytes = new Uint8Array(out.buffer);
-  const fd = openSync(path, 'r');
-  try {
-    for (let off = 0; off < bytes.length; ) {
-      const got = readSync(fd, bytes, off, Math.min(bytes.length - off, 1 << 30), off);
-      if (got <= 0) throw new Error(`benchmark data file ${path} is short`);
-      off += got;
-    }
-  } finally {
-    closeSync(fd);
-  }
-  return out;
 }
 
 function directoryBytes(path: string): number {

@@ -25,7 +25,7 @@
  *   The sweep's figures include the small cost of returning B results instead of 10.
  */
 import { fork } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,6 +34,7 @@ import { ExactIndex } from '../src/store/ann/exact-index.js';
 import { hnswlibIndexFactory } from '../src/store/ann/hnswlib-index.js';
 import { usearchIndexFactory, type UsearchQuantization } from '../src/store/ann/usearch-index.js';
 import { ClusterModel, rowOf, rowsOf } from './lib/synthetic.js';
+import { readVectorFile } from './lib/vector-file.js';
 
 export interface IndexBenchOptions {
   sizes: number[];
@@ -233,7 +234,7 @@ function runChild(request: ChildRequest): Promise<ChildResult> {
 async function childMain(request: ChildRequest): Promise<ChildResult> {
   const { size, dimension: dim } = request;
   const { factory, buildThreads } = parseCandidate(request.candidate);
-  const base = readBase(request.dataPath, size * dim);
+  const base = readVectorFile(request.dataPath, size * dim);
   const labels = range(0, size);
   const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
   gc();
@@ -313,22 +314,6 @@ export function parseCandidate(spec: string): { factory: AnnIndexFactory; buildT
     return { factory, buildThreads: p.threads || cpus().length };
   }
   throw new Error(`unknown candidate "${spec}"`);
-}
-
-function readBase(path: string, floats: number): Float32Array {
-  const out = new Float32Array(floats);
-  const bytes = new Uint8Array(out.buffer);
-  const fd = openSync(path, 'r');
-  try {
-    for (let off = 0; off < bytes.length; ) {
-      const got = readSync(fd, bytes, off, Math.min(bytes.length - off, 1 << 30), off);
-      if (got <= 0) throw new Error(`benchmark data file ${path} is short`);
-      off += got;
-    }
-  } finally {
-    closeSync(fd);
-  }
-  return out;
 }
 
 function range(from: number, to: number): number[] {
