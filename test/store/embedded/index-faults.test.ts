@@ -71,8 +71,10 @@ for (const [name, inner] of inners) {
             for (const p of batch) live.set(p.product.id, p);
           }
           await assertFindable(store, live, `after op ${op}`);
-          // Give the background mover some turns, so failures hit it mid-stream.
-          await new Promise((r) => setTimeout(r, 2));
+          // Every other operation drives the mover through the whole backlog (so the plan's faults
+          // surely hit it, however busy the machine); in between it runs in the background.
+          if (op % 2 === 0) await store.flushIndex();
+          else await new Promise((r) => setTimeout(r, 2));
         }
         assert.ok(faulty.counts.addFailures > 0, `the plan injected add failures: ${JSON.stringify(faulty.counts)}`);
         await store.close();
