@@ -406,8 +406,7 @@ export class EmbeddedStore implements VectorStore {
   private searchKind(q: Float32Array, kind: TextKind, k: number, threshold: number, filter?: ResolvedFilter): TextHit[] {
     if (filter && filter.estimate(kind) <= this.exactScanLimit) return this.exactSearch(q, kind, k, threshold, filter);
     const index = this.indexes[kind];
-    const size = index.liveSize();
-    if (size === 0) return [];
+    if (index.isEmpty()) return [];
     return topProducts(
       (n) => {
         const res = index.search(q, n);

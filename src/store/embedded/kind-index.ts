@@ -61,7 +61,12 @@ export class KindIndex {
     return Math.max(0, this.ann.size() - catalogInAnn - this.queuedInAnn());
   }
 
-  /** Texts that search can return (removed ones excluded). */
+  /** Whether nothing at all is indexed (cheap, for the search path; removed entries may remain). */
+  isEmpty(): boolean {
+    return this.pending.size === 0 && this.ann.size() === 0;
+  }
+
+  /** Texts that search can return (removed ones excluded); O(queued removals). */
   liveSize(): number {
     return this.ann.size() - this.queuedInAnn() + this.pending.size;
   }
