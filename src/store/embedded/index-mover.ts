@@ -37,6 +37,7 @@ export class IndexMover {
   private retryTimer?: NodeJS.Timeout;
   /** Running estimate of the cost of inserting one text, to size slices (starts pessimistic). */
   private msPerText = 1;
+  private turn = 0;
   private readonly waiters: { below: number; resolve: () => void }[] = [];
   readonly stats: IndexMoverStats = { failures: 0, consecutiveFailures: 0, moved: 0, removed: 0 };
 
@@ -82,6 +83,8 @@ export class IndexMover {
       } catch (err) {
         this.failed(err);
         return false;
+      } finally {
+        this.release(false);
       }
     }
   }
@@ -109,8 +112,10 @@ export class IndexMover {
     const started = performance.now();
     const chunk = Math.max(MIN_CHUNK, Math.min(MAX_CHUNK, Math.floor(this.options.sliceMs / this.msPerText)));
     let moved = 0;
+    // The kind that goes first alternates, so a long backlog of one kind cannot starve the other.
+    const order = this.turn++ % 2 === 0 ? this.kinds : [...this.kinds].reverse();
     try {
-      for (const kind of this.kinds) {
+      for (const kind of order) {
         const done = kind.moveToAnn(Math.max(MIN_CHUNK, chunk - moved), REMOVALS_PER_SLICE);
         this.count(done);
         moved += done.moved;
