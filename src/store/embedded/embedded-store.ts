@@ -27,10 +27,7 @@ import { Mutex } from './mutex.js';
 export interface StoreLogger {
   info(obj: object, msg: string): void;
   warn(obj: object, msg: string): void;
-  error?(obj: object, msg: string): void;
 }
-
-
 
 export interface EmbeddedStoreOptions {
   dataDir: string;
