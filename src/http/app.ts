@@ -5,6 +5,7 @@ import { VERSION } from '../version.js';
 import type { AppState } from './app-state.js';
 import { baseFastifyOptions } from './fastify-options.js';
 import { adaptiveSheddingPlugin } from './plugins/adaptive-shedding.js';
+import { admissionPlugin } from './plugins/admission.js';
 import { drainPlugin } from './plugins/drain.js';
 import { errorHandlerPlugin } from './plugins/error-handler.js';
 import { loadSheddingPlugin } from './plugins/load-shedding.js';
@@ -19,7 +20,7 @@ import { productRoutes } from './routes/products.js';
 
 export type BuildAppConfig = Pick<
   Config,
-  'logLevel' | 'bodyLimitBytes' | 'apiKey' | 'rateLimit' | 'corsOrigins' | 'maxEventLoopDelayMs' | 'maxHeapUsedBytes'
+  'logLevel' | 'bodyLimitBytes' | 'apiKey' | 'rateLimit' | 'corsOrigins' | 'maxEventLoopDelayMs' | 'maxHeapUsedBytes' | 'admission'
 >;
 
 /**
@@ -40,11 +41,15 @@ export async function buildApp(config: BuildAppConfig, state: AppState): Promise
   await app.register(metricsPlugin, { state });
   await app.register(swaggerPlugin, { version: VERSION });
   await app.register(securityPlugin, { corsOrigins: config.corsOrigins });
-  // Heap pressure is all-or-nothing (under-pressure); event-loop lag is shed in proportion.
+  // Heap pressure is all-or-nothing (under-pressure). Event-loop lag is shed in proportion, but only
+  // as a last resort (default 1 s): the service's own work causes lag, so admission is decided by
+  // queueing delay instead (admission.ts).
   await app.register(loadSheddingPlugin, { maxHeapUsedBytes: config.maxHeapUsedBytes });
   await app.register(adaptiveSheddingPlugin, { targetLagMs: config.maxEventLoopDelayMs });
   if (config.rateLimit) await app.register(rateLimitPlugin, config.rateLimit);
   await app.register(drainPlugin);
+  // After the rate limit and the drain, so requests they refuse never take a slot or a queue place.
+  await app.register(admissionPlugin, config.admission);
 
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);

@@ -11,8 +11,12 @@ export interface AppMetrics {
   registry: Registry;
   embedSeconds: Histogram<'model'>;
   alignSteps: Counter<'route'>;
-  /** Requests refused to protect the process (load shedding, full embedding queue). */
-  shedRequests: Counter<'reason'>;
+  /** Requests refused to protect the process (load shedding, full embedding queue, admission); `class` only for admission. */
+  shedRequests: Counter<'reason' | 'class'>;
+  /** Time admitted requests waited for their admission gate (queueing delay), by class. */
+  admissionWait: Histogram<'class'>;
+  /** Admission gates by class, read at each scrape for the in-flight and queued gauges. */
+  admissionGates: Map<string, () => { inFlight: number; queued: number }>;
 }
 
 declare module 'fastify' {
@@ -46,9 +50,36 @@ export const metricsPlugin = fp(async (app: FastifyInstance, opts: { state: AppS
   });
   const shedRequests = new Counter({
     name: 'ecomalign_shed_requests_total',
-    help: 'Requests answered 503 to protect the process, by reason',
-    labelNames: ['reason'],
+    help: 'Requests answered 503 to protect the process, by reason (and admission class)',
+    labelNames: ['reason', 'class'],
     registers: [registry],
+  });
+  const admissionWait = new Histogram({
+    name: 'ecomalign_admission_wait_seconds',
+    help: 'Time admitted requests waited in the admission queue (0 when a slot was free), by class',
+    labelNames: ['class'],
+    // Around the CoDel target (10 ms) and interval (100 ms) defaults.
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+    registers: [registry],
+  });
+  const admissionGates = new Map<string, () => { inFlight: number; queued: number }>();
+  new Gauge({
+    name: 'ecomalign_admission_in_flight',
+    help: 'Requests admitted and not yet answered, by admission class',
+    labelNames: ['class'],
+    registers: [registry],
+    collect() {
+      for (const [cls, stats] of admissionGates) this.set({ class: cls }, stats().inFlight);
+    },
+  });
+  new Gauge({
+    name: 'ecomalign_admission_queued',
+    help: 'Requests waiting for admission, by admission class',
+    labelNames: ['class'],
+    registers: [registry],
+    collect() {
+      for (const [cls, stats] of admissionGates) this.set({ class: cls }, stats().queued);
+    },
   });
   new Gauge({
     name: 'ecomalign_index_texts',
@@ -124,7 +155,7 @@ export const metricsPlugin = fp(async (app: FastifyInstance, opts: { state: AppS
     },
   });
 
-  app.decorate('metrics', { registry, embedSeconds, alignSteps, shedRequests });
+  app.decorate('metrics', { registry, embedSeconds, alignSteps, shedRequests, admissionWait, admissionGates });
 
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
