@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 
 /**
@@ -55,6 +56,12 @@ const configSchema = z.object({
    * and the process killed, so a supervisor restarts it and recovery replays from SQLite; 0 disables.
    */
   EVENT_LOOP_STALL_EXIT_MS: z.coerce.number().int().min(0).default(30_000),
+  /**
+   * Worker threads that each hold a replica of the embedded index and answer searches, so search
+   * runs beside the HTTP thread and on more than one core. Default: cores − 1, at least 1. 0 keeps
+   * the index on the main thread (the issue-10 layout; used by tests that inject index faults).
+   */
+  SEARCH_THREADS: z.coerce.number().int().min(0).max(256).default(Math.max(1, availableParallelism() - 1)),
   /** Grace period for in-flight requests on shutdown. */
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
 
@@ -81,10 +88,21 @@ const configSchema = z.object({
   /** Comma-separated allowed origins for CORS, or "*"; unset = no CORS headers (same-origin only). */
   CORS_ORIGINS: z.string().min(1).optional(),
   /**
-   * Event-loop lag (ms) the load shedder steers towards: above it a growing share of requests gets
-   * 503 + Retry-After, below it the share decays; 0 disables.
+   * Last-resort shedding only: event-loop lag (ms) above which a growing share of requests gets
+   * 503 + Retry-After; 0 disables. Admission is decided by queueing delay (ADMISSION_*); this one
+   * catches a main thread stalled by something the admission queue cannot see.
    */
-  MAX_EVENT_LOOP_DELAY_MS: z.coerce.number().int().min(0).default(50),
+  MAX_EVENT_LOOP_DELAY_MS: z.coerce.number().int().min(0).default(1000),
+  /** /align requests served at once; more wait in the admission queue. 0: 2 × (SEARCH_THREADS + 1), at least 4. */
+  ADMISSION_READ_CONCURRENCY: z.coerce.number().int().min(0).default(0),
+  /** Catalog writes (POST/DELETE /products) served at once; more wait in the admission queue. */
+  ADMISSION_WRITE_CONCURRENCY: z.coerce.number().int().min(1).default(4),
+  /** CoDel target: queueing delay (ms) that, when it persists for a whole interval, counts as overload. */
+  ADMISSION_TARGET_MS: z.coerce.number().int().min(1).default(10),
+  /** CoDel interval (ms), and the longest a request may wait for admission when not overloaded. */
+  ADMISSION_INTERVAL_MS: z.coerce.number().int().min(1).default(100),
+  /** Most requests waiting for admission per class; beyond it new ones get 503 at once. */
+  ADMISSION_MAX_QUEUE: z.coerce.number().int().min(0).default(256),
   /** Shed load when the V8 heap in use exceeds this many bytes; 0 disables. */
   MAX_HEAP_USED_BYTES: z.coerce.number().int().min(0).default(0),
   /** Most embedding requests waiting for the embedder at once; beyond it requests are shed with 503. */
@@ -119,6 +137,7 @@ export type Config = {
   indexCheckProbes: number;
   indexMaxPendingTexts: number;
   eventLoopStallExitMs: number;
+  searchThreads: number;
   shutdownTimeoutMs: number;
   embeddingCache: boolean;
   store: 'embedded' | 'qdrant';
@@ -135,6 +154,13 @@ export type Config = {
   rateLimit?: { max: number; windowMs: number };
   corsOrigins?: string[] | '*';
   maxEventLoopDelayMs: number;
+  admission: {
+    readConcurrency: number;
+    writeConcurrency: number;
+    targetMs: number;
+    intervalMs: number;
+    maxQueue: number;
+  };
   maxHeapUsedBytes: number;
   embedQueueMaxDepth: number;
   embedTimeoutMs: number;
@@ -190,6 +216,7 @@ export function loadConfig(
     indexCheckProbes: e.INDEX_CHECK_PROBES,
     indexMaxPendingTexts: e.INDEX_MAX_PENDING_TEXTS,
     eventLoopStallExitMs: e.EVENT_LOOP_STALL_EXIT_MS,
+    searchThreads: e.SEARCH_THREADS,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     embeddingCache: e.EMBEDDING_CACHE,
     store: e.STORE,
@@ -206,6 +233,13 @@ export function loadConfig(
     rateLimit: e.RATE_LIMIT_MAX === undefined ? undefined : { max: e.RATE_LIMIT_MAX, windowMs: e.RATE_LIMIT_WINDOW_MS },
     corsOrigins: parseOrigins(e.CORS_ORIGINS),
     maxEventLoopDelayMs: e.MAX_EVENT_LOOP_DELAY_MS,
+    admission: {
+      readConcurrency: e.ADMISSION_READ_CONCURRENCY || Math.max(4, 2 * (e.SEARCH_THREADS + 1)),
+      writeConcurrency: e.ADMISSION_WRITE_CONCURRENCY,
+      targetMs: e.ADMISSION_TARGET_MS,
+      intervalMs: e.ADMISSION_INTERVAL_MS,
+      maxQueue: e.ADMISSION_MAX_QUEUE,
+    },
     maxHeapUsedBytes: e.MAX_HEAP_USED_BYTES,
     embedQueueMaxDepth: e.EMBED_QUEUE_MAX_DEPTH,
     embedTimeoutMs: e.EMBED_TIMEOUT_MS,
