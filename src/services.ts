@@ -38,6 +38,19 @@ export interface AdapterOverrides {
   annFactory?: AnnIndexFactory;
 }
 
+/**
+ * Search workers run hnswlib; an injected index factory (tests) cannot cross into a worker, and
+ * usearch's native module never finishes loading in one. Both keep their replica on this thread.
+ */
+function searchThreadsFor(config: Config, overrides: AdapterOverrides, logger: ServiceLogger): number {
+  if (overrides.annFactory) return 0;
+  if (config.annIndex === 'usearch' && config.searchThreads > 0) {
+    logger.warn({ searchThreads: config.searchThreads }, 'ANN_INDEX=usearch cannot run in search workers (its native module hangs loading in a worker thread); searching on the main thread');
+    return 0;
+  }
+  return config.searchThreads;
+}
+
 export async function createServices(config: Config, logger: ServiceLogger, overrides: AdapterOverrides = {}): Promise<Services> {
   const loaded = await createEmbedder({
     kind: config.embedder,
@@ -75,6 +88,8 @@ export async function createServices(config: Config, logger: ServiceLogger, over
             dimension: embedder.dimension,
             annFactory:
               overrides.annFactory ?? annIndexFactory(config.annIndex, { efSearch: config.annEfSearch, efConstruction: config.annEfConstruction }),
+            searchThreads: searchThreadsFor(config, overrides, logger),
+            annSpec: { efSearch: config.annEfSearch, efConstruction: config.annEfConstruction },
             logger,
             snapshotIntervalS: config.snapshotIntervalS,
             checkIntervalS: config.indexCheckIntervalS,

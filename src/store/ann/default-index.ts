@@ -1,15 +1,8 @@
 import type { AnnIndexFactory } from './ann-index.js';
-import { hnswlibIndexFactory } from './hnswlib-index.js';
+import { DEFAULT_EF_CONSTRUCTION, DEFAULT_EF_SEARCH, hnswlibFactoryFor, type AnnLibrary, type AnnParams } from './ann-params.js';
 import { usearchIndexFactory } from './usearch-index.js';
 
-export type AnnLibrary = 'usearch' | 'hnswlib';
-
-export interface AnnParams {
-  /** Candidate list size while searching (raised to n for deeper searches). */
-  efSearch?: number;
-  /** Candidate list size while inserting. */
-  efConstruction?: number;
-}
+export type { AnnLibrary, AnnParams } from './ann-params.js';
 
 /**
  * The ANN library the embedded store uses unless told otherwise (ANN_INDEX), chosen again by
@@ -31,12 +24,12 @@ export interface AnnParams {
 export const DEFAULT_ANN_LIBRARY: AnnLibrary = 'hnswlib';
 
 export function annIndexFactory(library: AnnLibrary, params: AnnParams = {}): AnnIndexFactory {
-  const efSearch = params.efSearch ?? 128;
-  const efConstruction = params.efConstruction ?? 256;
+  const efSearch = params.efSearch ?? DEFAULT_EF_SEARCH;
+  const efConstruction = params.efConstruction ?? DEFAULT_EF_CONSTRUCTION;
   return library === 'usearch'
     ? // One insert thread: usearch's parallel insert loses nodes (see above).
       usearchIndexFactory({ quantization: 'f16', buildThreads: 1, expansionSearch: efSearch, expansionAdd: efConstruction })
-    : hnswlibIndexFactory({ m: 16, efConstruction, efSearch });
+    : hnswlibFactoryFor(params);
 }
 
 export function defaultAnnIndexFactory(params: AnnParams = {}): AnnIndexFactory {

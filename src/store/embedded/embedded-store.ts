@@ -1,9 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { Product, TextKind } from '../../catalog/product.js';
 import { compareHits, mergeTopProducts, topProducts, type TextHit } from '../../align/top-products.js';
-import type { AnnIndex, AnnIndexFactory } from '../ann/ann-index.js';
+import type { AnnIndexFactory } from '../ann/ann-index.js';
 import {
   ModelMismatchError,
   kindsFor,
@@ -16,13 +15,16 @@ import {
   type StoreStats,
   type VectorStore,
 } from '../vector-store.js';
-import { CatalogDb, kindCode, kindOf, vectorFromBlob, type MatchedRow, type TextRow, type WriteEffects } from './catalog-db.js';
-import { checkAndRepair } from './index-check.js';
-import { IndexMover } from './index-mover.js';
-import { IndexSnapshots, type Watermarks } from './index-snapshot.js';
-import { KindIndex } from './kind-index.js';
+import { CatalogDb, kindCode, kindOf, type MatchedRow, type WriteEffects } from './catalog-db.js';
+import type { Watermarks } from './index-snapshot.js';
+import { IndexReplica } from './index-replica.js';
 import { IntColumn } from './int-column.js';
 import { Mutex } from './mutex.js';
+import { LocalReplicaClient, type ReplicaClient } from './replica-client.js';
+import type { ReplicaWrite } from './replica-messages.js';
+import { ReplicaSet } from './replica-set.js';
+import type { WorkerReplicaConfig } from './worker-protocol.js';
+import { WorkerReplicaClient } from './worker-replica-client.js';
 
 export interface StoreLogger {
   info(obj: object, msg: string): void;
@@ -33,7 +35,14 @@ export interface EmbeddedStoreOptions {
   dataDir: string;
   modelId: string;
   dimension: number;
+  /** The ANN index of a replica on the main thread (searchThreads 0); tests inject faulty ones here. */
   annFactory: AnnIndexFactory;
+  /**
+   * Search threads, each a worker holding a replica of the index (default 0: one replica on the
+   * main thread). Workers build their ANN index from `annSpec`, since a factory cannot cross threads.
+   */
+  searchThreads?: number;
+  annSpec?: WorkerReplicaConfig['ann'];
   logger?: StoreLogger;
   /** Filters selecting at most this many texts are answered by an exact scan instead of the ANN. */
   exactScanLimit?: number;
@@ -41,7 +50,7 @@ export interface EmbeddedStoreOptions {
   snapshotIntervalS?: number;
   /** Seconds between checks of the indexes against the catalog (0: only on open). Default 300. */
   checkIntervalS?: number;
-  /** Longest one background slice of HNSW inserts may hold the event loop. Default 8 ms. */
+  /** Longest one background slice of HNSW inserts may hold a replica's thread. Default 8 ms (main thread), 20 ms (worker). */
   indexSliceMs?: number;
   /** Texts per check searched by their own vector to prove the ANN index can return them. Default 2000. */
   probesPerCheck?: number;
@@ -52,8 +61,6 @@ export interface EmbeddedStoreOptions {
   maxPendingTexts?: number;
 }
 
-const KINDS: TextKind[] = ['intention', 'title'];
-const REPLAY_CHUNK = 4096;
 const silent: StoreLogger = { info() {}, warn() {} };
 
 interface ResolvedFilter {
@@ -66,14 +73,17 @@ interface ResolvedFilter {
 }
 
 /**
- * The default store: SQLite holds products, texts and vectors (the truth); per text kind, an
- * in-process HNSW index plus an exact tail of the newest texts answers searches (kind-index.ts).
+ * The default store: SQLite holds products, texts and vectors (the truth); index replicas
+ * (index-replica.ts: per text kind an HNSW index plus an exact tail of the newest texts) answer
+ * searches, on the main thread or in search worker threads (replica-set.ts).
  *
  * Guarantees (see the README's "What the store guarantees"):
- * - A write is acknowledged once its SQLite transaction has committed and its texts are in the
- *   exact tail, so everything acknowledged is durable and searchable; the write path makes no
+ * - A write is acknowledged once its SQLite transaction has committed and it has been handed, in
+ *   commit order, to every replica, which puts its texts in the exact tail before it answers any
+ *   later search: everything acknowledged is durable and searchable. The write path makes no
  *   native index call, so an ANN failure can neither fail a write nor hide what it wrote.
- * - HNSW inserts and removals run in the background (index-mover.ts), retried until they succeed.
+ * - HNSW inserts and removals run in the background (index-mover.ts), retried until they succeed,
+ *   on the replica's own thread: with search workers, never on the thread that serves HTTP.
  * - On open and every checkIntervalS the indexes are checked against the catalog and any missing
  *   text is put back (index-check.ts); the result is reported by indexHealth().
  * See catalog-db.ts for durability and index-snapshot.ts for how the indexes are persisted.
@@ -83,20 +93,14 @@ export class EmbeddedStore implements VectorStore {
   readonly modelId: string;
   readonly dimension: number;
   private readonly db: CatalogDb;
-  private readonly snapshots: IndexSnapshots;
-  private readonly indexes: Record<TextKind, KindIndex>;
-  private readonly mover: IndexMover;
-  private readonly annFactory: AnnIndexFactory;
+  private replicas!: ReplicaSet;
   private readonly maxPendingTexts: number;
   private lastCheck?: IndexCheckReport;
-  private readonly probesPerCheck: number;
-  /** Label where the last check's probe window ended; the next one continues after it. */
-  private probeCursor = 0;
   private checkTimer?: NodeJS.Timeout;
   private readonly logger: StoreLogger;
   private readonly exactScanLimit: number;
   private readonly writes = new Mutex();
-  /** text label → product number, -1 once removed (checked on every hit, so stale ANN entries never leak). */
+  /** text label → product number, -1 once removed. */
   private readonly labelToPid = new IntColumn(1 << 16);
   /** product number → category code, -1 for none. */
   private readonly pidCategory = new IntColumn(1 << 12);
@@ -104,73 +108,77 @@ export class EmbeddedStore implements VectorStore {
   /** category code → live text count per kind code. */
   private readonly categoryTexts = new Map<number, [number, number]>();
   private readonly counts = { products: 0, texts: [0, 0] as [number, number] };
-  private applied: Watermarks;
   private unsaved = 0;
   private timer?: NodeJS.Timeout;
   private closed = false;
 
-  private constructor(options: EmbeddedStoreOptions, db: CatalogDb, snapshots: IndexSnapshots, anns: Record<TextKind, AnnIndex>, applied: Watermarks) {
+  private constructor(options: EmbeddedStoreOptions, db: CatalogDb) {
     this.modelId = options.modelId;
     this.dimension = options.dimension;
     this.logger = options.logger ?? silent;
     this.exactScanLimit = options.exactScanLimit ?? 10_000;
     this.maxPendingTexts = options.maxPendingTexts ?? 8192;
-    this.probesPerCheck = options.probesPerCheck ?? 2000;
-    this.annFactory = options.annFactory;
     this.db = db;
-    this.snapshots = snapshots;
-    this.indexes = {
-      intention: new KindIndex(anns.intention, options.dimension),
-      title: new KindIndex(anns.title, options.dimension),
-    };
-    this.mover = new IndexMover([this.indexes.intention, this.indexes.title], {
-      sliceMs: options.indexSliceMs ?? 8,
-      onFailure: (err, consecutive) => {
-        // Every failure counts in the metrics; the log gets the first of a run and then every 100th.
-        if (consecutive === 1 || consecutive % 100 === 0) {
-          this.logger.warn({ err: (err as Error)?.message ?? String(err), consecutive }, 'ANN index call failed; the texts stay searchable in the exact tail and the call is retried');
-        }
-      },
-    });
-    this.applied = applied;
   }
 
   static async open(options: EmbeddedStoreOptions): Promise<EmbeddedStore> {
     const logger = options.logger ?? silent;
     mkdirSync(options.dataDir, { recursive: true });
-    const db = new CatalogDb(join(options.dataDir, 'catalog.sqlite'));
+    const catalogPath = join(options.dataDir, 'catalog.sqlite');
+    const db = new CatalogDb(catalogPath);
+    let store: EmbeddedStore | undefined;
     try {
       checkModel(db, options);
-      const snapshots = new IndexSnapshots(join(options.dataDir, 'index'), options.annFactory);
-      const loaded = snapshots.load(options.modelId, options.dimension);
-      let indexes: Record<TextKind, AnnIndex>;
-      let from: Watermarks;
-      if ('indexes' in loaded) {
-        indexes = loaded.indexes;
-        from = loaded.watermarks;
-      } else {
-        const expected = db.counts().byKind;
-        indexes = {
-          intention: options.annFactory.create(options.dimension, expected.get(0) ?? 0),
-          title: options.annFactory.create(options.dimension, expected.get(1) ?? 0),
-        };
-        from = { maxLabel: 0, removalSeq: 0 };
-        if (db.lastLabel() > 0) logger.warn({ reason: loaded.reason }, 'rebuilding vector index from the catalog');
-      }
-      const store = new EmbeddedStore(options, db, snapshots, indexes, from);
-      const replayed = store.loadState(from);
-      const check = await store.checkOnOpen();
+      store = new EmbeddedStore(options, db);
+      store.loadState();
+      const threads = options.searchThreads ?? 0;
+      if (threads > 0 && !options.annSpec) throw new Error('searchThreads > 0 needs annSpec: search workers build their own ANN index');
+      const indexDir = join(options.dataDir, 'index');
+      const replicaOptions = {
+        indexDir,
+        modelId: options.modelId,
+        dimension: options.dimension,
+        probesPerCheck: options.probesPerCheck ?? 2000,
+      };
+      const self = store;
+      let set: ReplicaSet | undefined;
+      const spawn = async (): Promise<ReplicaClient> => {
+        if (threads === 0) {
+          const { replica, info } = await IndexReplica.open({ ...replicaOptions, db, annFactory: options.annFactory, logger, sliceMs: options.indexSliceMs ?? 8 });
+          return new LocalReplicaClient(replica, info);
+        }
+        return WorkerReplicaClient.start(
+          // A worker's slices hold only its own thread (searches there wait at most one slice), so
+          // they can be longer than on the main thread: fewer, larger native batches.
+          { ...replicaOptions, catalogPath, ann: options.annSpec!, sliceMs: options.indexSliceMs ?? 20, healthIntervalMs: 250 },
+          logger,
+          (client, code) => set?.replaceLater(client, code),
+        );
+      };
+      set = await ReplicaSet.open(Math.max(1, threads), { spawn, exclusive: (fn) => self.writes.run(fn), logger });
+      store.replicas = set;
+      const info = set.openInfo()!;
+      store.lastCheck = info.check;
+      if (repairedAny(info.check) || info.replayedTexts + info.replayedRemovals > 0) store.unsaved++;
       logger.info(
-        { products: store.counts.products, intentions: store.counts.texts[0], titles: store.counts.texts[1], ...replayed, check },
+        {
+          products: store.counts.products,
+          intentions: store.counts.texts[0],
+          titles: store.counts.texts[1],
+          searchThreads: threads,
+          replayedTexts: info.replayedTexts,
+          replayedRemovals: info.replayedRemovals,
+          check: info.check,
+        },
         'embedded store open',
       );
       if (options.snapshotIntervalS && options.snapshotIntervalS > 0) {
-        store.timer = setInterval(() => void store.snapshotIfChanged(), options.snapshotIntervalS * 1000);
+        store.timer = setInterval(() => void store!.snapshotIfChanged(), options.snapshotIntervalS * 1000);
         store.timer.unref();
       }
       const checkEvery = options.checkIntervalS ?? 300;
       if (checkEvery > 0) {
-        store.checkTimer = setInterval(() => void store.checkIndexes().catch(() => undefined), checkEvery * 1000);
+        store.checkTimer = setInterval(() => void store!.checkIndexes().catch(() => undefined), checkEvery * 1000);
         store.checkTimer.unref();
       }
       return store;
@@ -180,8 +188,8 @@ export class EmbeddedStore implements VectorStore {
     }
   }
 
-  /** Builds the in-memory maps and brings the indexes up to date with the catalog. */
-  private loadState(from: Watermarks): { replayedTexts: number; replayedRemovals: number } {
+  /** Builds the in-memory maps the main thread keeps (counts, categories for filters). */
+  private loadState(): void {
     for (const { pid, category } of this.db.allProducts()) {
       this.pidCategory.set(pid, this.categoryCode(category));
       this.counts.products++;
@@ -190,78 +198,18 @@ export class EmbeddedStore implements VectorStore {
       this.labelToPid.set(label, pid);
       this.countText(pid, kind, +1);
     }
-    // Replay what the snapshot lacks: removals first (their labels may be in the snapshot), then
-    // texts written after it, in chunks so the exact tail never holds the whole catalog at once.
-    const removals = this.db.removalsAfter(from.removalSeq);
-    for (const r of removals) this.indexes[kindOf(r.kind)].remove(r.label);
-    let replayedTexts = 0;
-    let batch: TextRow[] = [];
-    const flush = () => {
-      for (const kind of KINDS) {
-        const rows = batch.filter((r) => r.kind === kindCode(kind));
-        if (rows.length) this.indexes[kind].add(rows.map((r) => r.label), rows.map((r) => vectorFromBlob(r.vector)));
-      }
-      replayedTexts += batch.length;
-      batch = [];
-      this.mover.drain();
-    };
-    for (const row of this.db.textsAfter(from.maxLabel)) {
-      batch.push(row);
-      if (batch.length >= REPLAY_CHUNK) flush();
-    }
-    flush();
-    this.applied = { maxLabel: this.db.lastLabel(), removalSeq: this.db.lastRemoval() };
-    this.unsaved = replayedTexts + removals.length;
-    return { replayedTexts, replayedRemovals: removals.length };
-  }
-
-  /**
-   * Checks the indexes against the catalog before serving. Missing texts are put back; a kind
-   * whose HNSW index holds entries the catalog lacks (which no ANN library here can list, so they
-   * cannot be removed one by one) is rebuilt from the catalog.
-   */
-  private async checkOnOpen(): Promise<IndexCheckReport> {
-    let report = await this.runCheck();
-    for (const kind of KINDS) {
-      if (report.extra[kind] === 0) continue;
-      this.logger.warn({ kind, extra: report.extra[kind] }, 'index holds texts the catalog does not; rebuilding it from the catalog');
-      this.indexes[kind].reset(this.annFactory.create(this.dimension, this.counts.texts[kindCode(kind)]));
-      this.unsaved++;
-    }
-    if (KINDS.some((kind) => report.extra[kind] > 0)) {
-      const before = report;
-      report = { ...(await this.runCheck()), extra: before.extra };
-    }
-    this.mover.drain();
-    this.mover.schedule(); // retries whatever a failing index left behind
-    this.lastCheck = report;
-    return report;
-  }
-
-  private async runCheck(betweenPages?: () => Promise<void>): Promise<IndexCheckReport> {
-    const { probeEnd, ...report } = await checkAndRepair(this.db, this.indexes, {
-      betweenPages,
-      probes: this.probesPerCheck,
-      probeAfter: this.probeCursor,
-    });
-    this.probeCursor = probeEnd;
-    const repaired = KINDS.reduce((n, kind) => n + report.missing[kind] + report.unreachable[kind], 0);
-    if (repaired > 0) this.unsaved++;
-    return report;
   }
 
   /**
    * Checks the indexes against the catalog and puts back any missing or unreachable text; runs
-   * every checkIntervalS. Holds the write lock (the catalog must not move under the walk) but
-   * yields to the event loop between pages, so searches go on.
+   * every checkIntervalS. Holds the write lock (the catalog must not move under the walk); the
+   * replicas yield between pages, so searches go on.
    */
   async checkIndexes(): Promise<IndexCheckReport> {
     return this.writes.run(async () => {
       this.assertOpen();
-      const report = await this.runCheck(() => yieldToEventLoop());
-      const found = KINDS.reduce((n, kind) => n + report.missing[kind] + report.extra[kind] + report.unreachable[kind], 0);
-      if (found > 0) this.logger.warn({ ...report }, 'index check found texts the index cannot return (missing and unreachable ones were re-queued)');
-      this.mover.schedule();
+      const report = await this.replicas.check();
+      if (repairedAny(report)) this.unsaved++;
       this.lastCheck = report;
       return report;
     });
@@ -275,22 +223,14 @@ export class EmbeddedStore implements VectorStore {
   async flushIndex(): Promise<boolean> {
     return this.writes.run(() => {
       this.assertOpen();
-      return this.mover.drain();
+      return this.replicas.drain();
     });
   }
 
-  /** Backlog, failures and the latest check, for /readyz and metrics. */
+  /** Backlog, failures and the latest check, for /readyz and metrics (summed or worst over replicas). */
   indexHealth(): IndexHealth {
-    const backlog = this.mover.backlog();
-    const { failures, consecutiveFailures, lastError } = this.mover.stats;
-    return {
-      pendingTexts: backlog.texts,
-      pendingRemovals: backlog.removals,
-      indexFailures: failures,
-      consecutiveIndexFailures: consecutiveFailures,
-      lastIndexError: lastError,
-      lastCheck: this.lastCheck,
-    };
+    const { memoryBytes: _bytes, liveTexts: _live, lastCheck, ...health } = this.replicas.health();
+    return { ...health, lastCheck: lastCheck ?? this.lastCheck };
   }
 
   async contentHashes(ids: readonly string[]): Promise<Map<string, string>> {
@@ -308,7 +248,7 @@ export class EmbeddedStore implements VectorStore {
     await this.writes.run(async () => {
       this.assertOpen();
       // Backpressure: writers go at the pace of HNSW inserts, so the exact tail stays small.
-      await this.mover.waitBelow(this.maxPendingTexts);
+      await this.replicas.waitBelow(this.maxPendingTexts);
       this.assertOpen();
       const effects = this.db.writeProducts(items.map((i) => ({ product: i.product, hash: i.contentHash, texts: i.texts })));
       this.apply(effects);
@@ -335,9 +275,10 @@ export class EmbeddedStore implements VectorStore {
   }
 
   /**
-   * Mirrors a committed write in memory, synchronously, in the same tick as the commit: searches
-   * never return a removed text and always find an added one (in the exact tail). Only plain
-   * JavaScript runs here; the native index work is queued for the background mover.
+   * Mirrors a committed write in memory, synchronously, in the same tick as the commit, and hands
+   * it to every replica in commit order: searches never return a removed text and always find an
+   * added one (in a replica's exact tail). Only plain JavaScript runs on this thread; the native
+   * index work is queued for the replicas' background movers.
    */
   private apply(effects: WriteEffects): void {
     for (const r of effects.removed) {
@@ -357,26 +298,18 @@ export class EmbeddedStore implements VectorStore {
       this.labelToPid.set(a.label, a.pid);
       this.countText(a.pid, a.kind, +1);
     }
-    for (const r of effects.removed) this.indexes[kindOf(r.kind)].remove(r.label);
-    for (const kind of KINDS) {
-      const code = kindCode(kind);
-      const rows = effects.added.filter((a) => a.kind === code);
-      if (rows.length) this.indexes[kind].add(rows.map((a) => a.label), rows.map((a) => a.vector));
-    }
-    this.applied = { maxLabel: this.db.lastLabel(), removalSeq: this.db.lastRemoval() };
+    this.replicas.apply(replicaWrite(effects, this.dimension));
     this.unsaved += effects.added.length + effects.removed.length;
-    this.mover.schedule();
   }
 
   async search(queries: readonly Float32Array[], options: SearchOptions): Promise<ProductMatch[][]> {
     this.assertOpen();
     const filter = options.filter ? this.resolveFilter(options.filter) : undefined;
     const kinds = kindsFor(options.match);
-    const perQuery: TextHit[][] = queries.map((q) => {
+    for (const q of queries) {
       if (q.length !== this.dimension) throw new ModelMismatchError(`query of dimension ${q.length}; store expects ${this.dimension}`);
-      const lists = kinds.map((kind) => this.searchKind(q, kind, options.k, options.threshold, filter));
-      return lists.length === 1 ? lists[0] : mergeTopProducts(lists, options.k);
-    });
+    }
+    const perQuery = await this.searchHits(queries, kinds, options, filter);
     const matched = this.db.matchedTexts(perQuery.flatMap((hits) => hits.map((h) => h.label)));
     return perQuery.map((hits, qi) => {
       const scored: { hit: TextHit; row: MatchedRow }[] = [];
@@ -400,24 +333,19 @@ export class EmbeddedStore implements VectorStore {
     });
   }
 
-  private searchKind(q: Float32Array, kind: TextKind, k: number, threshold: number, filter?: ResolvedFilter): TextHit[] {
-    if (filter && filter.estimate(kind) <= this.exactScanLimit) return this.exactSearch(q, kind, k, threshold, filter);
-    const index = this.indexes[kind];
-    if (index.isEmpty()) return [];
-    return topProducts(
-      (n) => {
-        const res = index.search(q, n);
-        const hits: TextHit[] = [];
-        for (let i = 0; i < res.labels.length; i++) {
-          const product = this.labelToPid.get(res.labels[i]);
-          if (product >= 0) hits.push({ product, label: res.labels[i], score: res.scores[i] });
-        }
-        // Equal scores (products sharing a text) in a fixed order, whichever index held them.
-        hits.sort((a, b) => compareHits(a, b) || a.label - b.label);
-        return { hits, exhausted: res.exhausted };
-      },
-      { k, threshold, accept: filter?.accept },
-    ).products;
+  /**
+   * Text hits per query: a selective filter is answered here by an exact scan of its texts in
+   * SQLite; everything else by a replica (in a search worker when there are any).
+   */
+  private async searchHits(queries: readonly Float32Array[], kinds: TextKind[], options: SearchOptions, filter?: ResolvedFilter): Promise<TextHit[][]> {
+    const exact = filter !== undefined && kinds.every((kind) => filter.estimate(kind) <= this.exactScanLimit);
+    if (filter && exact) {
+      return queries.map((q) => {
+        const lists = kinds.map((kind) => this.exactSearch(q, kind, options.k, options.threshold, filter));
+        return lists.length === 1 ? lists[0] : mergeTopProducts(lists, options.k);
+      });
+    }
+    return this.replicas.search({ queries: [...queries], kinds, k: options.k, threshold: options.threshold, categories: filter?.categories });
   }
 
   /** Exact scan over the texts a (selective) filter allows, reading their vectors from SQLite. */
@@ -459,14 +387,17 @@ export class EmbeddedStore implements VectorStore {
     return { products: this.counts.products, intentions: this.counts.texts[0], titles: this.counts.texts[1] };
   }
 
-  /** Texts each kind's indexes can return: after recovery these must equal the catalog's text counts. */
+  /**
+   * Texts each kind's indexes can return (the least over the replicas, as they last reported):
+   * after recovery these must equal the catalog's text counts.
+   */
   indexedCounts(): { intentions: number; titles: number } {
-    return { intentions: this.indexes.intention.liveSize(), titles: this.indexes.title.liveSize() };
+    return this.replicas.health().liveTexts;
   }
 
-  /** Bytes held by the indexes and in-memory maps (for metrics). */
+  /** Bytes held by the indexes of every replica and by this thread's maps (for metrics). */
   memoryBytes(): number {
-    return this.indexes.intention.memoryBytes() + this.indexes.title.memoryBytes() + this.labelToPid.byteLength() + this.pidCategory.byteLength();
+    return this.replicas.health().memoryBytes + this.labelToPid.byteLength() + this.pidCategory.byteLength();
   }
 
   /**
@@ -476,15 +407,12 @@ export class EmbeddedStore implements VectorStore {
    * replays the rest on open).
    */
   async snapshotIfChanged(): Promise<void> {
-    await this.writes.run(() => {
+    await this.writes.run(async () => {
       if (this.closed || this.unsaved === 0) return;
       const started = Date.now();
-      if (!this.mover.drain()) {
-        this.logger.warn({ ...this.mover.backlog() }, 'index snapshot skipped: the ANN index failed while catching up; retrying later');
-        return;
-      }
-      const watermarks = this.applied;
-      this.snapshots.save(this.modelId, { intention: this.indexes.intention.annIndex(), title: this.indexes.title.annIndex() }, watermarks);
+      // Every write up to these watermarks has been handed to the replicas (we hold the write lock).
+      const watermarks: Watermarks = { maxLabel: this.db.lastLabel(), removalSeq: this.db.lastRemoval() };
+      if (!(await this.replicas.snapshot(watermarks))) return;
       this.db.pruneRemovals(watermarks.removalSeq);
       this.unsaved = 0;
       this.logger.info({ ms: Date.now() - started, ...watermarks }, 'index snapshot written');
@@ -496,9 +424,9 @@ export class EmbeddedStore implements VectorStore {
     if (this.timer) clearInterval(this.timer);
     if (this.checkTimer) clearInterval(this.checkTimer);
     await this.snapshotIfChanged();
-    await this.writes.run(() => {
+    await this.writes.run(async () => {
       this.closed = true;
-      this.mover.stop();
+      await this.replicas.close();
       this.db.close();
     });
   }
@@ -557,4 +485,30 @@ function cosineWithBlob(q: Float32Array, blob: Buffer): number {
     vv += v * v;
   }
   return qq > 0 && vv > 0 ? dotProduct / Math.sqrt(qq * vv) : 0;
+}
+
+/** Whether a check put texts back (so the next snapshot should be written). */
+function repairedAny(report: IndexCheckReport): boolean {
+  return report.missing.intention + report.missing.title + report.unreachable.intention + report.unreachable.title > 0;
+}
+
+/** A write as the replicas need it: vectors packed into one array, so posting it to a worker is one copy. */
+function replicaWrite(effects: WriteEffects, dimension: number): ReplicaWrite {
+  const n = effects.added.length;
+  const vectors = new Float32Array(n * dimension);
+  const labels = new Array<number>(n);
+  const pids = new Array<number>(n);
+  const kinds = new Array<number>(n);
+  effects.added.forEach((a, i) => {
+    labels[i] = a.label;
+    pids[i] = a.pid;
+    kinds[i] = a.kind;
+    vectors.set(a.vector, i * dimension);
+  });
+  return {
+    removed: effects.removed,
+    deletedPids: effects.deletedPids,
+    products: effects.products.map((p) => ({ pid: p.pid, category: p.category })),
+    added: { labels, pids, kinds, vectors },
+  };
 }

@@ -1,0 +1,289 @@
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import type { TextKind } from '../../catalog/product.js';
+import { compareHits, mergeTopProducts, topProducts, type TextHit } from '../../align/top-products.js';
+import type { AnnIndex, AnnIndexFactory } from '../ann/ann-index.js';
+import type { IndexCheckReport } from '../vector-store.js';
+import { kindCode, kindOf, vectorFromBlob, type CatalogDb, type TextRow } from './catalog-db.js';
+import { checkAndRepair } from './index-check.js';
+import { IndexMover } from './index-mover.js';
+import { IndexSnapshots, type Watermarks } from './index-snapshot.js';
+import { IntColumn } from './int-column.js';
+import { KindIndex } from './kind-index.js';
+import type { ReplicaHealth, ReplicaHits, ReplicaOpenInfo, ReplicaSearch, ReplicaWrite } from './replica-messages.js';
+
+export interface ReplicaLogger {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+}
+
+export interface IndexReplicaOptions {
+  /** The catalog, read on open and by checks (a worker opens its own connection to the same file). */
+  db: CatalogDb;
+  /** Folder of the ANN snapshots. */
+  indexDir: string;
+  modelId: string;
+  dimension: number;
+  annFactory: AnnIndexFactory;
+  logger: ReplicaLogger;
+  /** Longest one background slice of HNSW inserts may hold this replica's thread. */
+  sliceMs: number;
+  /** Texts per check searched by their own vector. */
+  probesPerCheck: number;
+}
+
+const KINDS: TextKind[] = ['intention', 'title'];
+const REPLAY_CHUNK = 4096;
+
+/**
+ * One complete copy of the searchable index: per text kind the HNSW index and its exact tail
+ * (kind-index.ts), the background mover between them (index-mover.ts), and the label → product and
+ * product → category maps that turn text hits into products.
+ *
+ * It runs on the main thread (SEARCH_THREADS=0) or inside a search worker (replica-worker.ts); the
+ * store sends it every committed write in commit order (`apply`) and asks it for text hits
+ * (`search`). Because a worker handles its messages in order, a search sent after a write's
+ * `apply` sees that write: read-your-writes holds across threads without locks.
+ */
+export class IndexReplica {
+  private readonly indexes: Record<TextKind, KindIndex>;
+  private readonly mover: IndexMover;
+  private readonly snapshots: IndexSnapshots;
+  private readonly labelToPid = new IntColumn(1 << 16);
+  private readonly pidCategory = new IntColumn(1 << 12);
+  private readonly categoryCodes = new Map<string, number>();
+  private lastCheck?: IndexCheckReport;
+  /** Label where the last check's probe window ended; the next one continues after it. */
+  private probeCursor = 0;
+
+  private constructor(
+    private readonly options: IndexReplicaOptions,
+    snapshots: IndexSnapshots,
+    anns: Record<TextKind, AnnIndex>,
+  ) {
+    this.snapshots = snapshots;
+    this.indexes = {
+      intention: new KindIndex(anns.intention, options.dimension),
+      title: new KindIndex(anns.title, options.dimension),
+    };
+    this.mover = new IndexMover([this.indexes.intention, this.indexes.title], {
+      sliceMs: options.sliceMs,
+      onFailure: (err, consecutive) => {
+        // Every failure counts in the metrics; the log gets the first of a run and then every 100th.
+        if (consecutive === 1 || consecutive % 100 === 0) {
+          options.logger.warn({ err: (err as Error)?.message ?? String(err), consecutive }, 'ANN index call failed; the texts stay searchable in the exact tail and the call is retried');
+        }
+      },
+    });
+  }
+
+  /** Loads the latest snapshot (or starts empty), replays the catalog after it, and checks the result. */
+  static async open(options: IndexReplicaOptions): Promise<{ replica: IndexReplica; info: ReplicaOpenInfo }> {
+    const snapshots = new IndexSnapshots(options.indexDir, options.annFactory);
+    const loaded = snapshots.load(options.modelId, options.dimension);
+    let anns: Record<TextKind, AnnIndex>;
+    let from: Watermarks;
+    if ('indexes' in loaded) {
+      anns = loaded.indexes;
+      from = loaded.watermarks;
+    } else {
+      const expected = options.db.counts().byKind;
+      anns = {
+        intention: options.annFactory.create(options.dimension, expected.get(0) ?? 0),
+        title: options.annFactory.create(options.dimension, expected.get(1) ?? 0),
+      };
+      from = { maxLabel: 0, removalSeq: 0 };
+      if (options.db.lastLabel() > 0) options.logger.warn({ reason: loaded.reason }, 'rebuilding vector index from the catalog');
+    }
+    const replica = new IndexReplica(options, snapshots, anns);
+    const replayed = replica.loadState(from);
+    const check = await replica.checkOnOpen();
+    return { replica, info: { ...replayed, check } };
+  }
+
+  private loadState(from: Watermarks): { replayedTexts: number; replayedRemovals: number } {
+    const db = this.options.db;
+    for (const { pid, category } of db.allProducts()) this.pidCategory.set(pid, this.categoryCode(category));
+    for (const { label, pid } of db.allLabels()) this.labelToPid.set(label, pid);
+    // Replay what the snapshot lacks: removals first (their labels may be in the snapshot), then
+    // texts written after it, in chunks so the exact tail never holds the whole catalog at once.
+    const removals = db.removalsAfter(from.removalSeq);
+    for (const r of removals) this.indexes[kindOf(r.kind)].remove(r.label);
+    let replayedTexts = 0;
+    let batch: TextRow[] = [];
+    const flush = () => {
+      for (const kind of KINDS) {
+        const rows = batch.filter((r) => r.kind === kindCode(kind));
+        if (rows.length) this.indexes[kind].add(rows.map((r) => r.label), rows.map((r) => vectorFromBlob(r.vector)));
+      }
+      replayedTexts += batch.length;
+      batch = [];
+      this.mover.drain();
+    };
+    for (const row of db.textsAfter(from.maxLabel)) {
+      batch.push(row);
+      if (batch.length >= REPLAY_CHUNK) flush();
+    }
+    flush();
+    return { replayedTexts, replayedRemovals: removals.length };
+  }
+
+  /**
+   * Checks the indexes against the catalog before serving. Missing texts are put back; a kind
+   * whose HNSW index holds entries the catalog lacks (which no ANN library here can list, so they
+   * cannot be removed one by one) is rebuilt from the catalog.
+   */
+  private async checkOnOpen(): Promise<IndexCheckReport> {
+    let report = await this.runCheck();
+    for (const kind of KINDS) {
+      if (report.extra[kind] === 0) continue;
+      this.options.logger.warn({ kind, extra: report.extra[kind] }, 'index holds texts the catalog does not; rebuilding it from the catalog');
+      const expected = this.options.db.counts().byKind.get(kindCode(kind)) ?? 0;
+      this.indexes[kind].reset(this.options.annFactory.create(this.options.dimension, expected));
+    }
+    if (KINDS.some((kind) => report.extra[kind] > 0)) {
+      const before = report;
+      report = { ...(await this.runCheck()), extra: before.extra };
+    }
+    this.mover.drain();
+    this.mover.schedule(); // retries whatever a failing index left behind
+    this.lastCheck = report;
+    return report;
+  }
+
+  private async runCheck(betweenPages?: () => Promise<void>): Promise<IndexCheckReport> {
+    const { probeEnd, ...report } = await checkAndRepair(this.options.db, this.indexes, {
+      betweenPages,
+      probes: this.options.probesPerCheck,
+      probeAfter: this.probeCursor,
+    });
+    this.probeCursor = probeEnd;
+    return report;
+  }
+
+  /**
+   * Checks the indexes against the catalog and puts back any missing or unreachable text. The
+   * caller must keep the catalog still meanwhile (the store holds its write lock); searches go on
+   * between pages.
+   */
+  async check(): Promise<IndexCheckReport> {
+    const report = await this.runCheck(() => yieldToEventLoop());
+    const found = KINDS.reduce((n, kind) => n + report.missing[kind] + report.extra[kind] + report.unreachable[kind], 0);
+    if (found > 0) this.options.logger.warn({ ...report }, 'index check found texts the index cannot return (missing and unreachable ones were re-queued)');
+    this.mover.schedule();
+    this.lastCheck = report;
+    return report;
+  }
+
+  /**
+   * Mirrors one committed write, synchronously and in commit order: removed texts are hidden at
+   * once, added ones are searchable at once in the exact tail; the native work is left to the mover.
+   */
+  apply(write: ReplicaWrite): void {
+    for (const r of write.removed) this.labelToPid.set(r.label, -1);
+    for (const pid of write.deletedPids) this.pidCategory.set(pid, -1);
+    for (const p of write.products) this.pidCategory.set(p.pid, this.categoryCode(p.category));
+    const { labels, pids, kinds, vectors } = write.added;
+    for (let i = 0; i < labels.length; i++) this.labelToPid.set(labels[i], pids[i]);
+    for (const r of write.removed) this.indexes[kindOf(r.kind)].remove(r.label);
+    const dim = this.options.dimension;
+    for (const kind of KINDS) {
+      const code = kindCode(kind);
+      const rowLabels: number[] = [];
+      const rowVectors: Float32Array[] = [];
+      for (let i = 0; i < labels.length; i++) {
+        if (kinds[i] !== code) continue;
+        rowLabels.push(labels[i]);
+        rowVectors.push(vectors.subarray(i * dim, (i + 1) * dim));
+      }
+      if (rowLabels.length) this.indexes[kind].add(rowLabels, rowVectors);
+    }
+    this.mover.schedule();
+  }
+
+  /** Per query, the top products' best text hits over the asked kinds, best first. */
+  search(request: ReplicaSearch): ReplicaHits {
+    const accept = request.categories ? this.categoryFilter(request.categories) : undefined;
+    return request.queries.map((q) => {
+      const lists = request.kinds.map((kind) => this.searchKind(q, kind, request.k, request.threshold, accept));
+      return lists.length === 1 ? lists[0] : mergeTopProducts(lists, request.k);
+    });
+  }
+
+  private searchKind(q: Float32Array, kind: TextKind, k: number, threshold: number, accept?: (pid: number) => boolean): TextHit[] {
+    const index = this.indexes[kind];
+    if (index.isEmpty()) return [];
+    return topProducts(
+      (n) => {
+        const res = index.search(q, n);
+        const hits: TextHit[] = [];
+        for (let i = 0; i < res.labels.length; i++) {
+          const product = this.labelToPid.get(res.labels[i]);
+          if (product >= 0) hits.push({ product, label: res.labels[i], score: res.scores[i] });
+        }
+        // Equal scores (products sharing a text) in a fixed order, whichever index held them.
+        hits.sort((a, b) => compareHits(a, b) || a.label - b.label);
+        return { hits, exhausted: res.exhausted };
+      },
+      { k, threshold, accept },
+    ).products;
+  }
+
+  private categoryFilter(categories: readonly string[]): (pid: number) => boolean {
+    const codes = new Set(categories.map((c) => this.categoryCodes.get(c) ?? -2));
+    return (pid) => codes.has(this.pidCategory.get(pid));
+  }
+
+  /** Moves the whole backlog into HNSW now; false when the native index failed. */
+  drain(): boolean {
+    return this.mover.drain();
+  }
+
+  /** Resolves once fewer than `texts` texts wait for HNSW (at once while the index is failing). */
+  waitBelow(texts: number): Promise<void> {
+    return this.mover.waitBelow(texts);
+  }
+
+  /**
+   * Writes a snapshot holding everything up to `watermarks` (the caller has sent every write up
+   * to them and holds the catalog still). The backlog moves into HNSW first; if the native index
+   * fails doing so, nothing is written (the previous snapshot stays and the catalog replays the rest).
+   */
+  snapshot(watermarks: Watermarks): boolean {
+    if (!this.mover.drain()) {
+      this.options.logger.warn({ ...this.mover.backlog() }, 'index snapshot skipped: the ANN index failed while catching up; retrying later');
+      return false;
+    }
+    this.snapshots.save(this.options.modelId, { intention: this.indexes.intention.annIndex(), title: this.indexes.title.annIndex() }, watermarks);
+    return true;
+  }
+
+  health(): ReplicaHealth {
+    const backlog = this.mover.backlog();
+    const { failures, consecutiveFailures, lastError } = this.mover.stats;
+    return {
+      pendingTexts: backlog.texts,
+      pendingRemovals: backlog.removals,
+      indexFailures: failures,
+      consecutiveIndexFailures: consecutiveFailures,
+      lastIndexError: lastError,
+      lastCheck: this.lastCheck,
+      memoryBytes: this.indexes.intention.memoryBytes() + this.indexes.title.memoryBytes() + this.labelToPid.byteLength() + this.pidCategory.byteLength(),
+      liveTexts: { intentions: this.indexes.intention.liveSize(), titles: this.indexes.title.liveSize() },
+    };
+  }
+
+  /** Stops background work; the replica must not be used afterwards. */
+  close(): void {
+    this.mover.stop();
+  }
+
+  private categoryCode(category: string | null): number {
+    if (category === null) return -1;
+    let code = this.categoryCodes.get(category);
+    if (code === undefined) {
+      code = this.categoryCodes.size;
+      this.categoryCodes.set(category, code);
+    }
+    return code;
+  }
+}

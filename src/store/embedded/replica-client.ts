@@ -1,0 +1,81 @@
+import type { IndexCheckReport } from '../vector-store.js';
+import type { IndexReplica } from './index-replica.js';
+import type { ReplicaHealth, ReplicaHits, ReplicaOpenInfo, ReplicaSearch, ReplicaWrite, Watermarks } from './replica-messages.js';
+
+/**
+ * How the store talks to one index replica, wherever it runs. Writes are fire-and-forget but
+ * delivered in order; everything else answers asynchronously, after every write sent before it.
+ */
+export interface ReplicaClient {
+  readonly openInfo: ReplicaOpenInfo;
+  apply(write: ReplicaWrite): void;
+  search(request: ReplicaSearch): Promise<ReplicaHits>;
+  check(): Promise<IndexCheckReport>;
+  drain(): Promise<boolean>;
+  waitBelow(texts: number): Promise<void>;
+  snapshot(watermarks: Watermarks): Promise<boolean>;
+  /** The latest health the replica reported (a worker reports a few times a second). */
+  health(): ReplicaHealth;
+  /** Requests sent and not yet answered: the router sends a search to the least busy replica. */
+  outstanding(): number;
+  close(): Promise<void>;
+}
+
+/** Thrown for requests a replica can no longer answer because its worker died; the set retries them elsewhere. */
+export class ReplicaLostError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ReplicaLostError';
+  }
+}
+
+/**
+ * A replica on the calling thread (SEARCH_THREADS=0): the issue-10 layout, where an injected ANN
+ * index factory (the fault-injection tests) reaches the replica directly.
+ */
+export class LocalReplicaClient implements ReplicaClient {
+  private closed = false;
+
+  constructor(
+    private readonly replica: IndexReplica,
+    readonly openInfo: ReplicaOpenInfo,
+  ) {}
+
+  apply(write: ReplicaWrite): void {
+    this.replica.apply(write);
+  }
+
+  async search(request: ReplicaSearch): Promise<ReplicaHits> {
+    return this.replica.search(request);
+  }
+
+  check(): Promise<IndexCheckReport> {
+    return this.replica.check();
+  }
+
+  async drain(): Promise<boolean> {
+    return this.replica.drain();
+  }
+
+  waitBelow(texts: number): Promise<void> {
+    return this.replica.waitBelow(texts);
+  }
+
+  async snapshot(watermarks: Watermarks): Promise<boolean> {
+    return this.replica.snapshot(watermarks);
+  }
+
+  health(): ReplicaHealth {
+    return this.replica.health();
+  }
+
+  outstanding(): number {
+    return 0;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.replica.close();
+  }
+}

@@ -1,0 +1,50 @@
+import type { TextHit } from '../../align/top-products.js';
+import type { TextKind } from '../../catalog/product.js';
+import type { IndexCheckReport } from '../vector-store.js';
+import type { Watermarks } from './index-snapshot.js';
+
+/**
+ * What the store tells an index replica, and what a replica answers: plain data, so the same
+ * messages go to a replica on the main thread and, through postMessage, to one in a worker.
+ */
+
+/** One committed write, as the index sees it. Vectors are packed in one array (one copy per post). */
+export interface ReplicaWrite {
+  /** Texts the write removed (their labels are never reused). */
+  removed: { label: number; kind: number }[];
+  deletedPids: number[];
+  /** Every product the write touched, with its category (filters read it). */
+  products: { pid: number; category: string | null }[];
+  added: { labels: number[]; pids: number[]; kinds: number[]; vectors: Float32Array };
+}
+
+export interface ReplicaSearch {
+  queries: Float32Array[];
+  kinds: TextKind[];
+  k: number;
+  threshold: number;
+  /** Only products in these categories (the replica keeps its own product → category map). */
+  categories?: string[];
+}
+
+/** Per query, the best hit of each of the top products, best first (merged over kinds). */
+export type ReplicaHits = TextHit[][];
+
+export interface ReplicaHealth {
+  pendingTexts: number;
+  pendingRemovals: number;
+  indexFailures: number;
+  consecutiveIndexFailures: number;
+  lastIndexError?: string;
+  lastCheck?: IndexCheckReport;
+  memoryBytes: number;
+  liveTexts: { intentions: number; titles: number };
+}
+
+export interface ReplicaOpenInfo {
+  replayedTexts: number;
+  replayedRemovals: number;
+  check: IndexCheckReport;
+}
+
+export type { Watermarks };

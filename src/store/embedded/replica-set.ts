@@ -1,0 +1,177 @@
+import type { TextKind } from '../../catalog/product.js';
+import { StoreUnavailableError, type IndexCheckReport, type IndexHealth } from '../vector-store.js';
+import type { ReplicaLogger } from './index-replica.js';
+import { ReplicaLostError, type ReplicaClient } from './replica-client.js';
+import type { ReplicaHealth, ReplicaHits, ReplicaSearch, ReplicaWrite, Watermarks } from './replica-messages.js';
+
+const KINDS: TextKind[] = ['intention', 'title'];
+
+/** Starts replica number `slot` (the replacement for a dead one too). */
+export type ReplicaSpawner = (slot: number) => Promise<ReplicaClient>;
+
+export interface ReplicaSetOptions {
+  spawn: ReplicaSpawner;
+  /** Runs `fn` while no write can commit: a replacement must load the catalog while it stands still. */
+  exclusive: <T>(fn: () => Promise<T>) => Promise<T>;
+  logger: ReplicaLogger;
+}
+
+/**
+ * The index replicas of the embedded store, one per search thread. Every write goes to all of
+ * them in commit order; a search goes to the least busy one. More replicas mean more searches at
+ * once on more cores, paid for with one copy of the index (memory) and of its HNSW inserts (CPU)
+ * per replica: see the README's "Search on more than one core" for the trade and the measurements.
+ *
+ * A replica whose worker dies is replaced by a fresh one that loads the snapshot and replays the
+ * catalog (under the store's write lock); searches it had in hand are retried on another replica.
+ */
+export class ReplicaSet {
+  private readonly replicas: (ReplicaClient | undefined)[];
+  private readonly respawning = new Map<number, Promise<void>>();
+  private closed = false;
+
+  private constructor(
+    replicas: ReplicaClient[],
+    private readonly options: ReplicaSetOptions,
+  ) {
+    this.replicas = replicas;
+  }
+
+  static async open(count: number, options: ReplicaSetOptions): Promise<ReplicaSet> {
+    const started = await Promise.allSettled(Array.from({ length: count }, (_, slot) => options.spawn(slot)));
+    const failed = started.find((s) => s.status === 'rejected');
+    if (failed) {
+      await Promise.all(started.map((s) => (s.status === 'fulfilled' ? s.value.close() : undefined)));
+      throw (failed as PromiseRejectedResult).reason;
+    }
+    return new ReplicaSet(
+      started.map((s) => (s as PromiseFulfilledResult<ReplicaClient>).value),
+      options,
+    );
+  }
+
+  /** What the first replica found while opening (they all read the same catalog). */
+  openInfo() {
+    return this.live()[0]?.openInfo;
+  }
+
+  size(): number {
+    return this.replicas.length;
+  }
+
+  /** Called by a replica's worker on an unexpected exit: start a replacement in its slot. */
+  replaceLater(client: ReplicaClient, code: number): void {
+    const slot = this.replicas.indexOf(client);
+    if (slot < 0 || this.closed) return;
+    this.replicas[slot] = undefined;
+    this.options.logger.warn({ slot, code }, 'search worker died; starting a replacement from the catalog');
+    const attempt = (): Promise<void> =>
+      this.options
+        .exclusive(async () => {
+          if (this.closed) return;
+          this.replicas[slot] = await this.options.spawn(slot);
+        })
+        .catch(async (err) => {
+          this.options.logger.warn({ slot, err: (err as Error)?.message }, 'replacement search worker failed to start; retrying in 1 s');
+          await new Promise((r) => setTimeout(r, 1000).unref());
+          if (!this.closed) return attempt();
+        });
+    const done = attempt().finally(() => this.respawning.delete(slot));
+    this.respawning.set(slot, done);
+  }
+
+  apply(write: ReplicaWrite): void {
+    for (const replica of this.replicas) replica?.apply(write);
+  }
+
+  async search(request: ReplicaSearch): Promise<ReplicaHits> {
+    // One retry per replica: a search is lost only if every replica dies while holding it.
+    for (let attempt = 0; attempt <= this.replicas.length; attempt++) {
+      const replica = await this.leastBusy();
+      try {
+        return await replica.search(request);
+      } catch (err) {
+        if (!(err instanceof ReplicaLostError)) throw err;
+      }
+    }
+    throw new StoreUnavailableError('search workers keep failing; retry shortly', 1);
+  }
+
+  private async leastBusy(): Promise<ReplicaClient> {
+    let live = this.live();
+    if (live.length === 0) {
+      if (this.respawning.size === 0) throw new StoreUnavailableError('no search worker is running', 1);
+      await Promise.race(this.respawning.values());
+      live = this.live();
+      if (live.length === 0) throw new StoreUnavailableError('search workers are restarting; retry shortly', 1);
+    }
+    let best = live[0];
+    for (const replica of live) if (replica.outstanding() < best.outstanding()) best = replica;
+    return best;
+  }
+
+  private live(): ReplicaClient[] {
+    return this.replicas.filter((r): r is ReplicaClient => r !== undefined);
+  }
+
+  /** Checks every replica (the caller holds the write lock) and sums what they found. */
+  async check(): Promise<IndexCheckReport> {
+    const reports = await Promise.all(this.live().map((r) => r.check()));
+    return mergeReports(reports);
+  }
+
+  async drain(): Promise<boolean> {
+    const results = await Promise.all(this.live().map((r) => r.drain()));
+    return results.every(Boolean);
+  }
+
+  async waitBelow(texts: number): Promise<void> {
+    await Promise.all(this.live().map((r) => r.waitBelow(texts).catch(() => undefined)));
+  }
+
+  /** One replica writes the snapshot: they all hold the same texts, and the others load it on their next start. */
+  async snapshot(watermarks: Watermarks): Promise<boolean> {
+    const writer = this.live()[0];
+    return writer ? writer.snapshot(watermarks) : false;
+  }
+
+  health(): IndexHealth & { memoryBytes: number; liveTexts: ReplicaHealth['liveTexts'] } {
+    const all = this.live().map((r) => r.health());
+    const reports = all.map((h) => h.lastCheck).filter((c): c is IndexCheckReport => c !== undefined);
+    return {
+      pendingTexts: Math.max(0, ...all.map((h) => h.pendingTexts)),
+      pendingRemovals: Math.max(0, ...all.map((h) => h.pendingRemovals)),
+      indexFailures: all.reduce((n, h) => n + h.indexFailures, 0),
+      consecutiveIndexFailures: Math.max(0, ...all.map((h) => h.consecutiveIndexFailures)),
+      lastIndexError: all.find((h) => h.lastIndexError)?.lastIndexError,
+      lastCheck: reports.length ? mergeReports(reports) : undefined,
+      memoryBytes: all.reduce((n, h) => n + h.memoryBytes, 0),
+      // What every replica can return: the smallest, so a lagging or broken replica shows.
+      liveTexts: {
+        intentions: Math.min(...all.map((h) => h.liveTexts.intentions)),
+        titles: Math.min(...all.map((h) => h.liveTexts.titles)),
+      },
+    };
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.allSettled([...this.respawning.values()]);
+    await Promise.all(this.live().map((r) => r.close()));
+  }
+}
+
+/** Sums the replicas' findings (each holds its own copy of the index, so each can miss texts of its own). */
+function mergeReports(reports: IndexCheckReport[]): IndexCheckReport {
+  if (reports.length === 1) return reports[0];
+  const sum = (pick: (r: IndexCheckReport) => Record<TextKind, number>) =>
+    Object.fromEntries(KINDS.map((kind) => [kind, reports.reduce((n, r) => n + pick(r)[kind], 0)])) as Record<TextKind, number>;
+  return {
+    at: reports.map((r) => r.at).sort().at(-1)!,
+    missing: sum((r) => r.missing),
+    extra: sum((r) => r.extra),
+    unreachable: sum((r) => r.unreachable),
+    probed: reports.reduce((n, r) => n + r.probed, 0),
+    checkedTexts: Math.max(...reports.map((r) => r.checkedTexts)),
+  };
+}

@@ -1,0 +1,37 @@
+import type { AnnParams } from '../ann/ann-params.js';
+import type { ReplicaHealth, ReplicaOpenInfo, ReplicaSearch, ReplicaWrite, Watermarks } from './replica-messages.js';
+
+/** The messages between the store (main thread) and a search worker (replica-worker.ts). */
+
+/** What a worker needs to build its replica: plain data (an ANN factory object cannot cross threads). */
+export interface WorkerReplicaConfig {
+  catalogPath: string;
+  indexDir: string;
+  modelId: string;
+  dimension: number;
+  /**
+   * Workers run hnswlib (usearch's native module never finishes loading in a worker thread), or the
+   * exact index, the oracle tests use to compare answers across threads exactly.
+   */
+  ann: AnnParams & { library?: 'hnswlib' | 'exact' };
+  sliceMs: number;
+  probesPerCheck: number;
+  healthIntervalMs: number;
+}
+
+export type ToWorker =
+  | { type: 'apply'; write: ReplicaWrite }
+  | { type: 'search'; id: number; request: ReplicaSearch }
+  | { type: 'check'; id: number }
+  | { type: 'drain'; id: number }
+  | { type: 'waitBelow'; id: number; texts: number }
+  | { type: 'snapshot'; id: number; watermarks: Watermarks }
+  | { type: 'close'; id: number };
+
+export type ToMain =
+  | { type: 'ready'; info: ReplicaOpenInfo; health: ReplicaHealth }
+  | { type: 'failed'; error: string }
+  | { type: 'health'; health: ReplicaHealth }
+  | { type: 'log'; level: 'info' | 'warn'; obj: object; msg: string }
+  | { type: 'reply'; id: number; ok: true; value: unknown; health?: ReplicaHealth }
+  | { type: 'reply'; id: number; ok: false; error: string };

@@ -1,0 +1,166 @@
+import { Worker } from 'node:worker_threads';
+import type { IndexCheckReport } from '../vector-store.js';
+import type { ReplicaLogger } from './index-replica.js';
+import { ReplicaLostError, type ReplicaClient } from './replica-client.js';
+import type { ReplicaHealth, ReplicaHits, ReplicaOpenInfo, ReplicaSearch, ReplicaWrite, Watermarks } from './replica-messages.js';
+import type { ToMain, ToWorker, WorkerReplicaConfig } from './worker-protocol.js';
+
+// Run from source (tsx: tests, benchmarks, the demo) the worker is the .ts file beside this one,
+// and it needs tsx's loader, which Node 20 does not pass on to workers; built, it is the .js file.
+const FROM_SOURCE = import.meta.url.endsWith('.ts');
+const WORKER_URL = new URL(`./replica-worker.${FROM_SOURCE ? 'ts' : 'js'}`, import.meta.url);
+
+function newWorker(config: WorkerReplicaConfig): Worker {
+  if (!FROM_SOURCE) return new Worker(WORKER_URL, { workerData: config });
+  const bootstrap = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((tsx) => { tsx.register(); return import(${JSON.stringify(WORKER_URL.href)}); });`;
+  return new Worker(bootstrap, { eval: true, workerData: config });
+}
+
+type Pending = { resolve: (value: unknown) => void; reject: (err: Error) => void };
+type Call = Exclude<ToWorker, { type: 'apply' }>;
+
+/**
+ * The main thread's handle on a search worker. Requests carry ids and are answered in order; if
+ * the worker dies, every unanswered request fails with ReplicaLostError (the replica set retries
+ * searches on another replica) and `onExit` lets the set start a replacement.
+ */
+export class WorkerReplicaClient implements ReplicaClient {
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private latest: ReplicaHealth;
+  private alive = true;
+  private closing = false;
+
+  private constructor(
+    private readonly worker: Worker,
+    readonly openInfo: ReplicaOpenInfo,
+    health: ReplicaHealth,
+  ) {
+    this.latest = health;
+  }
+
+  /** Starts a worker and resolves once its replica has loaded, replayed and checked the catalog. */
+  static start(config: WorkerReplicaConfig, logger: ReplicaLogger, onExit: (client: WorkerReplicaClient, code: number) => void): Promise<WorkerReplicaClient> {
+    return new Promise((resolve, reject) => {
+      const worker = newWorker(config);
+      // A store someone forgot to close must not keep the process alive (a server has its socket for that).
+      worker.unref();
+      let client: WorkerReplicaClient | undefined;
+      worker.on('message', (message: ToMain) => {
+        switch (message.type) {
+          case 'ready':
+            client = new WorkerReplicaClient(worker, message.info, message.health);
+            resolve(client);
+            return;
+          case 'failed':
+            reject(new Error(`search worker could not open its index: ${message.error}`));
+            return;
+          case 'log':
+            logger[message.level]({ ...message.obj, worker: worker.threadId }, message.msg);
+            return;
+          default:
+            client?.receive(message);
+        }
+      });
+      worker.on('error', (err) => {
+        if (!client) reject(err);
+        else logger.warn({ err: err.message, worker: worker.threadId }, 'search worker failed');
+      });
+      worker.on('exit', (code) => {
+        if (!client) {
+          reject(new Error(`search worker exited with code ${code} before its index was open`));
+          return;
+        }
+        client.lost(code);
+        if (!client.closing) onExit(client, code);
+      });
+    });
+  }
+
+  private receive(message: ToMain): void {
+    if (message.type === 'health') {
+      this.latest = message.health;
+      return;
+    }
+    if (message.type !== 'reply') return;
+    const waiting = this.pending.get(message.id);
+    if (!waiting) return;
+    this.pending.delete(message.id);
+    if (message.ok) {
+      if (message.health) this.latest = message.health;
+      waiting.resolve(message.value);
+    } else {
+      waiting.reject(new Error(message.error));
+    }
+  }
+
+  private lost(code: number): void {
+    this.alive = false;
+    const err = new ReplicaLostError(`search worker ${this.worker.threadId} exited (code ${code})`);
+    for (const waiting of this.pending.values()) waiting.reject(err);
+    this.pending.clear();
+  }
+
+  isAlive(): boolean {
+    return this.alive;
+  }
+
+  private call<T>(message: Call): Promise<T> {
+    if (!this.alive) return Promise.reject(new ReplicaLostError(`search worker ${this.worker.threadId} is gone`));
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(message.id, { resolve: resolve as (value: unknown) => void, reject });
+      this.worker.postMessage(message);
+    });
+  }
+
+  apply(write: ReplicaWrite): void {
+    // A dead worker's replacement loads the catalog itself, so a write it misses here is not lost.
+    if (this.alive) this.worker.postMessage({ type: 'apply', write } satisfies ToWorker);
+  }
+
+  search(request: ReplicaSearch): Promise<ReplicaHits> {
+    return this.call({ type: 'search', id: this.nextId++, request });
+  }
+
+  check(): Promise<IndexCheckReport> {
+    return this.call({ type: 'check', id: this.nextId++ });
+  }
+
+  drain(): Promise<boolean> {
+    return this.call({ type: 'drain', id: this.nextId++ });
+  }
+
+  waitBelow(texts: number): Promise<void> {
+    return this.call({ type: 'waitBelow', id: this.nextId++, texts });
+  }
+
+  snapshot(watermarks: Watermarks): Promise<boolean> {
+    return this.call({ type: 'snapshot', id: this.nextId++, watermarks });
+  }
+
+  health(): ReplicaHealth {
+    return this.latest;
+  }
+
+  outstanding(): number {
+    return this.pending.size;
+  }
+
+  /** Kills the worker as a crash would (for tests of the replica set's recovery). */
+  async kill(): Promise<void> {
+    await this.worker.terminate();
+  }
+
+  async close(): Promise<void> {
+    if (this.closing) return;
+    this.closing = true;
+    if (this.alive) {
+      try {
+        await this.call({ type: 'close', id: this.nextId++ });
+      } catch {
+        // already gone
+      }
+    }
+    await this.worker.terminate();
+  }
+}
