@@ -12,7 +12,9 @@ import { startServerProcess, type ServerProcess } from './server-process.js';
  * every acknowledged product is there and that the ANN indexes hold exactly the catalog's texts;
  * (2) start the server on it and check, over HTTP, that a sample of acknowledged products is
  * returned by /align for its own unique intention (so it is in the index, not only in SQLite);
- * (3) write with concurrent clients and kill the server mid-stream.
+ * (3) write with concurrent clients and kill the server mid-stream. Every other kill waits until
+ * /readyz reports texts still waiting for the search worker's background move into HNSW (large
+ * batches keep it behind), so the background indexing path is killed too, not only the write path.
  */
 
 export interface CrashOptions {
@@ -33,10 +35,14 @@ export interface CrashReport {
   unsearchable: string[];
   /** Rounds where index sizes and catalog counts differed after recovery. */
   indexMismatches: string[];
+  /** Kills made while /readyz reported texts waiting for the background move into HNSW. */
+  killsDuringBacklog: number;
   failedOpens: string[];
 }
 
 const BATCH = 25;
+/** Batches in backlog rounds: large enough that the worker's HNSW inserts fall behind the writers. */
+const BACKLOG_BATCH = 300;
 const WRITERS = 2;
 
 const WORDS = ['amber', 'basil', 'cedar', 'delta', 'ember', 'fjord', 'gable', 'harbor', 'indigo', 'juniper', 'kelp', 'lagoon', 'maple', 'nectar', 'onyx', 'pepper', 'quartz', 'raven', 'saffron', 'tundra', 'umber', 'velvet', 'willow', 'yarrow', 'zephyr', 'bramble', 'cobalt', 'dune', 'falcon', 'garnet', 'hazel', 'iris'];
@@ -56,8 +62,9 @@ export function crashProduct(id: string) {
 export async function runCrashRounds(opts: CrashOptions): Promise<CrashReport> {
   const apiKey = opts.apiKey ?? 'crash-test-key-123';
   // Shedding off: on a busy machine a 503 to a verification request would read as a lost product.
-  const env = { EMBEDDER: 'lexical', DATA_DIR: opts.dataDir, LOG_LEVEL: 'error', SNAPSHOT_INTERVAL_S: '1', API_KEY: apiKey, MAX_EVENT_LOOP_DELAY_MS: '0' };
-  const report: CrashReport = { kills: 0, acknowledgedProducts: 0, lostProducts: [], unsearchable: [], indexMismatches: [], failedOpens: [] };
+  // One search worker whatever the core count, so the background path under test is the threaded one.
+  const env = { EMBEDDER: 'lexical', DATA_DIR: opts.dataDir, LOG_LEVEL: 'error', SNAPSHOT_INTERVAL_S: '1', API_KEY: apiKey, MAX_EVENT_LOOP_DELAY_MS: '0', SEARCH_THREADS: '1' };
+  const report: CrashReport = { kills: 0, acknowledgedProducts: 0, lostProducts: [], unsearchable: [], indexMismatches: [], failedOpens: [], killsDuringBacklog: 0 };
   const acknowledged: string[] = [];
   let nextBatch = 0;
 
@@ -105,10 +112,11 @@ export async function runCrashRounds(opts: CrashOptions): Promise<CrashReport> {
 
       // (3) Concurrent writers, then a SIGKILL at a random moment.
       let stop = false;
+      const backlogRound = round % 2 === 1;
       const writer = async () => {
         while (!stop) {
           const batch = nextBatch++;
-          const products = Array.from({ length: BATCH }, (_, i) => crashProduct(`r${round}b${batch}p${i}`));
+          const products = Array.from({ length: backlogRound ? BACKLOG_BATCH : BATCH }, (_, i) => crashProduct(`r${round}b${batch}p${i}`));
           try {
             const res = await fetch(`${server.url}/products`, {
               method: 'POST',
@@ -124,6 +132,7 @@ export async function runCrashRounds(opts: CrashOptions): Promise<CrashReport> {
       };
       const writers = Array.from({ length: WRITERS }, writer);
       await new Promise((r) => setTimeout(r, 150 + Math.floor(opts.random() * 1200)));
+      if (backlogRound && (await waitForBacklog(server.url, 5000))) report.killsDuringBacklog++;
       await server.kill();
       stop = true;
       await Promise.all(writers);
@@ -135,6 +144,22 @@ export async function runCrashRounds(opts: CrashOptions): Promise<CrashReport> {
   }
   report.acknowledgedProducts = acknowledged.length;
   return report;
+}
+
+/** Polls /readyz until the index reports texts waiting for HNSW; false if none showed in time. */
+async function waitForBacklog(url: string, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(`${url}/readyz`);
+      const body = (await res.json()) as { index?: { pendingTexts?: number } };
+      if ((body.index?.pendingTexts ?? 0) > 0) return true;
+    } catch {
+      return false;
+    }
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  return false;
 }
 
 function pickSample(ids: string[], n: number, random: () => number): string[] {

@@ -233,6 +233,17 @@ export class EmbeddedStore implements VectorStore {
     return { ...health, lastCheck: lastCheck ?? this.lastCheck };
   }
 
+  /**
+   * Fault injection for tests: ends search worker `slot` as a crash would; resolves once its
+   * replacement has loaded the catalog and serves.
+   */
+  async crashSearchWorker(slot: number): Promise<void> {
+    await this.replicas.crash(slot);
+    // The exit event that starts the replacement comes on a later turn of the event loop.
+    await new Promise((r) => setTimeout(r, 20));
+    await this.replicas.settled();
+  }
+
   async contentHashes(ids: readonly string[]): Promise<Map<string, string>> {
     return this.db.hashes(ids);
   }

@@ -80,6 +80,17 @@ export class ReplicaSet {
     this.respawning.set(slot, done);
   }
 
+  /** Fault injection: ends replica `slot`'s worker as a crash would (no-op for a main-thread replica). */
+  async crash(slot: number): Promise<void> {
+    const replica = this.replicas[slot];
+    if (replica && 'kill' in replica && typeof replica.kill === 'function') await (replica.kill as () => Promise<void>)();
+  }
+
+  /** Resolves once no replacement is starting (tests wait for recovery with it). */
+  async settled(): Promise<void> {
+    while (this.respawning.size > 0) await Promise.allSettled([...this.respawning.values()]);
+  }
+
   apply(write: ReplicaWrite): void {
     for (const replica of this.replicas) replica?.apply(write);
   }
