@@ -8,6 +8,11 @@
  *   npm run bench -- --only bulk [--quick]  # bulk alignment (100k scripts, ≥1M intentions); writes results/bulk-latest.*
  *   npm run bench -- --only wordnet     # offline embedders on data/eval -> bench/results/wordnet-eval.{json,md}
  *   npm run bench -- --only ann-choice [--quick]  # ANN libraries incl. churn property test -> results/ann-choice.*
+ *   npm run bench -- --only contention [--quick] [--env KEY=VALUE]... [--label NAME]
+ *       # /align probe p99 alone vs during a serial 200-product writer, empty and 40k-intention store,
+ *       # on the real server (settings via --env) -> results/contention.* (one row per label and size)
+ *   npm run bench -- --only ingest [--quick] [--env KEY=VALUE]... [--label NAME]
+ *       # ANN add ceiling vs CLI ingest vs POST /products, intentions/s -> results/ingest-rate.*
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -28,6 +33,23 @@ if (only === 'ann-choice') {
   const { annChoiceOptions, runAnnChoice, writeAnnChoiceReport } = await import('./ann-choice.js');
   const result = await runAnnChoice(annChoiceOptions(quick, log));
   log(`wrote ${writeAnnChoiceReport(result, { date: new Date().toISOString(), command: `npm run bench -- ${args.join(' ')}` })}`);
+  process.exit(0);
+}
+
+// The live-server benchmarks (issue 11) have their own reports, one row per --label, and run nothing else.
+if (only === 'contention' || only === 'ingest') {
+  const { parseVariant } = await import('./lib/variant-args.js');
+  const variant = parseVariant(args);
+  const command = `npm run bench -- ${args.join(' ')}`;
+  if (only === 'contention') {
+    const { contentionOptions, runContention, writeContentionReport } = await import('./contention.js');
+    const rows = await runContention(contentionOptions(quick, variant, log), command);
+    log(`wrote ${writeContentionReport(rows).join(' and ')}`);
+  } else {
+    const { ingestRateOptions, runIngestRate, writeIngestRateReport } = await import('./ingest-rate.js');
+    const row = await runIngestRate(ingestRateOptions(quick, variant, log), command);
+    log(`wrote ${writeIngestRateReport(row).join(' and ')}`);
+  }
   process.exit(0);
 }
 
