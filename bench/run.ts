@@ -8,6 +8,7 @@
  *   npm run bench -- --only bulk [--quick]  # bulk alignment (100k scripts, ≥1M intentions); writes results/bulk-latest.*
  *   npm run bench -- --only wordnet     # offline embedders on data/eval -> bench/results/wordnet-eval.{json,md}
  *   npm run bench -- --only ann-choice [--quick]  # ANN libraries incl. churn property test -> results/ann-choice.*
+ *   npm run bench -- --only search-threads [--quick]  # store search q/s with 0, 1, 2 search workers -> results/search-threads.*
  *   npm run bench -- --only contention [--quick] [--env KEY=VALUE]... [--label NAME]
  *       # /align probe p99 alone vs during a serial 200-product writer, empty and 40k-intention store,
  *       # on the real server (settings via --env) -> results/contention.* (one row per label and size)
@@ -29,6 +30,21 @@ const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefi
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
 // The ANN-library choice has its own report and runs nothing else.
+// Search throughput by search threads has its own report and runs nothing else.
+if (only === 'search-threads') {
+  const { runSearchThreads, writeSearchThreadsReport } = await import('./search-threads.js');
+  const result = await runSearchThreads({
+    count: quick ? 20_000 : 100_000,
+    queries: 200,
+    searches: quick ? 3_000 : 20_000,
+    concurrency: 8,
+    threads: [0, 1, 2],
+    log,
+  });
+  log(`wrote ${writeSearchThreadsReport(result, { date: new Date().toISOString(), command: `npm run bench -- ${args.join(' ')}` })}`);
+  process.exit(0);
+}
+
 if (only === 'ann-choice') {
   const { annChoiceOptions, runAnnChoice, writeAnnChoiceReport } = await import('./ann-choice.js');
   const result = await runAnnChoice(annChoiceOptions(quick, log));

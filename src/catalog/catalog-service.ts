@@ -1,3 +1,4 @@
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { Embedder } from '../embedding/embedder.js';
 import type { ProductUpsert, VectorStore } from '../store/vector-store.js';
 import { contentHash } from './content-hash.js';
@@ -36,8 +37,14 @@ export class CatalogService {
       texts: textsOf(product).map((t) => ({ ...t, vector: new Float32Array(0) })),
     }));
     const pending = items.flatMap((item) => item.texts);
-    for (let i = 0; i < pending.length; i += this.embedBatchSize) {
-      const chunk = pending.slice(i, i + this.embedBatchSize);
+    // An embedder that computes on this thread gets short calls, each in a macrotask of its own:
+    // otherwise a 2,200-text write ran every call in one microtask chain and held HTTP for ~60 ms,
+    // and a live /align arriving meanwhile waited for all of it. Now it waits one call at most.
+    const perCall = Math.min(this.embedBatchSize, this.embedder.maxTextsPerCall ?? Infinity);
+    const onThisThread = this.embedder.maxTextsPerCall !== undefined;
+    for (let i = 0; i < pending.length; i += perCall) {
+      if (onThisThread && i > 0) await yieldToEventLoop();
+      const chunk = pending.slice(i, i + perCall);
       const vectors = await this.embedder.embed(chunk.map((t) => t.text));
       chunk.forEach((t, j) => (t.vector = vectors[j]));
     }

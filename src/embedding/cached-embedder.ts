@@ -36,6 +36,10 @@ export class CachedEmbedder implements Embedder {
     return this.inner.defaultThreshold;
   }
 
+  get maxTextsPerCall(): number | undefined {
+    return this.inner.maxTextsPerCall;
+  }
+
   async embed(texts: readonly string[]): Promise<Float32Array[]> {
     const cached = this.cache.get(this.id, texts, this.dimension);
     const missing = [...new Set(texts.filter((_, i) => cached[i] === undefined))];

@@ -16,6 +16,12 @@ export interface Embedder {
    * Vectors may be views into one shared buffer; callers must not assume ownership of the buffer.
    */
   embed(texts: readonly string[]): Promise<Float32Array[]>;
+  /**
+   * Set by embedders that compute on the calling thread (lexical, WordNet): the most texts per
+   * call that keep one call to a few milliseconds, so a bulk write is embedded in short calls and
+   * requests queued meanwhile (a live /align) go in between. Absent: any batch size is fine.
+   */
+  readonly maxTextsPerCall?: number;
   /** Releases native resources (ONNX sessions). Safe to call twice. */
   close(): Promise<void>;
 }

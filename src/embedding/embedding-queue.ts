@@ -44,6 +44,7 @@ export class EmbeddingQueue implements Embedder {
   readonly id: string;
   readonly dimension: number;
   readonly defaultThreshold: number;
+  readonly maxTextsPerCall?: number;
   private readonly waiting: Job[] = [];
   private running = false;
   private readonly retryAfter: number;
@@ -55,6 +56,7 @@ export class EmbeddingQueue implements Embedder {
     this.id = inner.id;
     this.dimension = inner.dimension;
     this.defaultThreshold = inner.defaultThreshold;
+    this.maxTextsPerCall = inner.maxTextsPerCall;
     this.retryAfter = options.retryAfterSeconds ?? 1;
   }
 

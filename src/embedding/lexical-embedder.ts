@@ -304,6 +304,8 @@ export class LexicalEmbedder implements Embedder {
   readonly id = LEXICAL_EMBEDDER_ID;
   readonly dimension = LEXICAL_DIMENSION;
   readonly defaultThreshold: number;
+  /** ~25 µs a text here: 64 texts hold the thread ~2 ms (see Embedder.maxTextsPerCall). */
+  readonly maxTextsPerCall = 64;
 
   private readonly table = new FeatureTable();
   private readonly words: string[] = [];

@@ -25,6 +25,8 @@ export class WordNetEmbedder implements Embedder {
   readonly id: string;
   readonly dimension: number;
   readonly defaultThreshold: number;
+  /** Computes on the calling thread: short calls (see Embedder.maxTextsPerCall). */
+  readonly maxTextsPerCall = 64;
   readonly params: WordNetParams;
   readonly table: WordTable;
   /** How the table was obtained (cache hit or build) and how long it took. */

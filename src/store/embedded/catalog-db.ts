@@ -70,6 +70,8 @@ export interface WriteEffects {
   /** Product number → category (null when none), for every product written. */
   products: { pid: number; category: string | null; inserted: boolean }[];
   deletedPids: number[];
+  /** Every added vector in one array, in `added` order, when the writer already packed them (see catalog-writer.ts). */
+  packedVectors?: Float32Array;
 }
 
 export class CatalogDb {

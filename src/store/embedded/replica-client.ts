@@ -8,7 +8,8 @@ import type { ReplicaHealth, ReplicaHits, ReplicaOpenInfo, ReplicaSearch, Replic
  */
 export interface ReplicaClient {
   readonly openInfo: ReplicaOpenInfo;
-  apply(write: ReplicaWrite): void;
+  /** `handOver`: the replica may take the vectors' buffer (a worker's is transferred instead of copied). */
+  apply(write: ReplicaWrite, handOver?: boolean): void;
   search(request: ReplicaSearch): Promise<ReplicaHits>;
   check(): Promise<IndexCheckReport>;
   drain(): Promise<boolean>;

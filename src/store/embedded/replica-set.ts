@@ -91,8 +91,13 @@ export class ReplicaSet {
     while (this.respawning.size > 0) await Promise.allSettled([...this.respawning.values()]);
   }
 
+  /**
+   * Hands a write to every replica. The last one is given the vectors' buffer (transferred, not
+   * copied); the caller must not touch them afterwards.
+   */
   apply(write: ReplicaWrite): void {
-    for (const replica of this.replicas) replica?.apply(write);
+    const live = this.live();
+    live.forEach((replica, i) => replica.apply(write, i === live.length - 1));
   }
 
   async search(request: ReplicaSearch): Promise<ReplicaHits> {

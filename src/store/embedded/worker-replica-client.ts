@@ -1,20 +1,10 @@
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { spawnWorker } from '../../util/spawn-worker.js';
 import type { IndexCheckReport } from '../vector-store.js';
 import type { ReplicaLogger } from './index-replica.js';
 import { ReplicaLostError, type ReplicaClient } from './replica-client.js';
 import type { ReplicaHealth, ReplicaHits, ReplicaOpenInfo, ReplicaSearch, ReplicaWrite, Watermarks } from './replica-messages.js';
 import type { ToMain, ToWorker, WorkerReplicaConfig } from './worker-protocol.js';
-
-// Run from source (tsx: tests, benchmarks, the demo) the worker is the .ts file beside this one,
-// and it needs tsx's loader, which Node 20 does not pass on to workers; built, it is the .js file.
-const FROM_SOURCE = import.meta.url.endsWith('.ts');
-const WORKER_URL = new URL(`./replica-worker.${FROM_SOURCE ? 'ts' : 'js'}`, import.meta.url);
-
-function newWorker(config: WorkerReplicaConfig): Worker {
-  if (!FROM_SOURCE) return new Worker(WORKER_URL, { workerData: config });
-  const bootstrap = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((tsx) => { tsx.register(); return import(${JSON.stringify(WORKER_URL.href)}); });`;
-  return new Worker(bootstrap, { eval: true, workerData: config });
-}
 
 type Pending = { resolve: (value: unknown) => void; reject: (err: Error) => void };
 type Call = Exclude<ToWorker, { type: 'apply' }>;
@@ -42,8 +32,9 @@ export class WorkerReplicaClient implements ReplicaClient {
   /** Starts a worker and resolves once its replica has loaded, replayed and checked the catalog. */
   static start(config: WorkerReplicaConfig, logger: ReplicaLogger, onExit: (client: WorkerReplicaClient, code: number) => void): Promise<WorkerReplicaClient> {
     return new Promise((resolve, reject) => {
-      const worker = newWorker(config);
-      // A store someone forgot to close must not keep the process alive (a server has its socket for that).
+      const worker = spawnWorker(import.meta.url, 'replica-worker', config);
+      // An idle worker must not keep the process alive (a store someone forgot to close); while a
+      // request waits for its answer the worker is ref'd, or the process could exit under it.
       worker.unref();
       let client: WorkerReplicaClient | undefined;
       worker.on('message', (message: ToMain) => {
@@ -86,6 +77,7 @@ export class WorkerReplicaClient implements ReplicaClient {
     const waiting = this.pending.get(message.id);
     if (!waiting) return;
     this.pending.delete(message.id);
+    if (this.pending.size === 0) this.worker.unref();
     if (message.ok) {
       if (message.health) this.latest = message.health;
       waiting.resolve(message.value);
@@ -109,13 +101,17 @@ export class WorkerReplicaClient implements ReplicaClient {
     if (!this.alive) return Promise.reject(new ReplicaLostError(`search worker ${this.worker.threadId} is gone`));
     return new Promise<T>((resolve, reject) => {
       this.pending.set(message.id, { resolve: resolve as (value: unknown) => void, reject });
+      this.worker.ref();
       this.worker.postMessage(message);
     });
   }
 
-  apply(write: ReplicaWrite): void {
+  apply(write: ReplicaWrite, handOver = false): void {
     // A dead worker's replacement loads the catalog itself, so a write it misses here is not lost.
-    if (this.alive) this.worker.postMessage({ type: 'apply', write } satisfies ToWorker);
+    if (!this.alive) return;
+    const buffer = write.added.vectors.buffer;
+    const whole = write.added.vectors.byteOffset === 0 && write.added.vectors.byteLength === buffer.byteLength;
+    this.worker.postMessage({ type: 'apply', write } satisfies ToWorker, handOver && whole ? [buffer as ArrayBuffer] : []);
   }
 
   search(request: ReplicaSearch): Promise<ReplicaHits> {
