@@ -1,3 +1,4 @@
+import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { CatalogDb } from './catalog-db.js';
 import type { CatalogWrite, PackedWrite, WriterEffects, WriterReply, WriterRequest } from './catalog-writer.js';
@@ -5,6 +6,13 @@ import type { CatalogWrite, PackedWrite, WriterEffects, WriterReply, WriterReque
 /** The catalog writer thread: one SQLite connection that runs the store's write transactions. */
 
 const port = parentPort!;
+// Background work: on Linux a nice value is per thread, so this makes the writer yield the CPU to
+// the HTTP thread and the search workers when cores are short (a live read beats a bulk write).
+try {
+  setPriority(0, 10);
+} catch {
+  // not permitted here: the writer runs at normal priority
+}
 let db: CatalogDb;
 try {
   db = new CatalogDb((workerData as { catalogPath: string }).catalogPath);

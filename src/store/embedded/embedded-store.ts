@@ -51,7 +51,7 @@ export interface EmbeddedStoreOptions {
   snapshotIntervalS?: number;
   /** Seconds between checks of the indexes against the catalog (0: only on open). Default 300. */
   checkIntervalS?: number;
-  /** Longest one background slice of HNSW inserts may hold a replica's thread. Default 8 ms (main thread), 20 ms (worker). */
+  /** Longest one background slice of HNSW inserts may hold a replica's thread. Default 8 ms (main thread), 5 ms (worker). */
   indexSliceMs?: number;
   /** Texts per check searched by their own vector to prove the ANN index can return them. Default 2000. */
   probesPerCheck?: number;
@@ -151,9 +151,8 @@ export class EmbeddedStore implements VectorStore {
           return new LocalReplicaClient(replica, info);
         }
         return WorkerReplicaClient.start(
-          // A worker's slices hold only its own thread (searches there wait at most one slice), so
-          // they can be longer than on the main thread: fewer, larger native batches.
-          { ...replicaOptions, catalogPath, ann: options.annSpec!, sliceMs: options.indexSliceMs ?? 20, healthIntervalMs: 250 },
+          // A search waits for the slice in progress on its worker: short slices keep that wait small.
+          { ...replicaOptions, catalogPath, ann: options.annSpec!, sliceMs: options.indexSliceMs ?? 5, healthIntervalMs: 250 },
           logger,
           (client, code) => set?.replaceLater(client, code),
         );
