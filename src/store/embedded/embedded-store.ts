@@ -15,7 +15,8 @@ import {
   type StoreStats,
   type VectorStore,
 } from '../vector-store.js';
-import { CatalogDb, kindCode, kindOf, type MatchedRow, type WriteEffects } from './catalog-db.js';
+import { CatalogDb, kindCode, type WriteEffects } from './catalog-db.js';
+import { cosineWithBlob, hydrateHits } from './hit-hydration.js';
 import { InlineCatalogWriter, WorkerCatalogWriter, type CatalogWriter } from './catalog-writer.js';
 import type { Watermarks } from './index-snapshot.js';
 import { IndexReplica } from './index-replica.js';
@@ -324,41 +325,22 @@ export class EmbeddedStore implements VectorStore {
     for (const q of queries) {
       if (q.length !== this.dimension) throw new ModelMismatchError(`query of dimension ${q.length}; store expects ${this.dimension}`);
     }
-    const perQuery = await this.searchHits(queries, kinds, options, filter);
-    const matched = this.db.matchedTexts(perQuery.flatMap((hits) => hits.map((h) => h.label)));
-    return perQuery.map((hits, qi) => {
-      const scored: { hit: TextHit; row: MatchedRow }[] = [];
-      for (const h of hits) {
-        const row = matched.get(h.label);
-        if (!row) continue; // removed between the search and this read
-        // Scores are the exact cosines of the stored vectors, whichever index found the text (an
-        // f16 HNSW index, or the exact tail before the text moved there): a product's score does
-        // not change when the background mover indexes it, nor with the index's quantization.
-        const score = cosineWithBlob(queries[qi], row.vector);
-        if (score >= options.threshold) scored.push({ hit: { ...h, score }, row });
-      }
-      scored.sort((a, b) => compareHits(a.hit, b.hit));
-      return scored.map(({ hit, row }) => ({
-        productId: row.id,
-        title: row.title,
-        category: row.category,
-        score: hit.score,
-        matched: { kind: kindOf(row.kind), text: row.text },
-      }));
-    });
+    return this.searchHits(queries, kinds, options, filter);
   }
 
   /**
-   * Text hits per query: a selective filter is answered here by an exact scan of its texts in
-   * SQLite; everything else by a replica (in a search worker when there are any).
+   * Products per query: a selective filter is answered here by an exact scan of its texts in
+   * SQLite; everything else by a replica (in a search worker when there are any), which reads the
+   * matched texts and rescores them itself.
    */
-  private async searchHits(queries: readonly Float32Array[], kinds: TextKind[], options: SearchOptions, filter?: ResolvedFilter): Promise<TextHit[][]> {
+  private async searchHits(queries: readonly Float32Array[], kinds: TextKind[], options: SearchOptions, filter?: ResolvedFilter): Promise<ProductMatch[][]> {
     const exact = filter !== undefined && kinds.every((kind) => filter.estimate(kind) <= this.exactScanLimit);
     if (filter && exact) {
-      return queries.map((q) => {
+      const hits = queries.map((q) => {
         const lists = kinds.map((kind) => this.exactSearch(q, kind, options.k, options.threshold, filter));
         return lists.length === 1 ? lists[0] : mergeTopProducts(lists, options.k);
       });
+      return hydrateHits(this.db, queries, hits, options.threshold);
     }
     return this.replicas.search({ queries: [...queries], kinds, k: options.k, threshold: options.threshold, categories: filter?.categories });
   }
@@ -489,28 +471,6 @@ function checkModel(db: CatalogDb, options: EmbeddedStoreOptions): void {
   }
 }
 
-/**
- * Cosine of a query and a stored vector, read off the SQLite blob: through a Float32Array view when
- * the blob is 4-byte aligned (better-sqlite3 gives each blob its own buffer, so it is), else byte by
- * byte. The view made a 384-d rescoring 9× cheaper than readFloatLE per element (0.5 vs 4.5 µs), and this runs
- * on the HTTP thread for every hit (little-endian hosts only, as the blobs are written).
- */
-function cosineWithBlob(q: Float32Array, blob: Buffer): number {
-  const aligned = blob.byteOffset % 4 === 0 && IS_LITTLE_ENDIAN;
-  const v = aligned ? new Float32Array(blob.buffer, blob.byteOffset, blob.byteLength / 4) : undefined;
-  let dotProduct = 0;
-  let qq = 0;
-  let vv = 0;
-  for (let i = 0; i < q.length; i++) {
-    const x = v ? v[i] : blob.readFloatLE(i * 4);
-    dotProduct += q[i] * x;
-    qq += q[i] * q[i];
-    vv += x * x;
-  }
-  return qq > 0 && vv > 0 ? dotProduct / Math.sqrt(qq * vv) : 0;
-}
-
-const IS_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 /** Whether a check put texts back (so the next snapshot should be written). */
 function repairedAny(report: IndexCheckReport): boolean {
   return report.missing.intention + report.missing.title + report.unreachable.intention + report.unreachable.title > 0;

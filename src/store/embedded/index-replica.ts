@@ -4,6 +4,7 @@ import { compareHits, mergeTopProducts, topProducts, type TextHit } from '../../
 import type { AnnIndex, AnnIndexFactory } from '../ann/ann-index.js';
 import type { IndexCheckReport } from '../vector-store.js';
 import { kindCode, kindOf, vectorFromBlob, type CatalogDb, type TextRow } from './catalog-db.js';
+import { hydrateHits } from './hit-hydration.js';
 import { checkAndRepair } from './index-check.js';
 import { IndexMover } from './index-mover.js';
 import { IndexSnapshots, type Watermarks } from './index-snapshot.js';
@@ -200,13 +201,14 @@ export class IndexReplica {
     this.mover.schedule();
   }
 
-  /** Per query, the top products' best text hits over the asked kinds, best first. */
+  /** Per query, the top products over the asked kinds, read from the catalog and exactly scored, best first. */
   search(request: ReplicaSearch): ReplicaHits {
     const accept = request.categories ? this.categoryFilter(request.categories) : undefined;
-    return request.queries.map((q) => {
+    const hits = request.queries.map((q) => {
       const lists = request.kinds.map((kind) => this.searchKind(q, kind, request.k, request.threshold, accept));
       return lists.length === 1 ? lists[0] : mergeTopProducts(lists, request.k);
     });
+    return hydrateHits(this.options.db, request.queries, hits, request.threshold);
   }
 
   private searchKind(q: Float32Array, kind: TextKind, k: number, threshold: number, accept?: (pid: number) => boolean): TextHit[] {

@@ -1,6 +1,5 @@
-import type { TextHit } from '../../align/top-products.js';
 import type { TextKind } from '../../catalog/product.js';
-import type { IndexCheckReport } from '../vector-store.js';
+import type { IndexCheckReport, ProductMatch } from '../vector-store.js';
 import type { Watermarks } from './index-snapshot.js';
 
 /**
@@ -27,8 +26,8 @@ export interface ReplicaSearch {
   categories?: string[];
 }
 
-/** Per query, the best hit of each of the top products, best first (merged over kinds). */
-export type ReplicaHits = TextHit[][];
+/** Per query, the top products, best first (merged over kinds), as the store returns them. */
+export type ReplicaHits = ProductMatch[][];
 
 export interface ReplicaHealth {
   pendingTexts: number;
