@@ -6,8 +6,9 @@
  * its HNSW snapshot; each variant opens the same store, so every replica loads the very same
  * graph and recall is equal by construction (it is measured anyway, against an exact scan).
  * Throughput is closed-loop: `concurrency` searches are kept in flight through the store's own
- * async `search`, which includes the main thread's share (dispatch, reading the matched rows from
- * SQLite and exact rescoring), so the ratio is what a caller of the store gets, not a kernel figure.
+ * async `search`, which includes the main thread's share (dispatch and answer; a worker reads its
+ * matched rows from SQLite and rescores them itself), so the ratio is what a caller of the store
+ * gets, not a kernel figure. With 0 threads the one replica is on the main thread.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -135,7 +136,7 @@ export function writeSearchThreadsReport(result: Awaited<ReturnType<typeof runSe
     '',
     `${meta.date} · ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'} · Node ${process.version} · \`${meta.command}\``,
     '',
-    `${result.count.toLocaleString('en')} clustered 384-d vectors, hnswlib M=16 efSearch=128, k=10, ${result.concurrency} searches in flight, through \`EmbeddedStore.search\` (dispatch, worker search, SQLite read and exact rescoring on the main thread). Every variant loads the same HNSW snapshot.`,
+    `${result.count.toLocaleString('en')} clustered 384-d vectors, hnswlib M=16 efSearch=128, k=10, ${result.concurrency} searches in flight, through \`EmbeddedStore.search\` (the main thread dispatches; a worker searches, reads its hits from SQLite and rescores them). "main thread" is \`SEARCH_THREADS=0\`: the one replica searches on the calling thread. Every variant loads the same HNSW snapshot; ${cpus().length} cores.`,
     '',
     '| search threads | q/s | vs 1 worker | recall@10 | p50 ms | p99 ms |',
     '|---|---:|---:|---:|---:|---:|',

@@ -95,6 +95,8 @@ export async function createServices(config: Config, logger: ServiceLogger, over
             checkIntervalS: config.indexCheckIntervalS,
             probesPerCheck: config.indexCheckProbes,
             maxPendingTexts: config.indexMaxPendingTexts,
+            // A worker hung this long is replaced, as the stall watchdog restarts a hung main thread.
+            searchStallMs: config.eventLoopStallExitMs,
           });
     const aligner = new Aligner(embedder, store, config.defaultThreshold);
     const catalog = new CatalogService(embedder, store, config.embedBatchSize);

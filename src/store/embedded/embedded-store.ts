@@ -56,6 +56,8 @@ export interface EmbeddedStoreOptions {
   indexSliceMs?: number;
   /** Texts per check searched by their own vector to prove the ANN index can return them. Default 2000. */
   probesPerCheck?: number;
+  /** A search worker silent this long is taken for hung, abandoned and replaced (0: never). Default 30 s. */
+  searchStallMs?: number;
   /**
    * Writers wait while more texts than this wait for HNSW, so the exact tail (scanned by every
    * search) stays small; a failing index never makes them wait. Default 8192.
@@ -158,7 +160,7 @@ export class EmbeddedStore implements VectorStore {
           (client, code) => set?.replaceLater(client, code),
         );
       };
-      set = await ReplicaSet.open(Math.max(1, threads), { spawn, exclusive: (fn) => self.writes.run(fn), logger });
+      set = await ReplicaSet.open(Math.max(1, threads), { spawn, exclusive: (fn) => self.writes.run(fn), logger, stallMs: options.searchStallMs });
       store.replicas = set;
       store.writer = threads > 0 ? await WorkerCatalogWriter.start(catalogPath) : new InlineCatalogWriter(db);
       const info = set.openInfo()!;
@@ -247,6 +249,11 @@ export class EmbeddedStore implements VectorStore {
     // The exit event that starts the replacement comes on a later turn of the event loop.
     await new Promise((r) => setTimeout(r, 20));
     await this.replicas.settled();
+  }
+
+  /** Fault injection for tests: holds search worker `slot`'s thread for `ms`, as a hung native call would. */
+  stallSearchWorker(slot: number, ms: number): void {
+    this.replicas.stall(slot, ms);
   }
 
   async contentHashes(ids: readonly string[]): Promise<Map<string, string>> {

@@ -2,6 +2,7 @@ import type { TextKind } from '../../catalog/product.js';
 import { StoreUnavailableError, type IndexCheckReport, type IndexHealth } from '../vector-store.js';
 import type { ReplicaLogger } from './index-replica.js';
 import { ReplicaLostError, type ReplicaClient } from './replica-client.js';
+import { WorkerReplicaClient } from './worker-replica-client.js';
 import type { ReplicaHealth, ReplicaHits, ReplicaSearch, ReplicaWrite, Watermarks } from './replica-messages.js';
 
 const KINDS: TextKind[] = ['intention', 'title'];
@@ -14,6 +15,11 @@ export interface ReplicaSetOptions {
   /** Runs `fn` while no write can commit: a replacement must load the catalog while it stands still. */
   exclusive: <T>(fn: () => Promise<T>) => Promise<T>;
   logger: ReplicaLogger;
+  /**
+   * A worker silent this long (it reports health 4 times a second) is taken for hung in a native
+   * call: abandoned, its searches failed over, a replacement started. 0 disables. Default 30 s.
+   */
+  stallMs?: number;
 }
 
 /**
@@ -29,12 +35,26 @@ export class ReplicaSet {
   private readonly replicas: (ReplicaClient | undefined)[];
   private readonly respawning = new Map<number, Promise<void>>();
   private closed = false;
+  private readonly watchdog?: NodeJS.Timeout;
 
   private constructor(
     replicas: ReplicaClient[],
     private readonly options: ReplicaSetOptions,
   ) {
     this.replicas = replicas;
+    const stallMs = options.stallMs ?? 30_000;
+    if (stallMs > 0) {
+      this.watchdog = setInterval(() => this.abandonSilent(stallMs), Math.max(50, stallMs / 4));
+      this.watchdog.unref();
+    }
+  }
+
+  private abandonSilent(stallMs: number): void {
+    for (const replica of this.live()) {
+      if (!(replica instanceof WorkerReplicaClient) || replica.silentForMs() <= stallMs) continue;
+      this.options.logger.warn({ silentMs: Math.round(replica.silentForMs()) }, 'search worker stopped answering (hung native call?); failing its searches over and replacing it');
+      replica.abandon();
+    }
   }
 
   static async open(count: number, options: ReplicaSetOptions): Promise<ReplicaSet> {
@@ -83,7 +103,13 @@ export class ReplicaSet {
   /** Fault injection: ends replica `slot`'s worker as a crash would (no-op for a main-thread replica). */
   async crash(slot: number): Promise<void> {
     const replica = this.replicas[slot];
-    if (replica && 'kill' in replica && typeof replica.kill === 'function') await (replica.kill as () => Promise<void>)();
+    if (replica instanceof WorkerReplicaClient) await replica.kill();
+  }
+
+  /** Fault injection: holds replica `slot`'s worker thread for `ms`, as a hung native call would. */
+  stall(slot: number, ms: number): void {
+    const replica = this.replicas[slot];
+    if (replica instanceof WorkerReplicaClient) replica.stall(ms);
   }
 
   /** Resolves once no replacement is starting (tests wait for recovery with it). */
@@ -172,6 +198,7 @@ export class ReplicaSet {
 
   async close(): Promise<void> {
     this.closed = true;
+    if (this.watchdog) clearInterval(this.watchdog);
     await Promise.allSettled([...this.respawning.values()]);
     await Promise.all(this.live().map((r) => r.close()));
   }

@@ -51,10 +51,15 @@ port.on('message', (message: ToWorker) => {
     replica.apply(message.write);
     return;
   }
+  if (message.type === 'stall') {
+    const until = Date.now() + message.ms;
+    while (Date.now() < until); // deliberately blocking: this is what a hung native call looks like
+    return;
+  }
   void answer(message.id, message);
 });
 
-async function answer(id: number, message: Exclude<ToWorker, { type: 'apply' }>): Promise<void> {
+async function answer(id: number, message: Exclude<ToWorker, { type: 'apply' | 'stall' }>): Promise<void> {
   try {
     let value: unknown;
     switch (message.type) {

@@ -26,7 +26,9 @@ export type ToWorker =
   | { type: 'drain'; id: number }
   | { type: 'waitBelow'; id: number; texts: number }
   | { type: 'snapshot'; id: number; watermarks: Watermarks }
-  | { type: 'close'; id: number };
+  | { type: 'close'; id: number }
+  /** Fault injection (tests): hold the worker's thread for `ms`, as a native call that never returns would. */
+  | { type: 'stall'; ms: number };
 
 export type ToMain =
   | { type: 'ready'; info: ReplicaOpenInfo; health: ReplicaHealth }

@@ -7,7 +7,7 @@ import type { ReplicaHealth, ReplicaHits, ReplicaOpenInfo, ReplicaSearch, Replic
 import type { ToMain, ToWorker, WorkerReplicaConfig } from './worker-protocol.js';
 
 type Pending = { resolve: (value: unknown) => void; reject: (err: Error) => void };
-type Call = Exclude<ToWorker, { type: 'apply' }>;
+type Call = Exclude<ToWorker, { type: 'apply' | 'stall' }>;
 
 /**
  * The main thread's handle on a search worker. Requests carry ids and are answered in order; if
@@ -20,6 +20,9 @@ export class WorkerReplicaClient implements ReplicaClient {
   private latest: ReplicaHealth;
   private alive = true;
   private closing = false;
+  /** When the worker last said anything (it reports health every healthIntervalMs while its thread runs). */
+  private lastHeard = performance.now();
+  private onExit?: (client: WorkerReplicaClient, code: number) => void;
 
   private constructor(
     private readonly worker: Worker,
@@ -41,6 +44,7 @@ export class WorkerReplicaClient implements ReplicaClient {
         switch (message.type) {
           case 'ready':
             client = new WorkerReplicaClient(worker, message.info, message.health);
+            client.onExit = onExit;
             resolve(client);
             return;
           case 'failed':
@@ -69,6 +73,7 @@ export class WorkerReplicaClient implements ReplicaClient {
   }
 
   private receive(message: ToMain): void {
+    this.lastHeard = performance.now();
     if (message.type === 'health') {
       this.latest = message.health;
       return;
@@ -95,6 +100,28 @@ export class WorkerReplicaClient implements ReplicaClient {
 
   isAlive(): boolean {
     return this.alive;
+  }
+
+  /** Milliseconds since the worker last sent anything. */
+  silentForMs(): number {
+    return performance.now() - this.lastHeard;
+  }
+
+  /**
+   * Gives up on a worker that stopped answering (a native call that never returns): its requests
+   * fail over to other replicas, a replacement is started, and the thread is terminated if it can
+   * be (V8 cannot interrupt native code; such a thread is left behind, and logged by the caller).
+   */
+  abandon(): void {
+    if (!this.alive || this.closing) return;
+    this.lost(-1);
+    void this.worker.terminate().catch(() => undefined);
+    this.onExit?.(this, -1);
+  }
+
+  /** Fault injection (tests): holds the worker's thread for `ms` as a hung native call would. */
+  stall(ms: number): void {
+    if (this.alive) this.worker.postMessage({ type: 'stall', ms } satisfies ToWorker);
   }
 
   private call<T>(message: Call): Promise<T> {

@@ -106,3 +106,43 @@ it('answers a search sent right after a write with that write, on every worker (
     cleanup();
   }
 });
+
+it('fails searches over from a worker hung in a (simulated) native call and replaces it', { timeout: 30_000 }, async () => {
+  const { dir, cleanup } = tempDir('ecomalign-workers-hang-');
+  const store = await EmbeddedStore.open({
+    dataDir: dir,
+    modelId: MODEL,
+    dimension: DIM,
+    annFactory: exactIndexFactory,
+    searchThreads: 2,
+    annSpec: { library: 'exact' },
+    searchStallMs: 600,
+  });
+  try {
+    const items = randomProducts(40, 9);
+    await store.upsert(items);
+    const random = rng(21);
+    store.stallSearchWorker(0, 8_000);
+    const started = performance.now();
+    // Enough searches at once that the router hands some to the hung worker.
+    const queries = Array.from({ length: 12 }, () => unitVector(random, DIM));
+    const answers = await Promise.all(queries.map((q) => store.search([q], CASES[0])));
+    const waited = performance.now() - started;
+    assert.ok(waited < 6_000, `searches waited ${Math.round(waited)} ms: they were not failed over before the stall ended`);
+    answers.forEach(([got], i) =>
+      assert.deepEqual(
+        got.map((m) => m.productId),
+        bruteForce(items, queries[i], CASES[0]).map((m) => m.productId),
+      ),
+    );
+    // A write after the replacement reaches every replica, the new one included.
+    const fresh = randomProducts(1, 77).map((p) => ({ ...p, product: { ...p.product, id: 'after-hang' } }));
+    await store.upsert(fresh);
+    const q = fresh[0].texts[1].vector;
+    const both = await Promise.all([0, 1, 2, 3].map(() => store.search([q], { k: 1, threshold: 0.99, match: 'intentions' })));
+    for (const [hits] of both) assert.equal(hits[0]?.productId, 'after-hang');
+  } finally {
+    await store.close();
+    cleanup();
+  }
+});
