@@ -4,12 +4,12 @@ import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { Aligner } from '../../src/align/aligner.js';
-import type { Embedder } from '../../src/embedding/embedder.js';
 import { EmbeddingQueue } from '../../src/embedding/embedding-queue.js';
 import { admissionClass, admissionPlugin } from '../../src/http/plugins/admission.js';
 import { errorHandlerPlugin } from '../../src/http/plugins/error-handler.js';
 import { metricsPlugin } from '../../src/http/plugins/metrics.js';
 import { sampleProducts, testApp } from './app-fixture.js';
+import { heldEmbedder } from '../helpers/held-embedder.js';
 
 /**
  * An app with only the admission gate in front of routes whose handlers finish when the test says
@@ -224,18 +224,7 @@ describe('admission in the built app', () => {
       await app.inject({ method: 'POST', url: '/products', payload: { products: sampleProducts } });
       const services = ctx.state.services!;
       // A model that answers only when the test lets it, so one /align holds the only read slot.
-      let release!: () => void;
-      const gate = new Promise<void>((r) => (release = r));
-      const slow: Embedder = {
-        id: services.embedder.id,
-        dimension: services.embedder.dimension,
-        defaultThreshold: services.embedder.defaultThreshold,
-        embed: async (texts) => {
-          await gate;
-          return services.embedder.embed(texts);
-        },
-        close: async () => {},
-      };
+      const { embedder: slow, release } = heldEmbedder(services.embedder);
       const queue = new EmbeddingQueue(slow, { maxDepth: 8, timeoutMs: 10_000, maxBatchTexts: 256 });
       ctx.state.services = { ...services, aligner: new Aligner(queue, services.store) };
 

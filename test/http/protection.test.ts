@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Aligner } from '../../src/align/aligner.js';
-import type { Embedder } from '../../src/embedding/embedder.js';
 import { EmbeddingQueue } from '../../src/embedding/embedding-queue.js';
 import { API_KEY, sampleProducts, testApp } from './app-fixture.js';
+import { heldEmbedder } from '../helpers/held-embedder.js';
 
 const align = { method: 'POST' as const, url: '/align', payload: { steps: ['light the charcoal grill'] } };
 
@@ -104,18 +104,7 @@ describe('load shedding', () => {
       await ctx.app.inject({ method: 'POST', url: '/products', payload: { products: sampleProducts } });
       const services = ctx.state.services!;
       // A model that finishes only when released, behind a queue that lets one request wait.
-      let release!: () => void;
-      const gate = new Promise<void>((r) => (release = r));
-      const slow: Embedder = {
-        id: services.embedder.id,
-        dimension: services.embedder.dimension,
-        defaultThreshold: services.embedder.defaultThreshold,
-        embed: async (texts) => {
-          await gate;
-          return services.embedder.embed(texts);
-        },
-        close: async () => {},
-      };
+      const { embedder: slow, release } = heldEmbedder(services.embedder);
       const queue = new EmbeddingQueue(slow, { maxDepth: 1, timeoutMs: 10_000, maxBatchTexts: 256 });
       ctx.state.services = { ...services, aligner: new Aligner(queue, services.store) };
 

@@ -20,6 +20,7 @@ import { cosineWithBlob, hydrateHits } from './hit-hydration.js';
 import { InlineCatalogWriter, WorkerCatalogWriter, type CatalogWriter } from './catalog-writer.js';
 import type { Watermarks } from './index-snapshot.js';
 import { IndexReplica } from './index-replica.js';
+import { CategoryCodes } from './category-codes.js';
 import { IntColumn } from './int-column.js';
 import { Mutex } from './mutex.js';
 import { LocalReplicaClient, type ReplicaClient } from './replica-client.js';
@@ -110,7 +111,7 @@ export class EmbeddedStore implements VectorStore {
   private readonly labelToPid = new IntColumn(1 << 16);
   /** product number → category code, -1 for none. */
   private readonly pidCategory = new IntColumn(1 << 12);
-  private readonly categoryCodes = new Map<string, number>();
+  private readonly categoryCodes = new CategoryCodes();
   /** category code → live text count per kind code. */
   private readonly categoryTexts = new Map<number, [number, number]>();
   private readonly counts = { products: 0, texts: [0, 0] as [number, number] };
@@ -198,7 +199,7 @@ export class EmbeddedStore implements VectorStore {
   /** Builds the in-memory maps the main thread keeps (counts, categories for filters). */
   private loadState(): void {
     for (const { pid, category } of this.db.allProducts()) {
-      this.pidCategory.set(pid, this.categoryCode(category));
+      this.pidCategory.set(pid, this.categoryCodes.codeOf(category));
       this.counts.products++;
     }
     for (const { label, pid, kind } of this.db.allLabels()) {
@@ -315,7 +316,7 @@ export class EmbeddedStore implements VectorStore {
     }
     for (const p of effects.products) {
       if (p.inserted) this.counts.products++;
-      this.pidCategory.set(p.pid, this.categoryCode(p.category));
+      this.pidCategory.set(p.pid, this.categoryCodes.codeOf(p.category));
     }
     for (const a of effects.added) {
       this.labelToPid.set(a.label, a.pid);
@@ -369,7 +370,7 @@ export class EmbeddedStore implements VectorStore {
     const hasIds = filter.productIds !== undefined;
     const hasCategories = filter.categories !== undefined;
     if (!hasIds && !hasCategories) return undefined;
-    const codes = hasCategories ? new Set(filter.categories!.map((c) => this.categoryCodes.get(c) ?? -2)) : undefined;
+    const codes = hasCategories ? new Set(filter.categories!.map((c) => this.categoryCodes.lookup(c))) : undefined;
     const inCategory = (pid: number) => !codes || codes.has(this.pidCategory.get(pid));
     if (hasIds) {
       const pids = this.db.pidsOf(filter.productIds!).filter(inCategory);
@@ -440,15 +441,6 @@ export class EmbeddedStore implements VectorStore {
     if (this.closed) throw new Error('store is closed');
   }
 
-  private categoryCode(category: string | null): number {
-    if (category === null) return -1;
-    let code = this.categoryCodes.get(category);
-    if (code === undefined) {
-      code = this.categoryCodes.size;
-      this.categoryCodes.set(category, code);
-    }
-    return code;
-  }
 
   private countText(pid: number, kind: number, delta: number): void {
     this.counts.texts[kind] += delta;

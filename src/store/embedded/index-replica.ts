@@ -8,6 +8,7 @@ import { hydrateHits } from './hit-hydration.js';
 import { checkAndRepair } from './index-check.js';
 import { IndexMover } from './index-mover.js';
 import { IndexSnapshots, type Watermarks } from './index-snapshot.js';
+import { CategoryCodes } from './category-codes.js';
 import { IntColumn } from './int-column.js';
 import { KindIndex } from './kind-index.js';
 import type { ReplicaHealth, ReplicaHits, ReplicaOpenInfo, ReplicaSearch, ReplicaWrite } from './replica-messages.js';
@@ -51,7 +52,7 @@ export class IndexReplica {
   private readonly snapshots: IndexSnapshots;
   private readonly labelToPid = new IntColumn(1 << 16);
   private readonly pidCategory = new IntColumn(1 << 12);
-  private readonly categoryCodes = new Map<string, number>();
+  private readonly categoryCodes = new CategoryCodes();
   private lastCheck?: IndexCheckReport;
   /** Label where the last check's probe window ended; the next one continues after it. */
   private probeCursor = 0;
@@ -103,7 +104,7 @@ export class IndexReplica {
 
   private loadState(from: Watermarks): { replayedTexts: number; replayedRemovals: number } {
     const db = this.options.db;
-    for (const { pid, category } of db.allProducts()) this.pidCategory.set(pid, this.categoryCode(category));
+    for (const { pid, category } of db.allProducts()) this.pidCategory.set(pid, this.categoryCodes.codeOf(category));
     for (const { label, pid } of db.allLabels()) this.labelToPid.set(label, pid);
     // Replay what the snapshot lacks: removals first (their labels may be in the snapshot), then
     // texts written after it, in chunks so the exact tail never holds the whole catalog at once.
@@ -182,7 +183,7 @@ export class IndexReplica {
   apply(write: ReplicaWrite): void {
     for (const r of write.removed) this.labelToPid.set(r.label, -1);
     for (const pid of write.deletedPids) this.pidCategory.set(pid, -1);
-    for (const p of write.products) this.pidCategory.set(p.pid, this.categoryCode(p.category));
+    for (const p of write.products) this.pidCategory.set(p.pid, this.categoryCodes.codeOf(p.category));
     const { labels, pids, kinds, vectors } = write.added;
     for (let i = 0; i < labels.length; i++) this.labelToPid.set(labels[i], pids[i]);
     for (const r of write.removed) this.indexes[kindOf(r.kind)].remove(r.label);
@@ -231,7 +232,7 @@ export class IndexReplica {
   }
 
   private categoryFilter(categories: readonly string[]): (pid: number) => boolean {
-    const codes = new Set(categories.map((c) => this.categoryCodes.get(c) ?? -2));
+    const codes = new Set(categories.map((c) => this.categoryCodes.lookup(c)));
     return (pid) => codes.has(this.pidCategory.get(pid));
   }
 
@@ -277,15 +278,5 @@ export class IndexReplica {
   /** Stops background work; the replica must not be used afterwards. */
   close(): void {
     this.mover.stop();
-  }
-
-  private categoryCode(category: string | null): number {
-    if (category === null) return -1;
-    let code = this.categoryCodes.get(category);
-    if (code === undefined) {
-      code = this.categoryCodes.size;
-      this.categoryCodes.set(category, code);
-    }
-    return code;
   }
 }

@@ -1,5 +1,5 @@
 import type { TextKind } from '../../catalog/product.js';
-import type { IndexCheckReport, ProductMatch } from '../vector-store.js';
+import type { IndexCheckReport, IndexHealth, ProductMatch } from '../vector-store.js';
 import type { Watermarks } from './index-snapshot.js';
 
 /**
@@ -29,13 +29,8 @@ export interface ReplicaSearch {
 /** Per query, the top products, best first (merged over kinds), as the store returns them. */
 export type ReplicaHits = ProductMatch[][];
 
-export interface ReplicaHealth {
-  pendingTexts: number;
-  pendingRemovals: number;
-  indexFailures: number;
-  consecutiveIndexFailures: number;
-  lastIndexError?: string;
-  lastCheck?: IndexCheckReport;
+/** A replica's IndexHealth, plus what the store sums or takes the least of over replicas. */
+export interface ReplicaHealth extends IndexHealth {
   memoryBytes: number;
   liveTexts: { intentions: number; titles: number };
 }
