@@ -1,6 +1,7 @@
 import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { CatalogDb } from './catalog-db.js';
+import { packedRow } from './packed-vectors.js';
 import type { CatalogWrite, PackedWrite, WriterEffects, WriterReply, WriterRequest } from './catalog-writer.js';
 
 /** The catalog writer thread: one SQLite connection that runs the store's write transactions. */
@@ -48,6 +49,6 @@ function unpack(write: PackedWrite): CatalogWrite[] {
   const d = write.dimension;
   return write.items.map((item) => ({
     ...item,
-    texts: item.texts.map((t) => ({ ...t, vector: write.vectors.subarray(d * row, d * ++row) })),
+    texts: item.texts.map((t) => ({ ...t, vector: packedRow(write.vectors, d, row++) })),
   }));
 }

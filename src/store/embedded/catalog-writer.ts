@@ -2,6 +2,7 @@ import type { Worker } from 'node:worker_threads';
 import type { Product } from '../../catalog/product.js';
 import { spawnWorker } from '../../util/spawn-worker.js';
 import type { CatalogDb, NewText, WriteEffects } from './catalog-db.js';
+import { packVectors, packedRow } from './packed-vectors.js';
 
 export interface CatalogWrite {
   product: Product;
@@ -93,13 +94,14 @@ export class WorkerCatalogWriter implements CatalogWriter {
   }
 
   async writeProducts(items: readonly CatalogWrite[]): Promise<WriteEffects> {
-    // Posting 2,200 small Float32Arrays cost ~25 ms of structured cloning per 200-product batch on
-    // this thread; one packed array costs a memcpy. The store reuses the packed array for the replicas.
+    // Packed (packed-vectors.ts); the store reuses the packed array for the replicas.
     const count = items.reduce((n, item) => n + item.texts.length, 0);
     const dimension = count > 0 ? items.find((i) => i.texts.length > 0)!.texts[0].vector.length : 0;
-    const vectors = new Float32Array(count * dimension);
-    let row = 0;
-    for (const item of items) for (const t of item.texts) vectors.set(t.vector, dimension * row++);
+    const vectors = packVectors(
+      items.flatMap((item) => item.texts.map((t) => t.vector)),
+      count,
+      dimension,
+    );
     const write: PackedWrite = {
       items: items.map((i) => ({ product: i.product, hash: i.hash, texts: i.texts.map((t) => ({ kind: t.kind, text: t.text })) })),
       vectors,
@@ -110,7 +112,7 @@ export class WorkerCatalogWriter implements CatalogWriter {
     if (count !== effects.added.length) throw new Error(`catalog writer added ${effects.added.length} texts for ${count} given`);
     return {
       ...effects,
-      added: effects.added.map((a, i) => ({ ...a, vector: vectors.subarray(i * dimension, (i + 1) * dimension) })),
+      added: effects.added.map((a, i) => ({ ...a, vector: packedRow(vectors, dimension, i) })),
       packedVectors: vectors,
     };
   }

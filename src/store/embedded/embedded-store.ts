@@ -23,6 +23,7 @@ import { IndexReplica } from './index-replica.js';
 import { CategoryCodes } from './category-codes.js';
 import { IntColumn } from './int-column.js';
 import { Mutex } from './mutex.js';
+import { packVectors } from './packed-vectors.js';
 import { LocalReplicaClient, type ReplicaClient } from './replica-client.js';
 import type { ReplicaWrite } from './replica-messages.js';
 import { ReplicaSet } from './replica-set.js';
@@ -246,9 +247,9 @@ export class EmbeddedStore implements VectorStore {
    * replacement has loaded the catalog and serves.
    */
   async crashSearchWorker(slot: number): Promise<void> {
+    // The worker's exit listener (which starts the replacement) runs before terminate() resolves,
+    // so the replacement is already registered when crash() returns.
     await this.replicas.crash(slot);
-    // The exit event that starts the replacement comes on a later turn of the event loop.
-    await new Promise((r) => setTimeout(r, 20));
     await this.replicas.settled();
   }
 
@@ -441,7 +442,6 @@ export class EmbeddedStore implements VectorStore {
     if (this.closed) throw new Error('store is closed');
   }
 
-
   private countText(pid: number, kind: number, delta: number): void {
     this.counts.texts[kind] += delta;
     const code = this.pidCategory.get(pid);
@@ -478,21 +478,18 @@ function repairedAny(report: IndexCheckReport): boolean {
 /** A write as the replicas need it: vectors packed into one array, so posting it to a worker is one copy. */
 function replicaWrite(effects: WriteEffects, dimension: number): ReplicaWrite {
   const n = effects.added.length;
-  const packed = effects.packedVectors?.length === n * dimension ? effects.packedVectors : undefined;
-  const vectors = packed ?? new Float32Array(n * dimension);
-  const labels = new Array<number>(n);
-  const pids = new Array<number>(n);
-  const kinds = new Array<number>(n);
-  effects.added.forEach((a, i) => {
-    labels[i] = a.label;
-    pids[i] = a.pid;
-    kinds[i] = a.kind;
-    if (!packed) vectors.set(a.vector, i * dimension);
-  });
+  const vectors =
+    effects.packedVectors?.length === n * dimension
+      ? effects.packedVectors
+      : packVectors(
+          effects.added.map((a) => a.vector),
+          n,
+          dimension,
+        );
   return {
     removed: effects.removed,
     deletedPids: effects.deletedPids,
     products: effects.products.map((p) => ({ pid: p.pid, category: p.category })),
-    added: { labels, pids, kinds, vectors },
+    added: { labels: effects.added.map((a) => a.label), pids: effects.added.map((a) => a.pid), kinds: effects.added.map((a) => a.kind), vectors },
   };
 }

@@ -11,6 +11,7 @@ import { IndexSnapshots, type Watermarks } from './index-snapshot.js';
 import { CategoryCodes } from './category-codes.js';
 import { IntColumn } from './int-column.js';
 import { KindIndex } from './kind-index.js';
+import { packedRow } from './packed-vectors.js';
 import type { ReplicaHealth, ReplicaHits, ReplicaOpenInfo, ReplicaSearch, ReplicaWrite } from './replica-messages.js';
 
 export interface ReplicaLogger {
@@ -195,7 +196,7 @@ export class IndexReplica {
       for (let i = 0; i < labels.length; i++) {
         if (kinds[i] !== code) continue;
         rowLabels.push(labels[i]);
-        rowVectors.push(vectors.subarray(i * dim, (i + 1) * dim));
+        rowVectors.push(packedRow(vectors, dim, i));
       }
       if (rowLabels.length) this.indexes[kind].add(rowLabels, rowVectors);
     }

@@ -75,10 +75,6 @@ export class ReplicaSet {
     return this.live()[0]?.openInfo;
   }
 
-  size(): number {
-    return this.replicas.length;
-  }
-
   /** Called by a replica's worker on an unexpected exit: start a replacement in its slot. */
   replaceLater(client: ReplicaClient, code: number): void {
     const slot = this.replicas.indexOf(client);

@@ -98,10 +98,6 @@ export class WorkerReplicaClient implements ReplicaClient {
     this.pending.clear();
   }
 
-  isAlive(): boolean {
-    return this.alive;
-  }
-
   /** Milliseconds since the worker last sent anything. */
   silentForMs(): number {
     return performance.now() - this.lastHeard;
