@@ -3,7 +3,7 @@ import type { Config } from './config.js';
 import { Aligner } from './align/aligner.js';
 import { CatalogService } from './catalog/catalog-service.js';
 import { createEmbedder } from './embedding/create-embedder.js';
-import type { Embedder } from './embedding/embedder.js';
+import type { Embedder } from './core/embedder.js';
 import { CachedEmbedder } from './embedding/cached-embedder.js';
 import { EmbeddingCache } from './embedding/embedding-cache.js';
 import { EmbeddingQueue } from './embedding/embedding-queue.js';
@@ -13,7 +13,7 @@ import { annIndexFactory } from './store/ann/default-index.js';
 import { EmbeddedStore } from './store/embedded/embedded-store.js';
 import { qdrantOptionsFrom } from './store/qdrant/qdrant-options.js';
 import { QdrantStore } from './store/qdrant/qdrant-store.js';
-import type { VectorStore } from './store/vector-store.js';
+import type { VectorStore } from './core/vector-store.js';
 
 /** The application's use cases wired to their adapters: the composition root. */
 export interface Services {

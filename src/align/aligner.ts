@@ -1,5 +1,5 @@
-import type { Embedder } from '../embedding/embedder.js';
-import type { MatchMode, ProductMatch, SearchFilter, VectorStore } from '../store/vector-store.js';
+import type { Embedder } from '../core/embedder.js';
+import type { MatchMode, ProductMatch, SearchFilter, VectorStore } from '../core/vector-store.js';
 
 export interface ScriptInput {
   id?: string;

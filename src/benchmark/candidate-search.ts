@@ -1,5 +1,5 @@
-import type { Embedder } from '../embedding/embedder.js';
-import type { ProductMatch, VectorStore } from '../store/vector-store.js';
+import type { Embedder } from '../core/embedder.js';
+import type { ProductMatch, VectorStore } from '../core/vector-store.js';
 
 export interface CandidateSearchOptions {
   /** Positives per step (the alignment's top-k). */

@@ -1,4 +1,4 @@
-import type { VectorStore } from '../store/vector-store.js';
+import type { VectorStore } from '../core/vector-store.js';
 import type { Random } from './random.js';
 
 /**

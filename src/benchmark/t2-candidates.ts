@@ -1,4 +1,4 @@
-import type { ProductMatch } from '../store/vector-store.js';
+import type { ProductMatch } from '../core/vector-store.js';
 import type { CategoryIndex } from './category-index.js';
 import type { Random } from './random.js';
 import { recordId } from './record-id.js';

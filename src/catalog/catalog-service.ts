@@ -1,8 +1,8 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import type { Embedder } from '../embedding/embedder.js';
-import type { ProductUpsert, VectorStore } from '../store/vector-store.js';
+import type { Embedder } from '../core/embedder.js';
+import type { ProductUpsert, VectorStore } from '../core/vector-store.js';
 import { contentHash } from './content-hash.js';
-import { textsOf, type Product } from './product.js';
+import { textsOf, type Product } from '../core/product.js';
 
 export interface UpsertSummary {
   upserted: number;

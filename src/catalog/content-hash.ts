@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Product } from './product.js';
+import type { Product } from '../core/product.js';
 
 /**
  * Hash of everything that determines a product's stored form and vectors. Includes the model id so

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { LIMITS } from './product.js';
+import { LIMITS } from '../core/product.js';
 
 /**
  * Validation of products as clients send them (HTTP and JSONL ingest share it). Strict objects:

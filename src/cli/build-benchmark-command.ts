@@ -8,8 +8,8 @@ import { CandidateSearch } from '../benchmark/candidate-search.js';
 import { CategoryIndex } from '../benchmark/category-index.js';
 import { DonorReservoir } from '../benchmark/donor-steps.js';
 import { BenchmarkStats } from '../benchmark/stats.js';
-import type { Embedder } from '../embedding/embedder.js';
-import type { VectorStore } from '../store/vector-store.js';
+import type { Embedder } from '../core/embedder.js';
+import type { VectorStore } from '../core/vector-store.js';
 import { parseLine, readLines } from './jsonl.js';
 import { Progress } from './progress.js';
 

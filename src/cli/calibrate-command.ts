@@ -4,8 +4,8 @@ import { productsPerStep, recommend, scoreHistogram, sweep, thresholdGrid, type 
 import { calibrationReport, type CalibrationResult, type SkippedLabel } from '../benchmark/report-md.js';
 import { histogramChart, lineChart } from '../benchmark/svg-plots.js';
 import { voteSummary, type VoteSummary } from '../benchmark/vote-summary.js';
-import type { Embedder } from '../embedding/embedder.js';
-import type { VectorStore } from '../store/vector-store.js';
+import type { Embedder } from '../core/embedder.js';
+import type { VectorStore } from '../core/vector-store.js';
 import { readLabelFile, type LabelLine } from './label-file.js';
 import { renderPngs } from './png-renderer.js';
 import { Progress } from './progress.js';

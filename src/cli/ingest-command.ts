@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import type { CatalogService } from '../catalog/catalog-service.js';
-import type { Product } from '../catalog/product.js';
+import type { Product } from '../core/product.js';
 import { productInputSchema } from '../catalog/product-schema.js';
 import { parseLine, readLines } from './jsonl.js';
 import { Progress } from './progress.js';

@@ -5,7 +5,7 @@ import { writeFileAtomic } from '../util/atomic-file.js';
 import { EmbeddedExport } from '../store/embedded/embedded-export.js';
 import { qdrantOptionsFrom } from '../store/qdrant/qdrant-options.js';
 import { QdrantStore, type QdrantStoreLogger } from '../store/qdrant/qdrant-store.js';
-import type { ProductUpsert, VectorStore } from '../store/vector-store.js';
+import type { ProductUpsert, VectorStore } from '../core/vector-store.js';
 import { Progress } from './progress.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { Embedder } from './embedder.js';
+import type { Embedder } from '../core/embedder.js';
 import type { EmbeddingCache } from './embedding-cache.js';
 
 export interface CacheCounters {

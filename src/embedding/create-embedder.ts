@@ -8,7 +8,7 @@
  *              one loud warning (`onUnavailable: 'fallback'`) or rethrow the ModelUnavailableError ('fail').
  * Errors other than ModelUnavailableError (e.g. invalid options) always propagate.
  */
-import type { Embedder } from './embedder.js';
+import type { Embedder } from '../core/embedder.js';
 import { LexicalEmbedder } from './lexical-embedder.js';
 import { ModelUnavailableError, TransformersEmbedder, type TransformersDtype } from './transformers-embedder.js';
 import { WORDNET_EMBEDDER_ID } from './wordnet/params.js';

@@ -1,16 +1,13 @@
-import type { Embedder } from './embedder.js';
+import type { Embedder } from '../core/embedder.js';
+import { RETRY_AFTER_SECONDS, ServiceUnavailableError } from '../core/errors.js';
 
 /**
  * Thrown when embedding work is refused to protect the process: the queue is full, or a request
  * waited longer than its deadline. Callers answer 503 with Retry-After; nothing was written.
  */
-export class EmbedderOverloadedError extends Error {
-  readonly statusCode = 503;
-  constructor(
-    message: string,
-    readonly retryAfterSeconds: number,
-  ) {
-    super(message);
+export class EmbedderOverloadedError extends ServiceUnavailableError {
+  constructor(message: string, retryAfterSeconds: number) {
+    super(message, retryAfterSeconds);
     this.name = 'EmbedderOverloadedError';
   }
 }
@@ -57,7 +54,7 @@ export class EmbeddingQueue implements Embedder {
     this.dimension = inner.dimension;
     this.defaultThreshold = inner.defaultThreshold;
     this.maxTextsPerCall = inner.maxTextsPerCall;
-    this.retryAfter = options.retryAfterSeconds ?? 1;
+    this.retryAfter = options.retryAfterSeconds ?? RETRY_AFTER_SECONDS.overloaded;
   }
 
   /** Callers waiting for the model (for metrics). */

@@ -20,7 +20,8 @@
  * cosine 0 with everything. A text made only of stop words is embedded from its stop words instead.
  */
 import { embedEach, fmix32 } from './batch.js';
-import { l2normalize, type Embedder } from './embedder.js';
+import type { Embedder } from '../core/embedder.js';
+import { l2normalize } from '../core/vector-math.js';
 
 export const LEXICAL_EMBEDDER_ID = 'lexical-hash-384-v1';
 export const LEXICAL_DIMENSION = 384;

@@ -1,4 +1,4 @@
-import type { Embedder } from './embedder.js';
+import type { Embedder } from '../core/embedder.js';
 
 /** Decorates an embedder to report how long each batch takes (for metrics). */
 export function timedEmbedder(inner: Embedder, observe: (seconds: number, texts: number) => void): Embedder {

@@ -16,7 +16,8 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { FeatureExtractionPipeline } from '@huggingface/transformers';
-import { l2normalize, type Embedder } from './embedder.js';
+import type { Embedder } from '../core/embedder.js';
+import { l2normalize } from '../core/vector-math.js';
 
 export type TransformersDtype = 'q8' | 'fp32';
 

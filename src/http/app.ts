@@ -17,6 +17,7 @@ import { sendProblem } from './problem.js';
 import { alignRoutes } from './routes/align.js';
 import { healthRoutes } from './routes/health.js';
 import { productRoutes } from './routes/products.js';
+import { RETRY_AFTER_SECONDS } from '../core/errors.js';
 
 export type BuildAppConfig = Pick<
   Config,
@@ -60,7 +61,7 @@ export async function buildApp(config: BuildAppConfig, state: AppState): Promise
   await app.register(async (api) => {
     api.addHook('onRequest', async (_request, reply) => {
       if (!state.services) {
-        reply.header('Retry-After', '5');
+        reply.header('Retry-After', String(RETRY_AFTER_SECONDS.unavailable));
         return sendProblem(reply, 503, state.failure ?? 'The service is starting: the model and the store are loading.');
       }
     });

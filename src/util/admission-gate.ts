@@ -1,3 +1,5 @@
+import { RETRY_AFTER_SECONDS, ServiceUnavailableError } from '../core/errors.js';
+
 /**
  * Admission by queueing delay: a concurrency limit with a FIFO wait queue, refused by CoDel.
  *
@@ -27,13 +29,13 @@
 
 export type AdmissionRejectReason = 'queueFull' | 'queueDelay';
 
-export class AdmissionRejectedError extends Error {
+export class AdmissionRejectedError extends ServiceUnavailableError {
   constructor(
     readonly reason: AdmissionRejectReason,
-    readonly retryAfterSeconds: number,
+    retryAfterSeconds: number,
     message: string,
   ) {
-    super(message);
+    super(message, retryAfterSeconds);
     this.name = 'AdmissionRejectedError';
   }
 }
@@ -93,7 +95,7 @@ export class AdmissionGate {
 
   constructor(private readonly opts: AdmissionGateOptions) {
     this.now = opts.now ?? (() => performance.now());
-    this.retryAfterSeconds = opts.retryAfterSeconds ?? 1;
+    this.retryAfterSeconds = opts.retryAfterSeconds ?? RETRY_AFTER_SECONDS.overloaded;
   }
 
   /**

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Product } from '../../src/catalog/product.js';
+import type { Product } from '../../src/core/product.js';
 import { CategoryIndex } from '../../src/benchmark/category-index.js';
 import { Random } from '../../src/benchmark/random.js';
 

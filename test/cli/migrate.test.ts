@@ -10,7 +10,7 @@ import { migrateCommand, migrateStore, MigrationError, type MigrationTarget } fr
 import { loadConfig } from '../../src/config.js';
 import { EmbeddedExport } from '../../src/store/embedded/embedded-export.js';
 import { QdrantStore } from '../../src/store/qdrant/qdrant-store.js';
-import type { ProductUpsert } from '../../src/store/vector-store.js';
+import type { ProductUpsert } from '../../src/core/vector-store.js';
 import { FakeQdrant } from '../store/qdrant/fake-qdrant.js';
 import { storeOptions } from '../store/qdrant/qdrant-fixture.js';
 import { DIM, MODEL, openStore, randomProducts, tempDir } from '../store/embedded/store-fixture.js';

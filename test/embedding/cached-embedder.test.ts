@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { CachedEmbedder } from '../../src/embedding/cached-embedder.js';
-import type { Embedder } from '../../src/embedding/embedder.js';
+import type { Embedder } from '../../src/core/embedder.js';
 import { EmbeddingCache } from '../../src/embedding/embedding-cache.js';
 import { LexicalEmbedder } from '../../src/embedding/lexical-embedder.js';
 

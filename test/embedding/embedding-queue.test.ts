@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Embedder } from '../../src/embedding/embedder.js';
+import type { Embedder } from '../../src/core/embedder.js';
 import { EmbedderOverloadedError, EmbeddingQueue } from '../../src/embedding/embedding-queue.js';
+import { ServiceUnavailableError } from '../../src/core/errors.js';
 
 /** An embedder whose calls finish only when the test says so; vector[0] encodes the text's length. */
 function gatedEmbedder() {
@@ -72,7 +73,7 @@ describe('EmbeddingQueue', () => {
     const waiting = [queue.embed(['b']), queue.embed(['c'])];
     await assert.rejects(queue.embed(['d']), (err: unknown) => {
       assert.ok(err instanceof EmbedderOverloadedError);
-      assert.equal(err.statusCode, 503);
+      assert.ok(err instanceof ServiceUnavailableError, 'the HTTP layer answers it 503 by its class');
       assert.equal(err.retryAfterSeconds, 3);
       assert.match(err.message, /queue is full \(2 requests waiting\)/);
       return true;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { dot } from '../../src/embedding/embedder.js';
+import { dot } from '../../src/core/vector-math.js';
 import {
   LEXICAL_DEFAULT_THRESHOLD,
   LEXICAL_DIMENSION,

@@ -7,7 +7,7 @@ import { mkdtemp, rm, unlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { dot } from '../../src/embedding/embedder.js';
+import { dot } from '../../src/core/vector-math.js';
 import {
   MINILM_DEFAULT_THRESHOLD,
   ModelUnavailableError,

@@ -1,4 +1,4 @@
-import type { Embedder } from '../../src/embedding/embedder.js';
+import type { Embedder } from '../../src/core/embedder.js';
 
 /** An embedder that answers only once the test calls `release()`, so a request can be held mid-flight. */
 export function heldEmbedder(inner: Embedder): { embedder: Embedder; release: () => void } {

@@ -6,7 +6,8 @@
  * relations although they share no word.
  */
 import { embedEach } from '../batch.js';
-import { l2normalize, type Embedder } from '../embedder.js';
+import type { Embedder } from '../../core/embedder.js';
+import { l2normalize } from '../../core/vector-math.js';
 import { Analyzer } from './analyzer.js';
 import { WORD_FEATURE, scatterFeature } from './hashing.js';
 import { DEFAULT_WORDNET_PARAMS, WORDNET_DEFAULT_THRESHOLD, WORDNET_EMBEDDER_ID, type WordNetParams } from './params.js';

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { sendProblem } from '../problem.js';
 import { isOperationalRoute } from './operational-routes.js';
+import { RETRY_AFTER_SECONDS } from '../../core/errors.js';
 
 /**
  * Sheds a share of requests, sized to the overload, while the event loop lags behind.
@@ -37,7 +38,7 @@ export function nextDropProbability(current: number, lagMs: number, targetMs: nu
 
 export const adaptiveSheddingPlugin = fp(async (app: FastifyInstance, opts: AdaptiveSheddingOptions) => {
   if (opts.targetLagMs <= 0) return;
-  const retryAfter = String(opts.retryAfterSeconds ?? 1);
+  const retryAfter = String(opts.retryAfterSeconds ?? RETRY_AFTER_SECONDS.overloaded);
   const random = opts.random ?? Math.random;
   const interval = opts.intervalMs ?? 50;
   const histogram = opts.lagSource ? undefined : monitorEventLoopDelay({ resolution: 10 });

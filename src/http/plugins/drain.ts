@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sendProblem } from '../problem.js';
+import { RETRY_AFTER_SECONDS } from '../../core/errors.js';
 
 /**
  * Graceful drain for shutdown. Node's server.close() destroys "idle" keep-alive connections at
@@ -22,7 +23,7 @@ export const drainPlugin = fp(async (app: FastifyInstance) => {
 
   app.addHook('onRequest', async (request, reply) => {
     if (draining) {
-      reply.header('Connection', 'close').header('Retry-After', '5');
+      reply.header('Connection', 'close').header('Retry-After', String(RETRY_AFTER_SECONDS.unavailable));
       return sendProblem(reply, 503, 'The server is shutting down.');
     }
     inFlight.add(request.raw);

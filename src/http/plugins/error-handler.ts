@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { RETRY_AFTER_SECONDS, ServiceUnavailableError } from '../../core/errors.js';
 import { sendProblem } from '../problem.js';
 
 /**
@@ -22,20 +23,19 @@ export const errorHandlerPlugin = fp(async (app: FastifyInstance) => {
       });
       return sendProblem(reply, 400, `Invalid request ${where}: ${errors.map((e) => `${e.field}: ${e.message}`).join('; ')}`, errors);
     }
-    const status = error.statusCode ?? 500;
-    if (status >= 400 && status < 500) {
-      return sendProblem(reply, status, clientMessage(error));
-    }
-    const retryAfter = (error as { retryAfterSeconds?: unknown }).retryAfterSeconds;
-    if (status === 503 && typeof retryAfter === 'number') {
+    if (error instanceof ServiceUnavailableError) {
       // Our own refusals (overload, a backend that is down): expected under stress, so a warning, and
       // their message says what happened without internals.
       request.log.warn({ err: error }, 'request refused: service unavailable');
       app.metrics?.shedRequests.inc({ reason: error.name });
-      return sendProblem(reply.header('Retry-After', String(Math.max(1, Math.ceil(retryAfter)))), 503, error.message);
+      return sendProblem(reply.header('Retry-After', String(Math.max(1, Math.ceil(error.retryAfterSeconds)))), 503, error.message);
+    }
+    const status = error.statusCode ?? 500;
+    if (status >= 400 && status < 500) {
+      return sendProblem(reply, status, clientMessage(error));
     }
     request.log.error({ err: error }, 'request failed');
-    if (status === 503) return sendProblem(reply.header('Retry-After', '5'), 503, 'The service is temporarily unavailable.');
+    if (status === 503) return sendProblem(reply.header('Retry-After', String(RETRY_AFTER_SECONDS.unavailable)), 503, 'The service is temporarily unavailable.');
     return sendProblem(reply, 500, 'An internal error occurred; it has been logged with this request id.');
   });
 

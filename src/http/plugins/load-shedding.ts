@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { problem, PROBLEM_CONTENT_TYPE } from '../problem.js';
 import { isOperationalRoute } from './operational-routes.js';
+import { RETRY_AFTER_SECONDS } from '../../core/errors.js';
 
 export interface LoadSheddingOptions {
   /** V8 heap in use (bytes) above which requests are shed; 0 disables the check. */
@@ -18,7 +19,7 @@ export interface LoadSheddingOptions {
  * Event-loop lag is handled in proportion by adaptive-shedding.ts.
  */
 export const loadSheddingPlugin = fp(async (app: FastifyInstance, opts: LoadSheddingOptions) => {
-  const retryAfter = opts.retryAfterSeconds ?? 2;
+  const retryAfter = opts.retryAfterSeconds ?? RETRY_AFTER_SECONDS.memoryPressure;
   await app.register(underPressure, {
     maxHeapUsedBytes: opts.maxHeapUsedBytes,
     // A short sampling interval reacts to a spike within a fraction of a second.

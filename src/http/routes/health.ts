@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { healthResponse, readyResponse } from '../schemas/health-schemas.js';
 import type { RouteOptions } from './route-options.js';
+import { RETRY_AFTER_SECONDS, ServiceUnavailableError } from '../../core/errors.js';
 
 export const healthRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { state }) => {
   app.get(
@@ -21,7 +22,7 @@ export const healthRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { s
     async (_request, reply) => {
       const services = state.services;
       if (!services) {
-        reply.code(503).header('Retry-After', '5');
+        reply.code(503).header('Retry-After', String(RETRY_AFTER_SECONDS.unavailable));
         return state.failure ? { status: 'unavailable' as const, detail: state.failure } : { status: 'starting' as const };
       }
       const store = services.store.backend ?? 'embedded';
@@ -31,7 +32,7 @@ export const healthRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { s
         await services.store.ping?.();
         stats = await services.store.stats();
       } catch (err) {
-        const retryAfter = (err as { retryAfterSeconds?: number }).retryAfterSeconds ?? 5;
+        const retryAfter = err instanceof ServiceUnavailableError ? err.retryAfterSeconds : RETRY_AFTER_SECONDS.unavailable;
         reply.code(503).header('Retry-After', String(retryAfter));
         return { status: 'unavailable' as const, store, detail: (err as Error).message };
       }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { LIMITS } from '../../catalog/product.js';
+import { LIMITS } from '../../core/product.js';
 import { productIdSchema, productInputSchema } from '../../catalog/product-schema.js';
 
 export const upsertProductsBody = z.strictObject({

@@ -2,7 +2,11 @@ import { closeSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { endianness } from 'node:os';
 import type { AnnIndex, AnnIndexFactory, AnnSearchResult } from './ann-index.js';
+import { l2normalize } from '../../core/vector-math.js';
 import { assertIndexFileExists, assertNewBatch, saveAtomically } from './ann-support.js';
+
+/** Embedders already normalise; leaving near-unit vectors untouched keeps their exact floats. */
+const NEAR_UNIT = 1e-7;
 
 /**
  * Exact brute-force cosine search over one contiguous, growable Float32Array.
@@ -44,7 +48,7 @@ export class ExactIndex implements AnnIndex {
       const slot = this.count++;
       const row = this.data.subarray(slot * dim, slot * dim + dim);
       row.set(vectors[i]);
-      normalizeInPlace(row);
+      l2normalize(row, NEAR_UNIT);
       this.labels[slot] = labels[i];
       this.slotOf.set(labels[i], slot);
     }
@@ -69,7 +73,7 @@ export class ExactIndex implements AnnIndex {
     }
     const k = Math.min(Math.floor(n), this.count);
     if (!(k > 0)) return { labels: [], scores: [] };
-    const q = normalizeInPlace(Float32Array.from(query));
+    const q = l2normalize(Float32Array.from(query), NEAR_UNIT);
     const heapScores = new Float64Array(k);
     const heapSlots = new Int32Array(k);
     const size = scanTopK(this.data, this.count, this.dimension, q, heapScores, heapSlots);
@@ -218,16 +222,6 @@ function readAll(fd: number, into: Uint8Array, position: number): void {
     if (got <= 0) throw new Error('unexpected end of exact index file');
     off += got;
   }
-}
-
-function normalizeInPlace(v: Float32Array): Float32Array {
-  let sum = 0;
-  for (let i = 0; i < v.length; i++) sum += v[i] * v[i];
-  if (sum > 0 && Math.abs(sum - 1) > 1e-7) {
-    const inv = 1 / Math.sqrt(sum);
-    for (let i = 0; i < v.length; i++) v[i] *= inv;
-  }
-  return v;
 }
 
 /**

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import type { Product, TextKind } from '../../catalog/product.js';
+import type { Product, TextKind } from '../../core/product.js';
 
 /**
  * The embedded store's source of truth: products, their texts and vectors, in SQLite.

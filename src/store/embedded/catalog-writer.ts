@@ -1,5 +1,5 @@
 import type { Worker } from 'node:worker_threads';
-import type { Product } from '../../catalog/product.js';
+import type { Product } from '../../core/product.js';
 import { spawnWorker } from '../../util/spawn-worker.js';
 import type { CatalogDb, NewText, WriteEffects } from './catalog-db.js';
 import { packVectors, packedRow } from './packed-vectors.js';

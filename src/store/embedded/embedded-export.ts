@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ProductUpsert } from '../vector-store.js';
+import type { ProductUpsert } from '../../core/vector-store.js';
 import { CatalogDb } from './catalog-db.js';
 
 /**

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Product, TextKind } from '../../catalog/product.js';
-import { compareHits, mergeTopProducts, topProducts, type TextHit } from '../../align/top-products.js';
+import type { Product, TextKind } from '../../core/product.js';
+import { compareHits, mergeTopProducts, topProducts, type TextHit } from './top-products.js';
 import type { AnnIndexFactory } from '../ann/ann-index.js';
 import {
   ModelMismatchError,
@@ -14,7 +14,7 @@ import {
   type SearchOptions,
   type StoreStats,
   type VectorStore,
-} from '../vector-store.js';
+} from '../../core/vector-store.js';
 import { CatalogDb, kindCode, type WriteEffects } from './catalog-db.js';
 import { cosineWithBlob, hydrateHits } from './hit-hydration.js';
 import { InlineCatalogWriter, WorkerCatalogWriter, type CatalogWriter } from './catalog-writer.js';

@@ -1,5 +1,6 @@
-import { compareHits, type TextHit } from '../../align/top-products.js';
-import type { ProductMatch } from '../vector-store.js';
+import { cosine } from '../../core/vector-math.js';
+import { compareHits, type TextHit } from './top-products.js';
+import type { ProductMatch } from '../../core/vector-store.js';
 import { kindOf, type CatalogDb, type MatchedRow } from './catalog-db.js';
 
 /**
@@ -41,15 +42,13 @@ const IS_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
  * Blobs are written little-endian; a big-endian host takes the byte-by-byte path.
  */
 export function cosineWithBlob(q: Float32Array, blob: Buffer): number {
-  const v = blob.byteOffset % 4 === 0 && IS_LITTLE_ENDIAN ? new Float32Array(blob.buffer, blob.byteOffset, blob.byteLength / 4) : undefined;
-  let dotProduct = 0;
-  let qq = 0;
-  let vv = 0;
-  for (let i = 0; i < q.length; i++) {
-    const x = v ? v[i] : blob.readFloatLE(i * 4);
-    dotProduct += q[i] * x;
-    qq += q[i] * q[i];
-    vv += x * x;
-  }
-  return qq > 0 && vv > 0 ? dotProduct / Math.sqrt(qq * vv) : 0;
+  const aligned = blob.byteOffset % 4 === 0 && IS_LITTLE_ENDIAN;
+  const v = aligned ? new Float32Array(blob.buffer, blob.byteOffset, blob.byteLength / 4) : readFloatsLE(blob);
+  return cosine(q, v);
+}
+
+function readFloatsLE(blob: Buffer): Float32Array {
+  const v = new Float32Array(blob.byteLength / 4);
+  for (let i = 0; i < v.length; i++) v[i] = blob.readFloatLE(i * 4);
+  return v;
 }

@@ -1,5 +1,5 @@
-import type { TextKind } from '../../catalog/product.js';
-import type { IndexCheckReport } from '../vector-store.js';
+import type { TextKind } from '../../core/product.js';
+import type { IndexCheckReport } from '../../core/vector-store.js';
 import { kindOf, vectorFromBlob, type CatalogDb } from './catalog-db.js';
 import type { KindIndex } from './kind-index.js';
 

@@ -1,8 +1,8 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import type { TextKind } from '../../catalog/product.js';
-import { compareHits, mergeTopProducts, topProducts, type TextHit } from '../../align/top-products.js';
+import type { TextKind } from '../../core/product.js';
+import { compareHits, mergeTopProducts, topProducts, type TextHit } from './top-products.js';
 import type { AnnIndex, AnnIndexFactory } from '../ann/ann-index.js';
-import type { IndexCheckReport } from '../vector-store.js';
+import type { IndexCheckReport } from '../../core/vector-store.js';
 import { kindCode, kindOf, vectorFromBlob, type CatalogDb, type TextRow } from './catalog-db.js';
 import { hydrateHits } from './hit-hydration.js';
 import { checkAndRepair } from './index-check.js';

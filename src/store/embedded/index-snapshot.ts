@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { TextKind } from '../../catalog/product.js';
+import type { TextKind } from '../../core/product.js';
 import type { AnnIndex, AnnIndexFactory } from '../ann/ann-index.js';
 import { writeFileAtomic } from '../../util/atomic-file.js';
 

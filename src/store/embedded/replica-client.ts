@@ -1,4 +1,4 @@
-import type { IndexCheckReport } from '../vector-store.js';
+import type { IndexCheckReport } from '../../core/vector-store.js';
 import type { IndexReplica } from './index-replica.js';
 import type { ReplicaHealth, ReplicaHits, ReplicaOpenInfo, ReplicaSearch, ReplicaWrite, Watermarks } from './replica-messages.js';
 

@@ -1,5 +1,5 @@
-import type { TextKind } from '../../catalog/product.js';
-import type { IndexCheckReport, IndexHealth, ProductMatch } from '../vector-store.js';
+import type { TextKind } from '../../core/product.js';
+import type { IndexCheckReport, IndexHealth, ProductMatch } from '../../core/vector-store.js';
 import type { Watermarks } from './index-snapshot.js';
 
 /**

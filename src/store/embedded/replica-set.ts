@@ -1,5 +1,5 @@
-import type { TextKind } from '../../catalog/product.js';
-import { StoreUnavailableError, type IndexCheckReport, type IndexHealth } from '../vector-store.js';
+import type { TextKind } from '../../core/product.js';
+import { StoreUnavailableError, type IndexCheckReport, type IndexHealth } from '../../core/vector-store.js';
 import type { ReplicaLogger } from './index-replica.js';
 import { ReplicaLostError, type ReplicaClient } from './replica-client.js';
 import { WorkerReplicaClient } from './worker-replica-client.js';

@@ -1,6 +1,6 @@
 import type { Schemas } from '@qdrant/js-client-rest';
-import type { TextKind } from '../../catalog/product.js';
-import type { SearchFilter } from '../vector-store.js';
+import type { TextKind } from '../../core/product.js';
+import type { SearchFilter } from '../../core/vector-store.js';
 
 /** Translation of the API's filters into Qdrant filter JSON. */
 

@@ -1,6 +1,6 @@
 import type { Schemas } from '@qdrant/js-client-rest';
-import type { TextKind } from '../../catalog/product.js';
-import type { ProductMatch } from '../vector-store.js';
+import type { TextKind } from '../../core/product.js';
+import type { ProductMatch } from '../../core/vector-store.js';
 import type { Filter } from './filters.js';
 
 /**

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { TextKind } from '../../catalog/product.js';
+import type { TextKind } from '../../core/product.js';
 
 /**
  * Qdrant point ids must be unsigned integers or UUIDs. Ours are name-based UUIDs (RFC 9562 version 5:

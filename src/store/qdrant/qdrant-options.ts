@@ -1,12 +1,31 @@
-import type { Config } from '../../config.js';
 import type { QdrantStoreLogger, QdrantStoreOptions } from './qdrant-store.js';
 
 /** HNSW graph degree; the same as the embedded usearch index so recall figures carry over. */
 export const QDRANT_HNSW_M = 16;
 
-/** The Qdrant store's options from the validated configuration and the active embedder. */
+/** The Qdrant settings of the validated configuration (config.ts), as this adapter reads them. */
+export interface QdrantSettings {
+  qdrant: {
+    url?: string;
+    apiKey?: string;
+    collection: string;
+    timeoutMs: number;
+    shards: number;
+    replicationFactor: number;
+    quantization: QdrantStoreOptions['quantization'];
+    onDisk: boolean;
+  };
+  annEfSearch: number;
+  annEfConstruction: number;
+}
+
+/**
+ * The Qdrant store's options from the validated configuration and the active embedder. Takes the
+ * settings by shape, not the app's Config type, so the adapter does not depend on the composition
+ * root.
+ */
 export function qdrantOptionsFrom(
-  config: Pick<Config, 'qdrant' | 'annEfSearch' | 'annEfConstruction'>,
+  config: QdrantSettings,
   embedder: { id: string; dimension: number },
   logger?: QdrantStoreLogger,
 ): QdrantStoreOptions {

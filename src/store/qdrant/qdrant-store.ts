@@ -1,5 +1,5 @@
 import { QdrantClient, type Schemas } from '@qdrant/js-client-rest';
-import type { Product } from '../../catalog/product.js';
+import type { Product } from '../../core/product.js';
 import {
   ModelMismatchError,
   StoreUnavailableError,
@@ -9,7 +9,7 @@ import {
   type SearchOptions,
   type StoreStats,
   type VectorStore,
-} from '../vector-store.js';
+} from '../../core/vector-store.js';
 import {
   PAYLOAD_INDEXES,
   LAYOUT_VERSION,

@@ -1,6 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { QdrantClientResourceExhaustedError, QdrantClientTimeoutError } from '@qdrant/js-client-rest';
-import { StoreUnavailableError } from '../vector-store.js';
+import { StoreUnavailableError } from '../../core/vector-store.js';
+import { RETRY_AFTER_SECONDS } from '../../core/errors.js';
 
 /**
  * Retries towards Qdrant. Transient failures (the connection refused or reset, a timeout, 5xx, 429)
@@ -23,7 +24,7 @@ export interface RetryPolicy {
   retryAfterSeconds: number;
 }
 
-export const DEFAULT_RETRY: Omit<RetryPolicy, 'budgetMs'> = { attempts: 4, baseDelayMs: 100, maxDelayMs: 1_000, retryAfterSeconds: 5 };
+export const DEFAULT_RETRY: Omit<RetryPolicy, 'budgetMs'> = { attempts: 4, baseDelayMs: 100, maxDelayMs: 1_000, retryAfterSeconds: RETRY_AFTER_SECONDS.unavailable };
 
 /** Clock and randomness, injectable so tests run instantly and deterministically. */
 export interface RetryDeps {

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import { dot } from '../../../src/embedding/embedder.js';
+import { dot } from '../../../src/core/vector-math.js';
 import { emitConceptFeatures, type FeatureContext } from '../../../src/embedding/wordnet/concept-features.js';
 import { DEFAULT_WORDNET_PARAMS, paramsHash, type WordNetParams } from '../../../src/embedding/wordnet/params.js';
 import { ADJ, NOUN, VERB, type Pos } from '../../../src/embedding/wordnet/pos.js';

@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { dot } from '../../../src/embedding/embedder.js';
+import { dot } from '../../../src/core/vector-math.js';
 import { WORDNET_DEFAULT_THRESHOLD, WORDNET_EMBEDDER_ID, paramsHash } from '../../../src/embedding/wordnet/params.js';
 import { TABLE_FORMAT_VERSION, cacheFileName } from '../../../src/embedding/wordnet/table-cache.js';
 import { deserializeWordTable } from '../../../src/embedding/wordnet/table-file.js';

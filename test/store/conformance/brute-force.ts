@@ -1,4 +1,4 @@
-import type { ProductUpsert, SearchOptions } from '../../../src/store/vector-store.js';
+import type { ProductUpsert, SearchOptions } from '../../../src/core/vector-store.js';
 import { cosine } from '../../helpers/vectors.js';
 
 /** What an exact scan over the upserted data says the answer is: the reference every store must match. */

@@ -7,8 +7,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import type { Product } from '../../../src/catalog/product.js';
-import { ModelMismatchError, type ProductUpsert, type SearchOptions, type VectorStore } from '../../../src/store/vector-store.js';
+import type { Product } from '../../../src/core/product.js';
+import { ModelMismatchError, type ProductUpsert, type SearchOptions, type VectorStore } from '../../../src/core/vector-store.js';
 import { rng, unitVector } from '../../helpers/vectors.js';
 import { DIM, MODEL, randomProducts } from '../embedded/store-fixture.js';
 import { bruteForce } from './brute-force.js';

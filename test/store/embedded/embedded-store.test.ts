@@ -3,7 +3,7 @@ import { writeFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { hnswlibIndexFactory } from '../../../src/store/ann/hnswlib-index.js';
-import { ModelMismatchError, type SearchOptions } from '../../../src/store/vector-store.js';
+import { ModelMismatchError, type SearchOptions } from '../../../src/core/vector-store.js';
 import { rng, unitVector } from '../../helpers/vectors.js';
 import { DIM, openStore, randomProducts, tempDir } from './store-fixture.js';
 

@@ -5,7 +5,7 @@ import { exactIndexFactory } from '../../../src/store/ann/exact-index.js';
 import { hnswlibIndexFactory } from '../../../src/store/ann/hnswlib-index.js';
 import { usearchIndexFactory } from '../../../src/store/ann/usearch-index.js';
 import { EmbeddedStore } from '../../../src/store/embedded/embedded-store.js';
-import type { ProductUpsert } from '../../../src/store/vector-store.js';
+import type { ProductUpsert } from '../../../src/core/vector-store.js';
 import { rng } from '../../helpers/vectors.js';
 import { faultyAnnFactory } from '../ann/faulty-ann.js';
 import { DIM, MODEL, randomProducts, tempDir } from './store-fixture.js';

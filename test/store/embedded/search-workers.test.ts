@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { EmbeddedStore } from '../../../src/store/embedded/embedded-store.js';
 import { exactIndexFactory } from '../../../src/store/ann/exact-index.js';
-import type { ProductUpsert, SearchOptions } from '../../../src/store/vector-store.js';
+import type { ProductUpsert, SearchOptions } from '../../../src/core/vector-store.js';
 import { bruteForce } from '../conformance/brute-force.js';
 import { rng, unitVector } from '../../helpers/vectors.js';
 import { DIM, MODEL, randomProducts, tempDir } from './store-fixture.js';

@@ -1,11 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Product } from '../../../src/catalog/product.js';
+import type { Product } from '../../../src/core/product.js';
 import type { AnnIndexFactory } from '../../../src/store/ann/ann-index.js';
 import { exactIndexFactory } from '../../../src/store/ann/exact-index.js';
 import { EmbeddedStore } from '../../../src/store/embedded/embedded-store.js';
-import type { ProductUpsert } from '../../../src/store/vector-store.js';
+import type { ProductUpsert } from '../../../src/core/vector-store.js';
 import { rng, unitVector } from '../../helpers/vectors.js';
 
 export const DIM = 16;

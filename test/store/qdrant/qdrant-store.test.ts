@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { QdrantStore, type QdrantStoreOptions } from '../../../src/store/qdrant/qdrant-store.js';
 import { QdrantRequestError } from '../../../src/store/qdrant/retry.js';
-import { ModelMismatchError, StoreUnavailableError } from '../../../src/store/vector-store.js';
+import { ModelMismatchError, StoreUnavailableError } from '../../../src/core/vector-store.js';
 import { DIM, MODEL, randomProducts } from '../embedded/store-fixture.js';
 import { FakeQdrant } from './fake-qdrant.js';
 import { instantRetries, storeOptions } from './qdrant-fixture.js';

@@ -1,4 +1,5 @@
-import type { Product, TextKind } from '../catalog/product.js';
+import { ServiceUnavailableError } from './errors.js';
+import type { Product, TextKind } from './product.js';
 
 /**
  * The VectorStore port: products, their embedded texts, and grouped similarity search.
@@ -125,16 +126,9 @@ export class ModelMismatchError extends Error {
  * layer answers 503 with `Retry-After: retryAfterSeconds`; it is a condition of the backend, not a
  * bug, and clears by itself when the backend returns.
  */
-export class StoreUnavailableError extends Error {
-  /** Read by the HTTP error handler (like the embedding queue's overload error): 503 + Retry-After. */
-  readonly statusCode = 503;
-
-  constructor(
-    message: string,
-    readonly retryAfterSeconds = 5,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
+export class StoreUnavailableError extends ServiceUnavailableError {
+  constructor(message: string, retryAfterSeconds?: number, options?: { cause?: unknown }) {
+    super(message, retryAfterSeconds, options);
     this.name = 'StoreUnavailableError';
   }
 }

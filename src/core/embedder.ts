@@ -25,21 +25,3 @@ export interface Embedder {
   /** Releases native resources (ONNX sessions). Safe to call twice. */
   close(): Promise<void>;
 }
-
-/** Scales `v` in place to unit length; a zero vector stays zero. Returns `v`. */
-export function l2normalize(v: Float32Array): Float32Array {
-  let sum = 0;
-  for (let i = 0; i < v.length; i++) sum += v[i] * v[i];
-  if (sum > 0) {
-    const inv = 1 / Math.sqrt(sum);
-    for (let i = 0; i < v.length; i++) v[i] *= inv;
-  }
-  return v;
-}
-
-/** Dot product; equals cosine similarity for unit vectors. */
-export function dot(a: Float32Array, b: Float32Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
-  return s;
-}

@@ -1,0 +1,33 @@
+/**
+ * Errors every layer may throw and the HTTP layer maps by class (error-handler.ts), so no domain
+ * or adapter module needs to know about status codes.
+ */
+
+/**
+ * How long a refused client is told to wait, by cause. One table so that the 503s of the admission
+ * gate, the embedding queue, heap pressure and an unreachable store stay consistent.
+ */
+export const RETRY_AFTER_SECONDS = {
+  /** Queues are full or waits too long: they drain within a second at the rates we measured. */
+  overloaded: 1,
+  /** The heap is over its limit: the garbage collector needs a little longer to bring it down. */
+  memoryPressure: 2,
+  /** Starting, shutting down or a backend that is down: these take seconds to clear. */
+  unavailable: 5,
+} as const;
+
+/**
+ * A condition of the service, not a bug and not the client's fault: the request was refused
+ * (overload) or cannot be served now (a backend is down). It clears by itself; clients retry after
+ * `retryAfterSeconds`. HTTP answers 503 with that Retry-After.
+ */
+export class ServiceUnavailableError extends Error {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number = RETRY_AFTER_SECONDS.unavailable,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'ServiceUnavailableError';
+  }
+}
