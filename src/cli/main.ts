@@ -205,7 +205,7 @@ async function migrate(config: Config, values: Values): Promise<number> {
 async function serve(config: Config, preloaded?: Services): Promise<number> {
   // Started before anything that could block: a stuck native call ends the process instead of hanging it.
   if (config.eventLoopStallExitMs > 0) startStallWatchdog(config.eventLoopStallExitMs);
-  const server = await startServer(config, preloaded);
+  const server = await startServer(config, async (log) => preloaded ?? createServices(config, log));
   closeOnSignals(server, config.shutdownTimeoutMs);
   try {
     await server.ready;

@@ -1,8 +1,7 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { Config } from '../config.js';
-import { createServices, type Services } from '../services.js';
 import { buildApp } from './app.js';
-import type { AppState } from './app-state.js';
+import type { AppState, ServedServices } from './app-state.js';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -15,14 +14,15 @@ export interface RunningServer {
 
 /**
  * Listens first and loads the model afterwards, so orchestrators see a live process whose /readyz
- * says "starting" instead of a port that is not open yet. `preloaded` services (the demo has them
- * already, from ingesting) are served as they are and closed with the server.
+ * says "starting" instead of a port that is not open yet. `loadServices` is the composition root's
+ * (the CLI passes createServices, or the demo's services it already has from ingesting); what it
+ * returns is served, and closed with the server.
  */
-export async function startServer(config: Config, preloaded?: Services): Promise<RunningServer> {
+export async function startServer(config: Config, loadServices: (log: FastifyBaseLogger) => Promise<ServedServices>): Promise<RunningServer> {
   const state: AppState = {};
   const app = await buildApp(config, state);
   await app.listen({ port: config.port, host: config.host });
-  const loading = preloaded ? Promise.resolve(preloaded) : createServices(config, app.log);
+  const loading = loadServices(app.log);
   const ready = loading.then(
     (services) => {
       services.setEmbeddingObserver((seconds, _texts, model) => app.metrics.embedSeconds.observe({ model }, seconds));
