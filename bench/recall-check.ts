@@ -7,7 +7,7 @@
  */
 import { cpSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { LexicalEmbedder } from '../src/embedding/lexical-embedder.js';
+import { LexicalEmbedder } from '../src/embedding/lexical/lexical-embedder.js';
 import type { AnnIndexFactory } from '../src/store/ann/ann-index.js';
 import { defaultAnnIndexFactory } from '../src/store/ann/default-index.js';
 import { exactIndexFactory } from '../src/store/ann/exact-index.js';

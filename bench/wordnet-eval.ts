@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Embedder } from '../src/embedding/embedder.js';
-import { LexicalEmbedder } from '../src/embedding/lexical-embedder.js';
+import { LexicalEmbedder } from '../src/embedding/lexical/lexical-embedder.js';
 import { cacheFileName } from '../src/embedding/wordnet/table-cache.js';
 import { WordNetEmbedder } from '../src/embedding/wordnet/wordnet-embedder.js';
 import { embedCatalog, fourWay, retrieval, type ProductVectors, type RetrievalResult } from './lib/eval-metrics.js';

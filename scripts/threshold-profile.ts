@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dot } from '../src/embedding/embedder.js';
-import { LexicalEmbedder } from '../src/embedding/lexical-embedder.js';
+import { LexicalEmbedder } from '../src/embedding/lexical/lexical-embedder.js';
 
 const read = (name: string) =>
   readFileSync(fileURLToPath(new URL(`../data/sample/${name}`, import.meta.url)), 'utf8')

@@ -14,7 +14,7 @@ import { embedCatalog, fourWay, retrieval } from '../bench/lib/eval-metrics.js';
 import type { Embedder } from '../src/embedding/embedder.js';
 import { ISSUE_PAIRS } from '../bench/lib/eval-sets.js';
 import { dot } from '../src/embedding/embedder.js';
-import { LexicalEmbedder } from '../src/embedding/lexical-embedder.js';
+import { LexicalEmbedder } from '../src/embedding/lexical/lexical-embedder.js';
 import { WordNetEmbedder } from '../src/embedding/wordnet/wordnet-embedder.js';
 import type { WordNetParams } from '../src/embedding/wordnet/params.js';
 

@@ -1,5 +1,5 @@
 import { textsOf, type Product } from '../../src/catalog/product.js';
-import { LexicalEmbedder } from '../../src/embedding/lexical-embedder.js';
+import { LexicalEmbedder } from '../../src/embedding/lexical/lexical-embedder.js';
 import { annIndexFactory, DEFAULT_ANN_LIBRARY, type AnnLibrary } from '../../src/store/ann/default-index.js';
 
 /**

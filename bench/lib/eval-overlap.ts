@@ -5,7 +5,8 @@
  * and by WordNet morphy in every part of speech (every base form counts). Two texts share a
  * content word when any key meets: "grilling" ~ "grill", "knives" ~ "knife", "went" ~ "go".
  */
-import { STOP_WORDS, stem } from '../../src/embedding/lexical-embedder.js';
+import { stem } from '../../src/embedding/lexical/stem.js';
+import { STOP_WORDS } from '../../src/embedding/lexical/stop-words.js';
 import { morphy } from '../../src/embedding/wordnet/morphy.js';
 import { POS_LIST } from '../../src/embedding/wordnet/pos.js';
 import { tokenize } from '../../src/embedding/wordnet/tokenize.js';

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { LEXICAL_EMBEDDER_ID } from '../../src/embedding/lexical-embedder.js';
+import { LEXICAL_EMBEDDER_ID } from '../../src/embedding/lexical/lexical-embedder.js';
 import { defaultAnnIndexFactory } from '../../src/store/ann/default-index.js';
 import { EmbeddedStore } from '../../src/store/embedded/embedded-store.js';
 import { startServerProcess, type ServerProcess } from './server-process.js';

@@ -9,7 +9,7 @@
  * Errors other than ModelUnavailableError (e.g. invalid options) always propagate.
  */
 import type { Embedder } from '../core/embedder.js';
-import { LexicalEmbedder } from './lexical-embedder.js';
+import { LexicalEmbedder } from './lexical/lexical-embedder.js';
 import { ModelUnavailableError, TransformersEmbedder, type TransformersDtype } from './transformers-embedder.js';
 import { WORDNET_EMBEDDER_ID } from './wordnet/params.js';
 import { WordNetEmbedder } from './wordnet/wordnet-embedder.js';

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { Aligner } from '../../src/align/aligner.js';
 import { CatalogService } from '../../src/catalog/catalog-service.js';
 import type { Product } from '../../src/core/product.js';
-import { LexicalEmbedder } from '../../src/embedding/lexical-embedder.js';
+import { LexicalEmbedder } from '../../src/embedding/lexical/lexical-embedder.js';
 import { exactIndexFactory } from '../../src/store/ann/exact-index.js';
 import { EmbeddedStore } from '../../src/store/embedded/embedded-store.js';
 import type { ScriptIn } from '../../src/benchmark/types.js';

@@ -6,7 +6,7 @@ import { after, describe, it } from 'node:test';
 import { CachedEmbedder } from '../../src/embedding/cached-embedder.js';
 import type { Embedder } from '../../src/core/embedder.js';
 import { EmbeddingCache } from '../../src/embedding/embedding-cache.js';
-import { LexicalEmbedder } from '../../src/embedding/lexical-embedder.js';
+import { LexicalEmbedder } from '../../src/embedding/lexical/lexical-embedder.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ecomalign-cached-'));
 after(() => rmSync(dir, { recursive: true, force: true }));

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createEmbedder } from '../../src/embedding/create-embedder.js';
-import { LEXICAL_EMBEDDER_ID, LexicalEmbedder } from '../../src/embedding/lexical-embedder.js';
+import { LEXICAL_EMBEDDER_ID, LexicalEmbedder } from '../../src/embedding/lexical/lexical-embedder.js';
 import { ModelUnavailableError, TransformersEmbedder } from '../../src/embedding/transformers-embedder.js';
 import { WORDNET_EMBEDDER_ID } from '../../src/embedding/wordnet/params.js';
 import { cacheFileName } from '../../src/embedding/wordnet/table-cache.js';

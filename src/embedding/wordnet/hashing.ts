@@ -1,4 +1,4 @@
-import { fmix32 } from '../batch.js';
+import { fmix32 } from '../text-vectors/murmur3-fmix32.js';
 
 /**
  * Signed feature hashing into the embedding's dimensions. Every concept feature (a synset, or a

@@ -5,9 +5,8 @@
  * WordNet does not know, L2-normalised. "Pitch the tent" and "go camping" meet through WordNet's
  * relations although they share no word.
  */
-import { embedEach } from '../batch.js';
-import type { Embedder } from '../../core/embedder.js';
 import { l2normalize } from '../../core/vector-math.js';
+import { PerTextEmbedder } from '../text-vectors/per-text-embedder.js';
 import { Analyzer } from './analyzer.js';
 import { WORD_FEATURE, scatterFeature } from './hashing.js';
 import { DEFAULT_WORDNET_PARAMS, WORDNET_DEFAULT_THRESHOLD, WORDNET_EMBEDDER_ID, type WordNetParams } from './params.js';
@@ -22,7 +21,7 @@ export interface WordNetEmbedderOptions {
   params?: Partial<WordNetParams>;
 }
 
-export class WordNetEmbedder implements Embedder {
+export class WordNetEmbedder extends PerTextEmbedder {
   readonly id: string;
   readonly dimension: number;
   readonly defaultThreshold: number;
@@ -35,6 +34,7 @@ export class WordNetEmbedder implements Embedder {
   private readonly analyzer: Analyzer;
 
   private constructor(id: string, params: WordNetParams, source: TableSource, threshold: number) {
+    super();
     this.id = id;
     this.params = params;
     this.dimension = params.dimension;
@@ -53,20 +53,7 @@ export class WordNetEmbedder implements Embedder {
     return new WordNetEmbedder(id, params, source, opts.defaultThreshold ?? WORDNET_DEFAULT_THRESHOLD);
   }
 
-  async embed(texts: readonly string[]): Promise<Float32Array[]> {
-    return this.embedSync(texts);
-  }
-
-  /** Synchronous variant of `embed`; vectors are views into one buffer per batch. */
-  embedSync(texts: readonly string[]): Float32Array[] {
-    return embedEach(texts, this.dimension, (text, out) => this.embedInto(text, out));
-  }
-
-  async close(): Promise<void> {
-    // Nothing native to release; the table is shared and garbage-collected.
-  }
-
-  private embedInto(text: string, out: Float32Array): void {
+  protected embedInto(text: string, out: Float32Array): void {
     for (const unit of this.analyzer.analyze(text)) {
       for (let k = 0; k < unit.rows.length; k++) this.table.addRow(out, unit.rows[k], unit.weights[k]);
       if (unit.unknownHash !== 0) scatterFeature(out, WORD_FEATURE, unit.unknownHash, unit.unknownWeight);

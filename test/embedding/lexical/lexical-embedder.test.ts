@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { dot } from '../../src/core/vector-math.js';
+import { dot } from '../../../src/core/vector-math.js';
 import {
   LEXICAL_DEFAULT_THRESHOLD,
   LEXICAL_DIMENSION,
   LEXICAL_EMBEDDER_ID,
   LexicalEmbedder,
-  stem,
-} from '../../src/embedding/lexical-embedder.js';
+} from '../../../src/embedding/lexical/lexical-embedder.js';
 
 const embedder = new LexicalEmbedder();
 
@@ -78,21 +77,6 @@ describe('LexicalEmbedder', () => {
     }
     assert.deepEqual(Array.from(batch[0]), Array.from(batch[4]));
     assert.deepEqual(await embedder.embed([]), []);
-  });
-
-  it('stems inflections of the same word to one key', () => {
-    for (const w of ['grilling', 'grilled', 'grills', 'grill']) assert.equal(stem(w), 'grill', w);
-    assert.equal(stem('batteries'), stem('battery'));
-    assert.equal(stem('cookies'), stem('cookie'));
-    assert.equal(stem('baking'), stem('bake'));
-    assert.equal(stem('hiking'), stem('hikes'));
-    assert.equal(stem('running'), 'run');
-    assert.equal(stem('boxes'), 'box');
-    assert.equal(stem('glasses'), 'glass');
-    // Conservative: short words and non-suffixes are left alone.
-    assert.equal(stem('bus'), 'bus');
-    assert.equal(stem('bring'), 'bring');
-    assert.equal(stem('speed'), 'speed');
   });
 
   it('scores morphological variants higher than unrelated texts', async () => {

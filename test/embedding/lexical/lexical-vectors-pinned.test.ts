@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { it } from 'node:test';
-import { LexicalEmbedder } from '../../../src/embedding/lexical-embedder.js';
+import { LexicalEmbedder } from '../../../src/embedding/lexical/lexical-embedder.js';
 
 const TEXTS: readonly string[] = [
   '',
