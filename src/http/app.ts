@@ -3,7 +3,7 @@ import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fas
 import type { Config } from '../config.js';
 import { VERSION } from '../version.js';
 import type { AppState } from './app-state.js';
-import { baseFastifyOptions } from './fastify-options.js';
+import { baseFastifyOptions } from './support/fastify-options.js';
 import { adaptiveSheddingPlugin } from './plugins/adaptive-shedding.js';
 import { admissionPlugin } from './plugins/admission.js';
 import { drainPlugin } from './plugins/drain.js';
@@ -13,7 +13,7 @@ import { metricsPlugin } from './plugins/metrics.js';
 import { rateLimitPlugin } from './plugins/rate-limit.js';
 import { securityPlugin } from './plugins/security.js';
 import { swaggerPlugin } from './plugins/swagger.js';
-import { sendProblem } from './problem.js';
+import { sendProblem } from './support/problem.js';
 import { alignRoutes } from './routes/align.js';
 import { healthRoutes } from './routes/health.js';
 import { productRoutes } from './routes/products.js';

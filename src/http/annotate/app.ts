@@ -2,7 +2,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AnnotationService } from '../../annotation/annotation-service.js';
 import { VERSION } from '../../version.js';
-import { baseFastifyOptions } from '../fastify-options.js';
+import { baseFastifyOptions } from '../support/fastify-options.js';
 import { errorHandlerPlugin } from '../plugins/error-handler.js';
 import { annotateOpenApiPlugin } from './plugins/annotate-openapi.js';
 import { annotateSecurityPlugin } from './plugins/annotate-security.js';

@@ -1,8 +1,8 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import { sendProblem } from '../problem.js';
-import { isOperationalRoute } from './operational-routes.js';
+import { sendProblem } from '../support/problem.js';
+import { isOperationalRoute } from '../support/operational-routes.js';
 import { RETRY_AFTER_SECONDS } from '../../core/errors.js';
 
 /**

@@ -2,8 +2,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Config } from '../../config.js';
 import { AdmissionGate, AdmissionRejectedError, type Release } from '../../util/admission-gate.js';
-import { sendProblem } from '../problem.js';
-import { isOperationalRoute } from './operational-routes.js';
+import { sendProblem } from '../support/problem.js';
+import { isOperationalRoute } from '../support/operational-routes.js';
 
 /**
  * Admission by queueing delay (see src/util/admission-gate.ts for the controller and why): one

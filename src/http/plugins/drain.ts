@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { sendProblem } from '../problem.js';
+import { sendProblem } from '../support/problem.js';
 import { RETRY_AFTER_SECONDS } from '../../core/errors.js';
 
 /**

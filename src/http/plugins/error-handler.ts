@@ -2,7 +2,7 @@ import type { FastifyError, FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { RETRY_AFTER_SECONDS, ServiceUnavailableError } from '../../core/errors.js';
-import { sendProblem } from '../problem.js';
+import { sendProblem } from '../support/problem.js';
 
 /**
  * Every error becomes an RFC 9457 problem. Client mistakes keep their 4xx status and say what was

@@ -1,8 +1,8 @@
 import underPressure from '@fastify/under-pressure';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import { problem, PROBLEM_CONTENT_TYPE } from '../problem.js';
-import { isOperationalRoute } from './operational-routes.js';
+import { problem, PROBLEM_CONTENT_TYPE } from '../support/problem.js';
+import { isOperationalRoute } from '../support/operational-routes.js';
 import { RETRY_AFTER_SECONDS } from '../../core/errors.js';
 
 export interface LoadSheddingOptions {

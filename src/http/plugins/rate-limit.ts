@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { isOperationalRoute } from './operational-routes.js';
+import { isOperationalRoute } from '../support/operational-routes.js';
 
 export interface RateLimitOptions {
   max: number;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { requireApiKey } from '../plugins/auth.js';
-import { sendProblem } from '../problem.js';
+import { requireApiKey } from '../support/auth.js';
+import { sendProblem } from '../support/problem.js';
 import { commonErrors, problemSchema } from '../schemas/problem-schema.js';
 import { productParams, productResponse, upsertProductsBody, upsertProductsResponse } from '../schemas/product-schemas.js';
 import type { RouteOptions } from './route-options.js';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { sendProblem } from '../../problem.js';
+import { sendProblem } from '../../support/problem.js';
 import { commonErrors, problemSchema } from '../../schemas/problem-schema.js';
 import { itemViewSchema } from '../schemas/annotate-common-schemas.js';
 import { labelBody, labelResponse, skipBody, skipResponse, undoBody } from '../schemas/label-schemas.js';

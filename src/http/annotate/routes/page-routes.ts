@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { FastifyPluginAsync } from 'fastify';
-import { escapeHtml } from '../escape-html.js';
+import { escapeHtml } from '../../support/escape-html.js';
 
 /**
  * The page: a static HTML shell, one small script and one stylesheet, no build step. The shell's

@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { sendProblem } from '../problem.js';
+import { sendProblem } from './problem.js';
 
 /**
  * preHandler for write routes: requires `Authorization: Bearer <API_KEY>` when a key is configured.

@@ -1,5 +1,5 @@
 import type { FastifyReply } from 'fastify';
-import type { Problem } from './schemas/problem-schema.js';
+import type { Problem } from '../schemas/problem-schema.js';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
