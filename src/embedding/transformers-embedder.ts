@@ -99,6 +99,8 @@ function describe(err: unknown): string {
   const parts: string[] = [];
   let e: unknown = err;
   for (let depth = 0; e !== undefined && e !== null && depth < 4; depth++) {
+    // Anything can be thrown; String() is the one rendering that works for all of it (a custom toString included).
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- '[object Object]' is an acceptable last resort here
     const msg = e instanceof Error ? e.message : String(e);
     if (msg && !parts.includes(msg)) parts.push(msg);
     e = e instanceof Error ? e.cause : undefined;

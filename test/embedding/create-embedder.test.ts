@@ -85,7 +85,7 @@ describe('createEmbedder', () => {
     assert.equal(e.id, WORDNET_EMBEDDER_ID);
     assert.equal(e.dimension, 384);
     assert.equal(e.source.path, join(wordnetCacheDir, cacheFileName(WORDNET_EMBEDDER_ID, e.params)), 'the table file lives in wordnetCacheDir');
-    assert.ok(existsSync(e.source.path!));
+    assert.ok(existsSync(e.source.path));
     assert.equal(messages.length, 0);
   });
 

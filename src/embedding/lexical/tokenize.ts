@@ -3,7 +3,7 @@
  * maximal runs of letters and digits. It walks the string by code unit rather than with a regular expression
  * and fills a caller-owned array, so embedding allocates nothing per word beyond the word strings.
  */
-const NON_ASCII = /[^\x00-\x7f]/;
+const NON_ASCII = /[^\p{ASCII}]/u;
 const COMBINING_MARKS = /\p{M}+/gu;
 const WORD_CHAR = /[\p{L}\p{N}]/u;
 
