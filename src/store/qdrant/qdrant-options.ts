@@ -1,4 +1,31 @@
-import type { QdrantStoreLogger, QdrantStoreOptions } from './qdrant-store.js';
+import type { CollectionSettings } from './collection-config.js';
+import type { RetryDeps, RetryPolicy } from './retry.js';
+
+export interface QdrantStoreLogger {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+}
+
+export interface QdrantStoreOptions extends CollectionSettings {
+  url: string;
+  apiKey?: string;
+  collection: string;
+  /** Per-request timeout (QDRANT_TIMEOUT_MS); also the budget within which failed calls are retried. */
+  timeoutMs: number;
+  /** HNSW search breadth (ANN_EF_SEARCH). */
+  efSearch: number;
+  logger?: QdrantStoreLogger;
+  /** Exhaustive search instead of HNSW. For conformance tests against a real Qdrant only. */
+  exactSearch?: boolean;
+  retry?: Partial<RetryPolicy>;
+  retryDeps?: RetryDeps;
+  /** Points per upsert request (~1.6 KB of JSON per 384-d vector: 256 points ≈ 0.5 MB). */
+  pointsPerRequest?: number;
+  /** Requests in flight at once for one call (search steps, upsert chunks). */
+  concurrency?: number;
+  /** How long a ping result is reused, so a flood of readiness probes costs one request per period. */
+  pingCacheMs?: number;
+}
 
 /** HNSW graph degree; the same as the embedded usearch index so recall figures carry over. */
 export const QDRANT_HNSW_M = 16;

@@ -10,7 +10,7 @@ import {
   type CollectionSettings,
 } from '../../../src/store/qdrant/collection-config.js';
 import { qdrantOptionsFrom } from '../../../src/store/qdrant/qdrant-options.js';
-import { clientAddress } from '../../../src/store/qdrant/qdrant-store.js';
+import { clientAddress } from '../../../src/store/qdrant/connection.js';
 
 const settings: CollectionSettings = {
   dimension: 384,
