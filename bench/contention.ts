@@ -9,7 +9,7 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Product } from '../src/catalog/product.js';
+import type { Product } from '../src/core/product.js';
 import { renderContention } from './lib/contention-report.js';
 import { runFixedRateProbe, type ProbeSample } from './lib/fixed-rate-probe.js';
 import { intentionProducts, probeSteps, writeProductsJsonl } from './lib/intention-products.js';

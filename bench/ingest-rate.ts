@@ -9,7 +9,7 @@
  */
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Product } from '../src/catalog/product.js';
+import type { Product } from '../src/core/product.js';
 import type { AnnLibrary } from '../src/store/ann/default-index.js';
 import { measureAnnCeiling, type AnnCeiling } from './lib/ann-ceiling.js';
 import { renderIngestRate } from './lib/ingest-rate-report.js';

@@ -15,7 +15,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultAnnIndexFactory } from '../src/store/ann/default-index.js';
 import { EmbeddedStore } from '../src/store/embedded/embedded-store.js';
-import type { ProductUpsert } from '../src/store/vector-store.js';
+import type { ProductUpsert } from '../src/core/vector-store.js';
 import { clusteredDataset, rowOf } from './lib/synthetic.js';
 
 export interface SearchThreadsOptions {

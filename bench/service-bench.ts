@@ -104,7 +104,7 @@ export async function runServiceBench(opts: {
     };
   } finally {
     for (const s of servers) s.kill('SIGTERM');
-    await Promise.all(servers.map((s) => (s.exitCode === null ? once(s, 'exit') : undefined)));
+    await Promise.all(servers.map((s) => (s.exitCode === null ? once(s, 'exit') : Promise.resolve())));
     rmSync(dir, { recursive: true, force: true });
   }
 }

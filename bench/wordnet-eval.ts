@@ -10,13 +10,13 @@ import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Embedder } from '../src/embedding/embedder.js';
+import type { Embedder } from '../src/core/embedder.js';
 import { LexicalEmbedder } from '../src/embedding/lexical/lexical-embedder.js';
 import { cacheFileName } from '../src/embedding/wordnet/table-cache.js';
 import { WordNetEmbedder } from '../src/embedding/wordnet/wordnet-embedder.js';
 import { embedCatalog, fourWay, retrieval, type ProductVectors, type RetrievalResult } from './lib/eval-metrics.js';
 import { ISSUE_PAIRS, readCatalog, readJsonl, type FourWayQuestion, type RetrievalQuery } from './lib/eval-sets.js';
-import { dot } from '../src/embedding/embedder.js';
+import { dot } from '../src/core/vector-math.js';
 
 export interface EmbedderScores {
   id: string;

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { dot } from '../src/embedding/embedder.js';
+import { dot } from '../src/core/vector-math.js';
 import { LexicalEmbedder } from '../src/embedding/lexical/lexical-embedder.js';
 
 const read = (name: string) =>

@@ -1,4 +1,4 @@
-import { textsOf, type Product } from '../../src/catalog/product.js';
+import { textsOf, type Product } from '../../src/core/product.js';
 import { LexicalEmbedder } from '../../src/embedding/lexical/lexical-embedder.js';
 import { annIndexFactory, DEFAULT_ANN_LIBRARY, type AnnLibrary } from '../../src/store/ann/default-index.js';
 

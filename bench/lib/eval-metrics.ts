@@ -2,7 +2,8 @@
  * Scores an embedder on the evaluation sets the way the service ranks products: a product's score
  * for a step is the cosine of its best-matching intention.
  */
-import { dot, type Embedder } from '../../src/embedding/embedder.js';
+import type { Embedder } from '../../src/core/embedder.js';
+import { dot } from '../../src/core/vector-math.js';
 import type { CatalogProduct, FourWayQuestion, RetrievalQuery } from './eval-sets.js';
 
 export interface ProductVectors {

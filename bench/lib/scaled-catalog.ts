@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { createWriteStream, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Product } from '../../src/catalog/product.js';
+import type { Product } from '../../src/core/product.js';
 import { mulberry32 } from './synthetic.js';
 
 /**

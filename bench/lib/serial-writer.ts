@@ -1,4 +1,4 @@
-import type { Product } from '../../src/catalog/product.js';
+import type { Product } from '../../src/core/product.js';
 
 /**
  * One client writing the catalog as fast as the server lets it: a batch to POST /products, the
@@ -43,7 +43,7 @@ export async function runSerialWriter(o: WriterOptions): Promise<WriterTally> {
   while (batch !== undefined && performance.now() - started < durationMs) {
     const body = JSON.stringify({ products: batch });
     const sent = performance.now();
-    let status = 0;
+    let status: number;
     let text = '';
     try {
       const res = await fetch(`${o.url}/products`, { method: 'POST', headers: o.headers, body, signal: AbortSignal.timeout(o.timeoutMs ?? 120_000) });

@@ -17,7 +17,7 @@
  */
 
 import { mulberry32 } from '../../src/benchmark/random.js';
-import { l2normalize } from '../../src/embedding/embedder.js';
+import { l2normalize } from '../../src/core/vector-math.js';
 
 // mulberry32 lives with the benchmark-construction code (src/ must not import bench/); re-exported
 // here so benchmarks, tests and benchmark construction all draw the same way.

@@ -106,7 +106,7 @@ async function findCapacity(server: ServerProcess, label: string, factory: () =>
 
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'ecomalign-loadtest-'));
-  const env = { EMBEDDER: values.embedder!, DATA_DIR: dataDir, LOG_LEVEL: 'warn', SNAPSHOT_INTERVAL_S: '0', API_KEY };
+  const env = { EMBEDDER: values.embedder, DATA_DIR: dataDir, LOG_LEVEL: 'warn', SNAPSHOT_INTERVAL_S: '0', API_KEY };
   const catalog = fileURLToPath(new URL('../../data/sample/catalog.jsonl', import.meta.url));
   process.stderr.write(`loadtest: ingesting the sample catalog with EMBEDDER=${values.embedder}\n`);
   runCli(['ingest', catalog], env);
@@ -155,7 +155,7 @@ async function main(): Promise<void> {
     if (mix.rate === 0) throw new Error('the traffic mix could not be served within its bound even at the lowest rate; see the trials above');
     report.headline = headline;
     const profileRows: PhaseSummary[] = [];
-    for (const name of values.profiles!.split(',').map((p) => p.trim()).filter(Boolean) as ProfileName[]) {
+    for (const name of values.profiles.split(',').map((p) => p.trim()).filter(Boolean) as ProfileName[]) {
       const profile = PROFILES[name];
       if (!profile) throw new Error(`--profiles: unknown profile "${name}" (smoke, load, stress, spike, soak)`);
       const full = profileDurationS(profile);
@@ -171,30 +171,54 @@ async function main(): Promise<void> {
     await server.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
-  mkdirSync(values.out!, { recursive: true });
-  writeFileSync(join(values.out!, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
-  writeFileSync(join(values.out!, 'latest.md'), renderMarkdown(report, tables));
-  process.stderr.write(`loadtest: report in ${join(values.out!, 'latest.md')}\n`);
+  mkdirSync(values.out, { recursive: true });
+  writeFileSync(join(values.out, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
+  writeFileSync(join(values.out, 'latest.md'), renderMarkdown(report, tables));
+  process.stderr.write(`loadtest: report in ${join(values.out, 'latest.md')}\n`);
+}
+
+/** The headline figures run() collects, as renderMarkdown reads them back. */
+interface ScenarioHeadline {
+  sustainedRate: number;
+  sustainedP99Ms: number;
+  overload: {
+    shedShare: number;
+    servedRate: number;
+    servedP99Ms: number;
+    serverP99Ms: number;
+    generatorLagP99Ms: number;
+    failed: number;
+    serverErrors: number;
+    peakRssBytes?: number;
+    aliveAfter: boolean;
+  };
+}
+
+interface Headline {
+  align1: ScenarioHeadline;
+  align5: ScenarioHeadline;
+  mix: { sustainedRate: number };
 }
 
 function renderMarkdown(report: Record<string, unknown>, tables: { title: string; rows: PhaseSummary[] }[]): string {
-  const h = report.headline as Record<string, any>;
+  const h = report.headline as Headline;
+  const machine = report.machine as { cpus: number; node: string };
   const mib = (b?: number) => (b ? `${Math.round(b / 1048576)} MiB` : 'n/a');
   const lines = [
     '# Load test (local runner)',
     '',
-    `Embedder \`${report.embedder}\`, ${(report.machine as any).cpus} CPUs, Node ${(report.machine as any).node}. ${report.note}`,
+    `Embedder \`${String(report.embedder)}\`, ${machine.cpus} CPUs, Node ${machine.node}. ${String(report.note)}`,
     '',
     '| | sustained req/s (p99 < ' + P99_BOUND + ' ms, nothing shed) | at 2x: shed | at 2x: served req/s | at 2x: p99 of served (client) | at 2x: p99 in the server | at 2x: generator lag p99 | at 2x: failed (timeouts, resets) | at 2x: 5xx other than 503 | peak RSS | alive after |',
     '|---|---|---|---|---|---|---|---|---|---|---|',
   ];
-  for (const key of ['align1', 'align5']) {
+  for (const key of ['align1', 'align5'] as const) {
     const r = h[key];
     lines.push(
       `| /align ${key === 'align1' ? '1 step' : '5 steps'} | ${r.sustainedRate} (p99 ${r.sustainedP99Ms} ms) | ${(r.overload.shedShare * 100).toFixed(1)} % | ${r.overload.servedRate} | ${r.overload.servedP99Ms} ms | <= ${r.overload.serverP99Ms} ms | ${r.overload.generatorLagP99Ms} ms | ${r.overload.failed} | ${r.overload.serverErrors} | ${mib(r.overload.peakRssBytes)} | ${r.overload.aliveAfter ? 'yes' : 'NO'} |`,
     );
   }
-  lines.push('', `Traffic mix sustained: ${h.mix.sustainedRate} req/s. Server peak RSS over the whole run: ${mib((report.server as any)?.peakRssBytes)}.`, '');
+  lines.push('', `Traffic mix sustained: ${h.mix.sustainedRate} req/s. Server peak RSS over the whole run: ${mib((report.server as { peakRssBytes?: number } | undefined)?.peakRssBytes)}.`, '');
   for (const t of tables) lines.push(`## ${t.title}`, '', markdownTable(t.rows), '');
   return `${lines.join('\n')}\n`;
 }

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { LEXICAL_EMBEDDER_ID } from '../../src/embedding/lexical/lexical-embedder.js';
 import { defaultAnnIndexFactory } from '../../src/store/ann/default-index.js';
 import { EmbeddedStore } from '../../src/store/embedded/embedded-store.js';
-import { startServerProcess, type ServerProcess } from './server-process.js';
+import { startServerProcess } from './server-process.js';
 
 /**
  * Crash safety of the real server: ingest over HTTP in a loop, SIGKILL the process at a random

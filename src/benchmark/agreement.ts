@@ -91,7 +91,7 @@ export function agreementSummary(labels: readonly ItemLabel[]): AgreementSummary
   const byItem = new Map<string, Map<string, BinaryLabel>>();
   for (const l of labels) {
     let item = byItem.get(l.itemId);
-    if (!item) byItem.set(l.itemId, (item = new Map()));
+    if (!item) byItem.set(l.itemId, (item = new Map<string, BinaryLabel>()));
     item.set(l.annotator, l.label);
   }
   const multi = [...byItem.values()].filter((item) => item.size >= 2);

@@ -103,7 +103,7 @@ export class AdmissionGate {
    * with `signal.reason` when the caller gives up while waiting (the waiter leaves the queue).
    */
   acquire(signal?: AbortSignal): Promise<Release> {
-    if (signal?.aborted) return Promise.reject(signal.reason);
+    if (signal?.aborted) return Promise.reject(abortReason(signal));
     // FIFO: never overtake a waiter (release() hands a freed slot to the oldest one at once).
     if (this.inFlight < this.opts.limit && this.queued === 0) return Promise.resolve(this.admit(0));
     if (this.queued >= this.opts.maxQueue) {
@@ -116,7 +116,7 @@ export class AdmissionGate {
           if (waiter.settled) return;
           waiter.settled = true;
           this.queued--;
-          reject(signal.reason);
+          reject(abortReason(signal));
         };
         signal.addEventListener('abort', onAbort, { once: true });
         waiter.detach = () => signal.removeEventListener('abort', onAbort);
@@ -242,4 +242,10 @@ export class AdmissionGate {
     }
     return w;
   }
+}
+
+/** Why the caller gave up: its signal's reason (a DOMException 'AbortError' unless it gave one), always an Error. */
+function abortReason(signal: AbortSignal): Error {
+  const reason: unknown = signal.reason;
+  return reason instanceof Error ? reason : new Error(`aborted: ${String(reason)}`);
 }

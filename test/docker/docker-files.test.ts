@@ -51,7 +51,7 @@ function checkCommon(c: Compose) {
   }
   const app = c.services.ecomalign;
   assert.equal(app.build?.dockerfile, 'docker/Dockerfile');
-  assert.ok(existsSync(join(root, 'docker', app.build!.context, app.build!.dockerfile)), 'build context holds the Dockerfile');
+  assert.ok(existsSync(join(root, 'docker', app.build.context, app.build.dockerfile)), 'build context holds the Dockerfile');
   const config = configOf(app);
   assert.equal(config.store, 'qdrant');
   assert.equal(config.host, '0.0.0.0', 'listens outside the container');
@@ -59,7 +59,7 @@ function checkCommon(c: Compose) {
   assert.deepEqual(ingest.profiles, ['ingest'], 'a one-shot, not started by "up"');
   assert.equal(ingest.image, app.image, 'runs the service image');
   assert.equal(ingest.command?.[0], 'ingest');
-  assert.ok(existsSync(join(root, ingest.command![1])), 'the sample catalog is in the repository (and the image)');
+  assert.ok(existsSync(join(root, ingest.command[1])), 'the sample catalog is in the repository (and the image)');
   assert.deepEqual(configOf(ingest).qdrant, config.qdrant, 'ingest writes where the service reads');
   return config;
 }
