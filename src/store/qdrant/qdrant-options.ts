@@ -25,6 +25,11 @@ export interface QdrantStoreOptions extends CollectionSettings {
   concurrency?: number;
   /** How long a ping result is reused, so a flood of readiness probes costs one request per period. */
   pingCacheMs?: number;
+  /**
+   * How long a stats() result (two exact counts) is reused, for the same reason; dropped whenever
+   * this store writes, so a caller sees its own writes.
+   */
+  statsCacheMs?: number;
 }
 
 /** HNSW graph degree; the same as the embedded usearch index so recall figures carry over. */

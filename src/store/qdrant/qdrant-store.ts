@@ -18,7 +18,7 @@ const silent: QdrantStoreLogger = { info() {}, warn() {} };
  *
  * The parts, one job each: collection-lifecycle.ts (create or verify the collection on open),
  * product-writes.ts (the three-step write protocol that keeps a product whole), product-reads.ts,
- * product-search.ts, health.ts (ping and stats for /readyz), all on one QdrantConnection
+ * product-search.ts, health.ts (ping and stats for /readyz, cached), all on one QdrantConnection
  * (client + retries).
  */
 export class QdrantStore implements VectorStore {
@@ -50,12 +50,20 @@ export class QdrantStore implements VectorStore {
     return this.writes.contentHashes(ids);
   }
 
-  upsert(items: readonly ProductUpsert[]): Promise<void> {
-    return this.writes.upsert(items);
+  async upsert(items: readonly ProductUpsert[]): Promise<void> {
+    try {
+      await this.writes.upsert(items);
+    } finally {
+      this.health.written();
+    }
   }
 
-  delete(id: string): Promise<boolean> {
-    return this.writes.delete(id);
+  async delete(id: string): Promise<boolean> {
+    try {
+      return await this.writes.delete(id);
+    } finally {
+      this.health.written();
+    }
   }
 
   get(id: string): Promise<Product | undefined> {
@@ -80,5 +88,6 @@ export class QdrantStore implements VectorStore {
 
   async close(): Promise<void> {
     this.conn.close();
+    this.health.close();
   }
 }
