@@ -70,7 +70,7 @@ export const PAYLOAD_INDEXES: readonly { field: string; schema: Schemas['Payload
 
 /** Reads our record from a collection's metadata; undefined when absent or malformed. */
 export function readMetadata(info: Schemas['CollectionInfo']): CollectionMetadata | undefined {
-  const raw = (info.config.metadata as Record<string, unknown> | null | undefined)?.[METADATA_KEY] as Partial<CollectionMetadata> | undefined;
+  const raw = info.config.metadata?.[METADATA_KEY] as Partial<CollectionMetadata> | undefined;
   if (!raw || typeof raw.modelId !== 'string' || typeof raw.dimension !== 'number') return undefined;
   return { modelId: raw.modelId, dimension: raw.dimension, layout: typeof raw.layout === 'number' ? raw.layout : 0 };
 }

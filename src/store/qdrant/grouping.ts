@@ -56,12 +56,17 @@ export function matchesFromGroups(result: Schemas['GroupsResult']): ProductMatch
     if (!hit) continue;
     const payload = (hit.payload ?? {}) as MatchPayload;
     out.push({
-      productId: String(payload.productId ?? group.id),
-      title: String(payload.title ?? ''),
+      productId: text(payload.productId) ?? String(group.id),
+      title: text(payload.title) ?? '',
       category: typeof payload.category === 'string' ? payload.category : null,
       score: hit.score,
-      matched: { kind: payload.kind as TextKind, text: String(payload.text ?? '') },
+      matched: { kind: payload.kind as TextKind, text: text(payload.text) ?? '' },
     });
   }
   return out.sort((a, b) => b.score - a.score || (a.productId < b.productId ? -1 : a.productId > b.productId ? 1 : 0));
+}
+
+/** A payload field we wrote as a string; a number is printed, anything else (absent, an object) is no text. */
+function text(value: unknown): string | undefined {
+  return typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
 }

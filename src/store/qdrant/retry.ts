@@ -93,7 +93,7 @@ export async function withRetry<T>(what: string, op: () => Promise<T>, policy: R
     } catch (err) {
       const failure = classifyFailure(err);
       if (failure.kind === 'permanent') throw permanentError(what, failure, err);
-      const wait = Math.max(backoffMs(attempt, policy, deps.random), (failure.retryAfterS ?? 0) * 1000);
+      const wait = Math.max(backoffMs(attempt, policy, () => deps.random()), (failure.retryAfterS ?? 0) * 1000);
       if (attempt >= policy.attempts || deps.now() - started + wait > policy.budgetMs) {
         const retryAfter = Math.max(policy.retryAfterSeconds, Math.ceil(failure.retryAfterS ?? 0));
         // The message reaches API clients (503 problem detail): it names what failed, not where Qdrant is.

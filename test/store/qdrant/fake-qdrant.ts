@@ -28,6 +28,44 @@ interface Condition {
   should?: Condition[];
   must_not?: Condition[];
 }
+type PointIds = (string | number)[];
+/** The request bodies the double reads, per endpoint: only the fields the adapter sends. */
+interface CreateBody {
+  vectors: { size: number };
+  shard_number?: number;
+  replication_factor?: number;
+  write_consistency_factor?: number;
+  on_disk_payload?: boolean;
+  hnsw_config?: unknown;
+  quantization_config?: unknown;
+  metadata?: Payload;
+}
+interface IndexBody {
+  field_name: string;
+  field_schema: string | { type: string };
+}
+interface Selector {
+  points?: PointIds;
+  filter?: Condition;
+}
+interface BatchBody {
+  operations: { set_payload?: Selector & { payload: Payload } }[];
+}
+interface ScrollBody {
+  filter?: Condition;
+  limit?: number;
+  offset?: string | number | null;
+  order_by?: string | { key: string; direction?: 'asc' | 'desc'; start_from?: number };
+  with_payload?: unknown;
+}
+interface GroupsBody {
+  query: number[];
+  filter?: Condition;
+  score_threshold?: number | null;
+  group_by: string;
+  limit?: number;
+  with_payload?: unknown;
+}
 
 class HttpError extends Error {
   constructor(
@@ -42,6 +80,8 @@ export interface RecordedRequest {
   method: string;
   path: string;
   query: URLSearchParams;
+  // The JSON of any endpoint, as sent: tests read the fields of the requests they picked by path.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- typing it would only add casts that assert nothing
   body: any;
 }
 
@@ -97,7 +137,7 @@ export class FakeQdrant {
     let raw = '';
     for await (const chunk of req) raw += chunk;
     const url = new URL(req.url ?? '/', 'http://fake');
-    const body = raw ? JSON.parse(raw) : undefined;
+    const body: unknown = raw ? JSON.parse(raw) : undefined;
     this.requests.push({ method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, body });
     const send = (status: number, data: unknown) => {
       res.writeHead(status, { 'content-type': 'application/json' });
@@ -116,51 +156,55 @@ export class FakeQdrant {
     }
   }
 
-  private route(method: string, path: string, body: any): unknown {
+  private route(method: string, path: string, body: unknown): unknown {
     const m = /^\/collections\/([^/]+)(\/.*)?$/.exec(path);
     if (!m) throw new HttpError(404, `no route ${method} ${path}`);
     const name = decodeURIComponent(m[1]);
     const rest = m[2] ?? '';
-    if (rest === '' && method === 'PUT') return this.create(name, body);
+    if (rest === '' && method === 'PUT') return this.create(name, body as CreateBody);
     if (rest === '/exists' && method === 'GET') return { exists: this.collections.has(name) };
     const c = this.collections.get(name);
     if (!c) throw new HttpError(404, `Not found: Collection \`${name}\` doesn't exist!`);
     switch (`${method} ${rest}`) {
       case 'GET ':
         return this.info(c);
-      case 'PATCH ':
-        if (body?.metadata && !this.dropMetadata) c.config.metadata = { ...(c.config.metadata as Payload), ...body.metadata };
+      case 'PATCH ': {
+        const metadata = (body as { metadata?: Payload } | undefined)?.metadata;
+        if (metadata && !this.dropMetadata) c.config.metadata = { ...(c.config.metadata as Payload), ...metadata };
         return true;
+      }
       case 'DELETE ':
         this.collections.delete(name);
         return true;
-      case 'PUT /index':
-        c.payloadSchema[body.field_name] = { data_type: typeof body.field_schema === 'string' ? body.field_schema : body.field_schema.type, points: 0 };
+      case 'PUT /index': {
+        const { field_name, field_schema } = body as IndexBody;
+        c.payloadSchema[field_name] = { data_type: typeof field_schema === 'string' ? field_schema : field_schema.type, points: 0 };
         return update();
+      }
       case 'PUT /points':
-        this.upsert(c, body.points);
+        this.upsert(c, (body as { points: Point[] }).points);
         return update();
       case 'POST /points/delete':
-        this.deletePoints(c, body);
+        this.deletePoints(c, body as Selector);
         return update();
       case 'POST /points/batch':
-        return (body.operations as any[]).map((op) => {
+        return (body as BatchBody).operations.map((op) => {
           if (!op.set_payload) throw new HttpError(400, 'the test double only implements set_payload in batches');
           for (const p of this.select(c, op.set_payload)) Object.assign(p.payload, op.set_payload.payload);
           return update();
         });
       case 'POST /points/scroll':
-        return this.scroll(c, body);
+        return this.scroll(c, body as ScrollBody);
       case 'POST /points/count':
-        return { count: [...c.points.values()].filter((p) => matches(p, body?.filter)).length };
+        return { count: [...c.points.values()].filter((p) => matches(p, (body as Selector | undefined)?.filter)).length };
       case 'POST /points/query/groups':
-        return this.groups(c, body);
+        return this.groups(c, body as GroupsBody);
       default:
         throw new HttpError(404, `no route ${method} ${path}`);
     }
   }
 
-  private create(name: string, body: any): boolean {
+  private create(name: string, body: CreateBody): boolean {
     if (this.collections.has(name)) throw new HttpError(409, `Wrong input: Collection \`${name}\` already exists!`);
     const config: Record<string, unknown> = {
       params: {
@@ -200,16 +244,16 @@ export class FakeQdrant {
     }
   }
 
-  private select(c: Collection, selector: { points?: (string | number)[]; filter?: Condition }): Point[] {
+  private select(c: Collection, selector: Selector): Point[] {
     if (selector.points) return selector.points.map((id) => c.points.get(String(id))).filter((p): p is Point => !!p);
     return [...c.points.values()].filter((p) => matches(p, selector.filter));
   }
 
-  private deletePoints(c: Collection, body: { points?: (string | number)[]; filter?: Condition }): void {
+  private deletePoints(c: Collection, body: Selector): void {
     for (const p of this.select(c, body)) c.points.delete(String(p.id));
   }
 
-  private scroll(c: Collection, body: any) {
+  private scroll(c: Collection, body: ScrollBody) {
     const limit: number = body.limit ?? 10;
     let rows = [...c.points.values()].filter((p) => matches(p, body.filter));
     const orderBy = typeof body.order_by === 'string' ? { key: body.order_by } : body.order_by;
@@ -218,16 +262,18 @@ export class FakeQdrant {
       rows = rows.filter((p) => typeof p.payload[orderBy.key] === 'number');
       const dir = orderBy.direction === 'desc' ? -1 : 1;
       rows.sort((a, b) => dir * ((a.payload[orderBy.key] as number) - (b.payload[orderBy.key] as number)) || compareIds(a.id, b.id));
-      if (orderBy.start_from !== undefined) rows = rows.filter((p) => dir * ((p.payload[orderBy.key] as number) - orderBy.start_from) >= 0);
+      const from = orderBy.start_from;
+      if (from !== undefined) rows = rows.filter((p) => dir * ((p.payload[orderBy.key] as number) - from) >= 0);
       return { points: rows.slice(0, limit).map((p) => record(p, body.with_payload)), next_page_offset: null };
     }
     rows.sort((a, b) => compareIds(a.id, b.id));
-    if (body.offset !== undefined && body.offset !== null) rows = rows.filter((p) => compareIds(p.id, body.offset) >= 0);
+    const offset = body.offset;
+    if (offset !== undefined && offset !== null) rows = rows.filter((p) => compareIds(p.id, offset) >= 0);
     const page = rows.slice(0, limit);
     return { points: page.map((p) => record(p, body.with_payload)), next_page_offset: rows[limit]?.id ?? null };
   }
 
-  private groups(c: Collection, body: any) {
+  private groups(c: Collection, body: GroupsBody) {
     const q: number[] = body.query;
     const norm = Math.hypot(...q) || 1;
     const best = new Map<string, { point: Point; score: number }>();
