@@ -2,7 +2,6 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Config } from '../config.js';
 import { VERSION } from '../version.js';
-import type { AppState } from './app-state.js';
 import { baseFastifyOptions } from './support/fastify-options.js';
 import { adaptiveSheddingPlugin } from './plugins/adaptive-shedding.js';
 import { admissionPlugin } from './plugins/admission.js';
@@ -12,23 +11,31 @@ import { loadSheddingPlugin } from './plugins/load-shedding.js';
 import { metricsPlugin } from './plugins/metrics.js';
 import { rateLimitPlugin } from './plugins/rate-limit.js';
 import { securityPlugin } from './plugins/security.js';
+import { requireServices, servicesPlugin, type ServedServices } from './plugins/services.js';
+import { storeMetricsPlugin } from './plugins/store-metrics.js';
 import { swaggerPlugin } from './plugins/swagger.js';
-import { sendProblem } from './support/problem.js';
 import { alignRoutes } from './routes/align.js';
 import { healthRoutes } from './routes/health.js';
 import { productRoutes } from './routes/products.js';
-import { RETRY_AFTER_SECONDS } from '../core/errors.js';
 
 export type BuildAppConfig = Pick<
   Config,
   'logLevel' | 'bodyLimitBytes' | 'apiKey' | 'rateLimit' | 'corsOrigins' | 'maxEventLoopDelayMs' | 'maxHeapUsedBytes' | 'admission'
 >;
 
+export interface BuildAppOptions {
+  /**
+   * Served from the start, for a caller that has them already. Without them the app answers as
+   * while the model loads (/readyz "starting", the API 503) until `app.services.serve()`.
+   */
+  services?: ServedServices;
+}
+
 /**
  * Builds the fastify app without listening (tests drive it with inject; server.ts listens).
  * External plugins first, then ours, then routes, as in fastify's demo app.
  */
-export async function buildApp(config: BuildAppConfig, state: AppState): Promise<FastifyInstance> {
+export async function buildApp(config: BuildAppConfig, options: BuildAppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify(baseFastifyOptions(config.logLevel, config.bodyLimitBytes)).withTypeProvider<ZodTypeProvider>();
 
   // The API speaks JSON only; anything else is a 415, not a confusing validation error.
@@ -39,7 +46,7 @@ export async function buildApp(config: BuildAppConfig, state: AppState): Promise
   // External plugins first (the fastify demo's order). Metrics and the error handler come with them
   // because shedding and rate limiting report through both.
   await app.register(errorHandlerPlugin);
-  await app.register(metricsPlugin, { state });
+  await app.register(metricsPlugin);
   await app.register(swaggerPlugin, { version: VERSION });
   await app.register(securityPlugin, { corsOrigins: config.corsOrigins });
   // Heap pressure is all-or-nothing (under-pressure). Event-loop lag is shed in proportion, but only
@@ -56,17 +63,16 @@ export async function buildApp(config: BuildAppConfig, state: AppState): Promise
     reply.header('x-request-id', request.id);
   });
 
-  await app.register(healthRoutes, { state });
+  // Our own plugins: the services behind their readiness gate, and the store's gauges read from them.
+  await app.register(servicesPlugin, { services: options.services });
+  await app.register(storeMetricsPlugin);
+
+  await app.register(healthRoutes);
   // The API needs a loaded model and an open store; until then it answers 503, not a hang.
   await app.register(async (api) => {
-    api.addHook('onRequest', async (_request, reply) => {
-      if (!state.services) {
-        reply.header('Retry-After', String(RETRY_AFTER_SECONDS.unavailable));
-        return sendProblem(reply, 503, state.failure ?? 'The service is starting: the model and the store are loading.');
-      }
-    });
-    await api.register(productRoutes, { state, apiKey: config.apiKey });
-    await api.register(alignRoutes, { state });
+    api.addHook('onRequest', requireServices);
+    await api.register(productRoutes, { apiKey: config.apiKey });
+    await api.register(alignRoutes);
   });
 
   return app;

@@ -1,11 +1,10 @@
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { Config } from '../config.js';
 import { buildApp } from './app.js';
-import type { AppState, ServedServices } from './app-state.js';
+import type { ServedServices } from './plugins/services.js';
 
 export interface RunningServer {
   app: FastifyInstance;
-  state: AppState;
   /** Resolves once the model is loaded and the store open (rejects if that failed). */
   ready: Promise<void>;
   /** Stops accepting, lets in-flight requests finish, then flushes and closes the store. */
@@ -19,18 +18,17 @@ export interface RunningServer {
  * returns is served, and closed with the server.
  */
 export async function startServer(config: Config, loadServices: (log: FastifyBaseLogger) => Promise<ServedServices>): Promise<RunningServer> {
-  const state: AppState = {};
-  const app = await buildApp(config, state);
+  const app = await buildApp(config);
   await app.listen({ port: config.port, host: config.host });
   const loading = loadServices(app.log);
   const ready = loading.then(
     (services) => {
       services.setEmbeddingObserver((seconds, _texts, model) => app.metrics.embedSeconds.observe({ model }, seconds));
-      state.services = services;
+      app.services.serve(services);
       app.log.info({ model: services.embedder.id, dimension: services.embedder.dimension }, 'ready');
     },
     (err: Error) => {
-      state.failure = err.message;
+      app.services.fail(err.message);
       throw err;
     },
   );
@@ -40,9 +38,9 @@ export async function startServer(config: Config, loadServices: (log: FastifyBas
       if (!(await app.drain(config.shutdownTimeoutMs))) app.log.warn('shutdown: requests still in flight after the grace period');
       await app.close();
       await ready.catch(() => undefined);
-      await state.services?.close();
+      await app.services.loaded?.close();
     })());
-  return { app, state, ready, close };
+  return { app, ready, close };
 }
 
 /** Wires SIGINT/SIGTERM to a graceful close bounded by `timeoutMs`. */

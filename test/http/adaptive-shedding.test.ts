@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import Fastify from 'fastify';
 import { adaptiveSheddingPlugin, nextDropProbability } from '../../src/http/plugins/adaptive-shedding.js';
+import { metricsPlugin } from '../../src/http/plugins/metrics.js';
 
 describe('adaptive load shedding', () => {
   it('raises the drop share in proportion to the excess lag, caps it, and decays it when calm', () => {
@@ -19,6 +20,7 @@ describe('adaptive load shedding', () => {
   it('sheds with 503 + Retry-After while lagging, spares probes, and recovers when the lag goes', async () => {
     let lag = 0;
     const app = Fastify();
+    await app.register(metricsPlugin);
     // random() = 0.5: a request is shed exactly while the drop share is above one half.
     await app.register(adaptiveSheddingPlugin, { targetLagMs: 50, intervalMs: 5, lagSource: () => lag, random: () => 0.5 });
     app.get('/align', async () => ({ ok: true }));
@@ -44,6 +46,7 @@ describe('adaptive load shedding', () => {
 
   it('is off when the target is 0', async () => {
     const app = Fastify();
+    await app.register(metricsPlugin);
     await app.register(adaptiveSheddingPlugin, { targetLagMs: 0, lagSource: () => 10_000, random: () => 0 });
     app.get('/align', async () => ({ ok: true }));
     await new Promise((r) => setTimeout(r, 150));

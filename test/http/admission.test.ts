@@ -2,13 +2,13 @@ import assert from 'node:assert/strict';
 import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify from 'fastify';
 import { Aligner } from '../../src/align/aligner.js';
 import { EmbeddingQueue } from '../../src/embedding/embedding-queue.js';
 import { admissionClass, admissionPlugin } from '../../src/http/plugins/admission.js';
 import { errorHandlerPlugin } from '../../src/http/plugins/error-handler.js';
 import { metricsPlugin } from '../../src/http/plugins/metrics.js';
-import { sampleProducts, testApp } from './app-fixture.js';
+import { build, sampleProducts } from './app-fixture.js';
 import { heldEmbedder } from '../helpers/held-embedder.js';
 
 /**
@@ -21,7 +21,7 @@ async function gatedApp(opts: { read?: number; write?: number; maxQueue?: number
   const holds: Array<() => void> = [];
   const app = Fastify();
   await app.register(errorHandlerPlugin);
-  await app.register(metricsPlugin, { state: {} });
+  await app.register(metricsPlugin);
   await app.register(admissionPlugin, {
     readConcurrency: opts.read ?? 1,
     writeConcurrency: opts.write ?? 1,
@@ -217,32 +217,26 @@ describe('admission plugin', () => {
 });
 
 describe('admission in the built app', () => {
-  it('gates /align by ADMISSION_* settings, names the reason, and leaves probes alone', async () => {
-    const ctx = await testApp({ ADMISSION_READ_CONCURRENCY: '1', ADMISSION_MAX_QUEUE: '0' });
-    const app: FastifyInstance = ctx.app;
-    try {
-      await app.inject({ method: 'POST', url: '/products', payload: { products: sampleProducts } });
-      const services = ctx.state.services!;
-      // A model that answers only when the test lets it, so one /align holds the only read slot.
-      const { embedder: slow, release } = heldEmbedder(services.embedder);
-      const queue = new EmbeddingQueue(slow, { maxDepth: 8, timeoutMs: 10_000, maxBatchTexts: 256 });
-      ctx.state.services = { ...services, aligner: new Aligner(queue, services.store) };
+  it('gates /align by ADMISSION_* settings, names the reason, and leaves probes alone', async (t) => {
+    const app = await build(t, { env: { ADMISSION_READ_CONCURRENCY: '1', ADMISSION_MAX_QUEUE: '0' } });
+    await app.inject({ method: 'POST', url: '/products', payload: { products: sampleProducts } });
+    const services = app.services.get();
+    // A model that answers only when the test lets it, so one /align holds the only read slot.
+    const { embedder: slow, release } = heldEmbedder(services.embedder);
+    const queue = new EmbeddingQueue(slow, { maxDepth: 8, timeoutMs: 10_000, maxBatchTexts: 256 });
+    app.services.serve({ ...services, aligner: new Aligner(queue, services.store) });
 
-      const running = app.inject({ method: 'POST', url: '/align', payload: { steps: ['light the charcoal grill'] } });
-      await until(() => app.admission.read.stats().inFlight === 1, 'the first /align holds the slot');
-      const refused = await app.inject({ method: 'POST', url: '/align/batch', payload: { scripts: [{ steps: ['keep the drinks cold'] }] } });
-      assert.equal(refused.statusCode, 503);
-      assert.equal(refused.headers['retry-after'], '1');
-      assert.match(refused.json().detail, /admission queue full/);
-      assert.equal((await app.inject({ method: 'GET', url: '/healthz' })).statusCode, 200);
-      assert.equal((await app.inject({ method: 'GET', url: '/readyz' })).statusCode, 200);
-      const metrics = await app.inject({ method: 'GET', url: '/metrics' });
-      assert.match(metrics.body, /ecomalign_shed_requests_total\{reason="queueFull",class="read"\} 1\n/);
-      release();
-      assert.equal((await running).statusCode, 200);
-      ctx.state.services = services;
-    } finally {
-      await ctx.close();
-    }
+    const running = app.inject({ method: 'POST', url: '/align', payload: { steps: ['light the charcoal grill'] } });
+    await until(() => app.admission.read.stats().inFlight === 1, 'the first /align holds the slot');
+    const refused = await app.inject({ method: 'POST', url: '/align/batch', payload: { scripts: [{ steps: ['keep the drinks cold'] }] } });
+    assert.equal(refused.statusCode, 503);
+    assert.equal(refused.headers['retry-after'], '1');
+    assert.match(refused.json().detail, /admission queue full/);
+    assert.equal((await app.inject({ method: 'GET', url: '/healthz' })).statusCode, 200);
+    assert.equal((await app.inject({ method: 'GET', url: '/readyz' })).statusCode, 200);
+    const metrics = await app.inject({ method: 'GET', url: '/metrics' });
+    assert.match(metrics.body, /ecomalign_shed_requests_total\{reason="queueFull",class="read"\} 1\n/);
+    release();
+    assert.equal((await running).statusCode, 200);
   });
 });

@@ -1,18 +1,14 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { sampleProducts, testApp } from './app-fixture.js';
+import { test } from 'node:test';
+import { build, sampleProducts } from './app-fixture.js';
 
-describe('POST /align', () => {
-  let ctx: Awaited<ReturnType<typeof testApp>>;
-  before(async () => {
-    ctx = await testApp();
-    const res = await ctx.app.inject({ method: 'POST', url: '/products', payload: { products: sampleProducts } });
-    assert.equal(res.statusCode, 200, res.body);
-  });
-  after(() => ctx.close());
+test('POST /align', async (t) => {
+  const app = await build(t);
+  const seeded = await app.inject({ method: 'POST', url: '/products', payload: { products: sampleProducts } });
+  assert.equal(seeded.statusCode, 200, seeded.body);
 
-  it('returns top-k products per step with the matched intention', async () => {
-    const res = await ctx.app.inject({
+  await t.test('returns top-k products per step with the matched intention', async () => {
+    const res = await app.inject({
       method: 'POST',
       url: '/align',
       payload: { objective: 'Host a barbecue', steps: ['Light the charcoal', 'Keep the drinks cold'], k: 2, threshold: 0.1 },
@@ -37,39 +33,39 @@ describe('POST /align', () => {
     }
   });
 
-  it("uses the model's calibrated threshold by default", async () => {
-    const res = await ctx.app.inject({ method: 'POST', url: '/align', payload: { steps: ['Pitch the tent'] } });
+  await t.test("uses the model's calibrated threshold by default", async () => {
+    const res = await app.inject({ method: 'POST', url: '/align', payload: { steps: ['Pitch the tent'] } });
     const body = res.json();
-    assert.equal(body.threshold, ctx.state.services!.aligner.defaultThreshold);
+    assert.equal(body.threshold, app.services.get().aligner.defaultThreshold);
   });
 
-  it('a threshold of 1 returns no products; -1 returns k', async () => {
-    let res = await ctx.app.inject({ method: 'POST', url: '/align', payload: { steps: ['grill burgers'], threshold: 1 } });
+  await t.test('a threshold of 1 returns no products; -1 returns k', async () => {
+    let res = await app.inject({ method: 'POST', url: '/align', payload: { steps: ['grill burgers'], threshold: 1 } });
     assert.deepEqual(res.json().steps[0].products, []);
-    res = await ctx.app.inject({ method: 'POST', url: '/align', payload: { steps: ['grill burgers'], threshold: -1, k: 3 } });
+    res = await app.inject({ method: 'POST', url: '/align', payload: { steps: ['grill burgers'], threshold: -1, k: 3 } });
     assert.equal(res.json().steps[0].products.length, 3);
   });
 
-  it('matches titles when asked, and both kinds with match=both', async () => {
-    let res = await ctx.app.inject({ method: 'POST', url: '/align', payload: { steps: ['dome tent'], match: 'titles', threshold: 0.1 } });
+  await t.test('matches titles when asked, and both kinds with match=both', async () => {
+    let res = await app.inject({ method: 'POST', url: '/align', payload: { steps: ['dome tent'], match: 'titles', threshold: 0.1 } });
     let top = res.json().steps[0].products[0];
     assert.equal(top.productId, 'tent-1');
     assert.equal(top.matched.kind, 'title');
-    res = await ctx.app.inject({ method: 'POST', url: '/align', payload: { steps: ['dome tent'], match: 'both', threshold: -1, k: 10 } });
+    res = await app.inject({ method: 'POST', url: '/align', payload: { steps: ['dome tent'], match: 'both', threshold: -1, k: 10 } });
     const products = res.json().steps[0].products;
     assert.equal(products.length, 4, 'each product once even though it has title and intentions');
     top = products[0];
     assert.equal(top.matched.kind, 'title');
   });
 
-  it('filters by category and by product id', async () => {
-    let res = await ctx.app.inject({
+  await t.test('filters by category and by product id', async () => {
+    let res = await app.inject({
       method: 'POST',
       url: '/align',
       payload: { steps: ['keep drinks cold'], threshold: -1, k: 10, filter: { categories: ['grilling'] } },
     });
     assert.deepEqual(res.json().steps[0].products.map((p: { category: string }) => p.category), ['grilling', 'grilling']);
-    res = await ctx.app.inject({
+    res = await app.inject({
       method: 'POST',
       url: '/align',
       payload: { steps: ['keep drinks cold'], threshold: -1, k: 10, filter: { productIds: ['tent-1', 'missing'] } },
@@ -77,8 +73,8 @@ describe('POST /align', () => {
     assert.deepEqual(res.json().steps[0].products.map((p: { productId: string }) => p.productId), ['tent-1']);
   });
 
-  it('aligns a batch of scripts and echoes their ids', async () => {
-    const res = await ctx.app.inject({
+  await t.test('aligns a batch of scripts and echoes their ids', async () => {
+    const res = await app.inject({
       method: 'POST',
       url: '/align/batch',
       payload: {

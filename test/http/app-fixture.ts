@@ -1,34 +1,65 @@
+import type { TestContext } from 'node:test';
 import type { FastifyInstance } from 'fastify';
+import pino from 'pino';
 import { loadConfig } from '../../src/config.js';
 import { buildApp } from '../../src/http/app.js';
-import type { AppState } from '../../src/http/app-state.js';
-import { createServices, type AdapterOverrides } from '../../src/services.js';
+import { createServices, type AdapterOverrides, type Services } from '../../src/services.js';
 import { tempDir } from '../store/embedded/store-fixture.js';
 
 export const API_KEY = 'test-key-123456';
 
-/** An app on the lexical embedder and a fresh temp store, driven through inject(). */
-export async function testApp(
-  env: Record<string, string> = {},
-  overrides: AdapterOverrides = {},
-): Promise<{ app: FastifyInstance; state: AppState; close: () => Promise<void> }> {
+export interface BuildOptions {
+  /** Settings over the test defaults (lexical embedder, a fresh temp DATA_DIR, silent logs, no event-loop shedding). */
+  env?: Record<string, string>;
+  /** Adapters to substitute, e.g. a fault-injecting ANN index. */
+  overrides?: AdapterOverrides;
+  /**
+   * false: the app as it is while the model loads, serving nothing until the test calls
+   * app.services.serve() or .fail(). Default true.
+   */
+  services?: boolean;
+}
+
+/**
+ * The service's app, driven through inject(), closed when `t` ends (the app, then its services,
+ * then the temp dir), as fastify/demo's build(t) does. A test that shares one app across subtests
+ * builds it in the parent test; one that restarts the app builds each in its own subtest.
+ */
+export async function build(t: Pick<TestContext, 'after'>, options: BuildOptions = {}): Promise<FastifyInstance> {
+  const { app, close } = await open(options);
+  t.after(close);
+  return app;
+}
+
+/**
+ * The same app with its closing left to the caller, for a describe() whose tests share one app:
+ * Node 20 gives suite hooks no `after` of their own (test/store/qdrant/qdrant-http.test.ts).
+ */
+export async function testApp(env: Record<string, string> = {}, overrides: AdapterOverrides = {}): Promise<{ app: FastifyInstance; close: () => Promise<void> }> {
+  return open({ env, overrides });
+}
+
+async function open({ env = {}, overrides = {}, services: serve = true }: BuildOptions): Promise<{ app: FastifyInstance; close: () => Promise<void> }> {
   // A caller that passes DATA_DIR owns it (to reopen the same store after a restart).
   const { dir, cleanup } = env.DATA_DIR ? { dir: env.DATA_DIR, cleanup: () => undefined } : tempDir('ecomalign-http-');
   // Load shedding off unless a test turns it on: a busy CI machine's event-loop lag must not turn
   // functional tests into 503s (test/http/protection.test.ts covers shedding itself).
   const config = loadConfig({ EMBEDDER: 'lexical', DATA_DIR: dir, LOG_LEVEL: 'silent', SNAPSHOT_INTERVAL_S: '0', MAX_EVENT_LOOP_DELAY_MS: '0', ...env });
-  const state: AppState = {};
-  const app = await buildApp(config, state);
-  state.services = await createServices(config, app.log, overrides);
-  return {
-    app,
-    state,
-    async close() {
+  let services: Services | undefined;
+  try {
+    services = serve ? await createServices(config, pino({ level: config.logLevel }), overrides) : undefined;
+    const app = await buildApp(config, { services });
+    const close = async () => {
       await app.close();
-      await state.services?.close();
+      await services?.close();
       cleanup();
-    },
-  };
+    };
+    return { app, close };
+  } catch (err) {
+    await services?.close();
+    cleanup();
+    throw err;
+  }
 }
 
 export const sampleProducts = [

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { test } from 'node:test';
 import fc from 'fast-check';
 import type { InjectOptions } from 'fastify';
-import { API_KEY, sampleProducts, testApp } from './app-fixture.js';
+import { API_KEY, build, sampleProducts } from './app-fixture.js';
 import { assertSafeAnswer } from './hostile-checks.js';
 import { alignBatchBody, alignBody, contentType, pathologicalBody, productIdPath, productsBody } from './hostile-arbitraries.js';
 
@@ -15,28 +15,21 @@ import { alignBatchBody, alignBody, contentType, pathologicalBody, productIdPath
 const SEED = 20261125; // fixed: a failure reproduces; fast-check prints the counterexample and its path
 const tally = { requests: 0, rejected: 0, accepted: 0, serverErrors: 0 };
 
-describe('hostile input', () => {
-  let ctx: Awaited<ReturnType<typeof testApp>>;
-  let fingerprint: string;
+test('hostile input', async (t) => {
+  const app = await build(t, { env: { API_KEY } });
 
   const storeFingerprint = async () => {
-    const services = ctx.state.services!;
+    const services = app.services.get();
     return JSON.stringify([await services.store.stats(), await services.store.listProducts({ limit: 1000 })]);
   };
 
-  before(async () => {
-    ctx = await testApp({ API_KEY });
-    const seeded = await ctx.app.inject({ method: 'POST', url: '/products', headers: auth(), payload: { products: sampleProducts } });
-    assert.equal(seeded.statusCode, 200);
-    fingerprint = await storeFingerprint();
-  });
-  after(async () => {
-    await ctx.close();
-  });
+  const seeded = await app.inject({ method: 'POST', url: '/products', headers: auth(), payload: { products: sampleProducts } });
+  assert.equal(seeded.statusCode, 200);
+  let fingerprint = await storeFingerprint();
 
   /** Sends one request and checks every invariant; writes are checked against the store. */
   async function send(request: InjectOptions, write: boolean): Promise<void> {
-    const res = await ctx.app.inject(request);
+    const res = await app.inject(request);
     tally.requests++;
     if (res.statusCode >= 500) tally.serverErrors++;
     assertSafeAnswer(request, res);
@@ -60,19 +53,19 @@ describe('hostile input', () => {
     payload: body,
   });
 
-  it('POST /align: never a 5xx for generated bodies', async () => {
+  await t.test('POST /align: never a 5xx for generated bodies', async () => {
     await fc.assert(fc.asyncProperty(alignBody, async (body) => send(post('/align', body, 'application/json'), false)), { seed: SEED, numRuns: 400 });
   });
 
-  it('POST /align/batch: never a 5xx for generated bodies', async () => {
+  await t.test('POST /align/batch: never a 5xx for generated bodies', async () => {
     await fc.assert(fc.asyncProperty(alignBatchBody, async (body) => send(post('/align/batch', body, 'application/json'), false)), { seed: SEED, numRuns: 300 });
   });
 
-  it('POST /products: never a 5xx, and a rejected batch writes nothing', async () => {
+  await t.test('POST /products: never a 5xx, and a rejected batch writes nothing', async () => {
     await fc.assert(fc.asyncProperty(productsBody, async (body) => send(post('/products', body, 'application/json'), true)), { seed: SEED, numRuns: 400 });
   });
 
-  it('every POST endpoint: pathological bodies and content types', async () => {
+  await t.test('every POST endpoint: pathological bodies and content types', async () => {
     await fc.assert(
       fc.asyncProperty(fc.constantFrom('/align', '/align/batch', '/products'), pathologicalBody, contentType, async (url, body, type) =>
         send(post(url, body, type), url === '/products'),
@@ -81,7 +74,7 @@ describe('hostile input', () => {
     );
   });
 
-  it('GET and DELETE /products/:id: hostile path parameters', async () => {
+  await t.test('GET and DELETE /products/:id: hostile path parameters', async () => {
     await fc.assert(
       fc.asyncProperty(fc.constantFrom('GET', 'DELETE') as fc.Arbitrary<'GET' | 'DELETE'>, productIdPath, async (method, id) =>
         send({ method, url: `/products/${id}`, headers: auth() }, method === 'DELETE'),
@@ -90,7 +83,7 @@ describe('hostile input', () => {
     );
   });
 
-  it('hostile methods, paths, query strings and auth headers', async () => {
+  await t.test('hostile methods, paths, query strings and auth headers', async () => {
     const method = fc.constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD') as fc.Arbitrary<InjectOptions['method']>;
     const path = fc.oneof(fc.constantFrom('/align', '/products', '/readyz', '/healthz', '/metrics', '/docs/', '/openapi.json', '/', '//align', '/align/', '/ALIGN'), productIdPath.map((p) => `/${p}`));
     const query = fc.oneof(fc.constant(''), fc.string({ unit: 'binary', maxLength: 50 }).map((q) => `?${encodeURIComponent(q)}=1`), fc.constantFrom('?__proto__[x]=1', '?constructor.prototype.x=1', '?a=%', '?a[]=1&a[]=2'));
@@ -104,10 +97,10 @@ describe('hostile input', () => {
     );
   });
 
-  it('is still healthy and serving after all of it', async (t) => {
-    const res = await ctx.app.inject({ method: 'POST', url: '/align', payload: { steps: ['keep the drinks cold'] } });
+  await t.test('is still healthy and serving after all of it', async (t) => {
+    const res = await app.inject({ method: 'POST', url: '/align', payload: { steps: ['keep the drinks cold'] } });
     assert.equal(res.statusCode, 200);
-    assert.equal((await ctx.app.inject({ method: 'GET', url: '/healthz' })).statusCode, 200);
+    assert.equal((await app.inject({ method: 'GET', url: '/healthz' })).statusCode, 200);
     assert.equal(tally.serverErrors, 0);
     assert.ok(tally.requests >= 2000, `only ${tally.requests} hostile requests were sent`);
     assert.ok(tally.rejected > tally.requests / 2, 'most generated requests should be invalid, or the generators are too tame');

@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { after, describe, it, type TestContext } from 'node:test';
+import type { FastifyInstance } from 'fastify';
 import { exactIndexFactory } from '../../src/store/ann/exact-index.js';
 import { faultyAnnFactory } from '../store/ann/faulty-ann.js';
 import { tempDir } from '../store/embedded/store-fixture.js';
 import { rng } from '../helpers/vectors.js';
 import { intentionQaProducts, type CatalogProduct } from '../fixtures/intentionqa-catalog.js';
-import { testApp } from './app-fixture.js';
+import { build } from './app-fixture.js';
 import type { AdapterOverrides } from '../../src/services.js';
 
 /**
@@ -19,10 +20,8 @@ import type { AdapterOverrides } from '../../src/services.js';
 const cleanups: (() => void)[] = [];
 after(() => cleanups.forEach((c) => c()));
 
-type App = Awaited<ReturnType<typeof testApp>>;
-
-async function post(ctx: App, products: CatalogProduct[]): Promise<void> {
-  const res = await ctx.app.inject({ method: 'POST', url: '/products', payload: { products } });
+async function post(app: FastifyInstance, products: CatalogProduct[]): Promise<void> {
+  const res = await app.inject({ method: 'POST', url: '/products', payload: { products } });
   assert.equal(res.statusCode, 200, `POST /products of ${products.length}: ${res.body}`);
 }
 
@@ -32,7 +31,7 @@ async function post(ctx: App, products: CatalogProduct[]): Promise<void> {
  * real catalog lists some items several times under one name (five identical Michael Kors watch
  * titles), and only k of a tie can be returned.
  */
-async function unfound(ctx: App, products: CatalogProduct[]): Promise<string[]> {
+async function unfound(app: FastifyInstance, products: CatalogProduct[]): Promise<string[]> {
   const sharing = new Map<string, number>();
   for (const p of products) sharing.set(p.title, (sharing.get(p.title) ?? 0) + 1);
   const byK = new Map<number, CatalogProduct[]>();
@@ -44,7 +43,7 @@ async function unfound(ctx: App, products: CatalogProduct[]): Promise<string[]> 
   for (const [k, group] of byK) {
     for (let i = 0; i < group.length; i += 64) {
       const chunk = group.slice(i, i + 64);
-      const res = await ctx.app.inject({
+      const res = await app.inject({
         method: 'POST',
         url: '/align',
         payload: { steps: chunk.map((p) => p.title), k, threshold: -1, match: 'titles' },
@@ -59,38 +58,36 @@ async function unfound(ctx: App, products: CatalogProduct[]): Promise<string[]> 
   return missing;
 }
 
-async function ingestAndCheck(overrides: AdapterOverrides): Promise<void> {
+/** Each start of the app is a subtest, so the first app (closed with its subtest) lets go of the store before the restart opens it. */
+async function ingestAndCheck(t: TestContext, overrides: AdapterOverrides): Promise<void> {
   const { dir, cleanup } = tempDir('ecomalign-ingest-');
   cleanups.push(cleanup);
   const products = intentionQaProducts(3042);
-  let ctx = await testApp({ DATA_DIR: dir }, overrides);
-  try {
-    for (let i = 0; i < products.length; i += 500) await post(ctx, products.slice(i, i + 500));
+  const options = { env: { DATA_DIR: dir }, overrides };
+  await t.test('ingest, then find every product', async (t) => {
+    const app = await build(t, options);
+    for (let i = 0; i < products.length; i += 500) await post(app, products.slice(i, i + 500));
     // Sending everything again must report it unchanged, and that must be true.
-    const again = await ctx.app.inject({ method: 'POST', url: '/products', payload: { products: products.slice(500, 1000) } });
+    const again = await app.inject({ method: 'POST', url: '/products', payload: { products: products.slice(500, 1000) } });
     assert.deepEqual(again.json(), { upserted: 0, unchanged: 500, intentionsIndexed: 0 });
-    assert.deepEqual(await unfound(ctx, products), [], 'products not found by their own title');
-  } finally {
-    await ctx.close();
-  }
-  ctx = await testApp({ DATA_DIR: dir }, overrides);
-  try {
-    assert.deepEqual(await unfound(ctx, products), [], 'products not found by their own title after a restart');
-    const ready = (await ctx.app.inject({ method: 'GET', url: '/readyz' })).json();
+    assert.deepEqual(await unfound(app, products), [], 'products not found by their own title');
+  });
+  await t.test('after a restart', async (t) => {
+    const app = await build(t, options);
+    assert.deepEqual(await unfound(app, products), [], 'products not found by their own title after a restart');
+    const ready = (await app.inject({ method: 'GET', url: '/readyz' })).json();
     assert.equal(ready.products, 3042);
-  } finally {
-    await ctx.close();
-  }
+  });
 }
 
 describe('ingesting a real catalog over HTTP (six batches of 500, then 42)', () => {
-  it('answers 200 to every batch and finds every product by its title, before and after a restart (default index)', async () => {
-    await ingestAndCheck({});
+  it('answers 200 to every batch and finds every product by its title, before and after a restart (default index)', async (t) => {
+    await ingestAndCheck(t, {});
   });
 
-  it('does the same while the ANN index throws on 30 % of its adds and removals', async () => {
+  it('does the same while the ANN index throws on 30 % of its adds and removals', async (t) => {
     const faulty = faultyAnnFactory(exactIndexFactory, { random: rng(5), addFailureRate: 0.3, removeFailureRate: 0.3, partial: true });
-    await ingestAndCheck({ annFactory: faulty });
+    await ingestAndCheck(t, { annFactory: faulty });
     assert.ok(faulty.counts.addFailures > 0, `faults were injected: ${JSON.stringify(faulty.counts)}`);
   });
 });

@@ -1,25 +1,19 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { loadConfig } from '../../src/config.js';
-import { buildApp } from '../../src/http/app.js';
-import { sampleProducts, testApp } from './app-fixture.js';
+import { describe, it, test } from 'node:test';
+import { build, sampleProducts } from './app-fixture.js';
 
-describe('health, readiness, metrics, docs', () => {
-  let ctx: Awaited<ReturnType<typeof testApp>>;
-  before(async () => {
-    ctx = await testApp();
-    await ctx.app.inject({ method: 'POST', url: '/products', payload: { products: sampleProducts } });
-  });
-  after(() => ctx.close());
+test('health, readiness, metrics, docs', async (t) => {
+  const app = await build(t);
+  await app.inject({ method: 'POST', url: '/products', payload: { products: sampleProducts } });
 
-  it('/healthz is ok', async () => {
-    const res = await ctx.app.inject({ method: 'GET', url: '/healthz' });
+  await t.test('/healthz is ok', async () => {
+    const res = await app.inject({ method: 'GET', url: '/healthz' });
     assert.equal(res.statusCode, 200);
     assert.deepEqual(res.json(), { status: 'ok' });
   });
 
-  it('/readyz reports model, dimension and counts', async () => {
-    const res = await ctx.app.inject({ method: 'GET', url: '/readyz' });
+  await t.test('/readyz reports model, dimension and counts', async () => {
+    const res = await app.inject({ method: 'GET', url: '/readyz' });
     assert.equal(res.statusCode, 200);
     const { index, ...rest } = res.json();
     // The in-process index's backlog and its check on open (nothing missing, nothing extra).
@@ -38,9 +32,9 @@ describe('health, readiness, metrics, docs', () => {
     });
   });
 
-  it('/metrics exposes latency histograms per route, embedding time and index size', async () => {
-    await ctx.app.inject({ method: 'POST', url: '/align', payload: { steps: ['grill'] } });
-    const res = await ctx.app.inject({ method: 'GET', url: '/metrics' });
+  await t.test('/metrics exposes latency histograms per route, embedding time and index size', async () => {
+    await app.inject({ method: 'POST', url: '/align', payload: { steps: ['grill'] } });
+    const res = await app.inject({ method: 'GET', url: '/metrics' });
     assert.equal(res.statusCode, 200);
     assert.match(String(res.headers['content-type']), /^text\/plain/);
     assert.match(res.body, /ecomalign_http_request_duration_seconds_bucket\{[^}]*route="\/align"/);
@@ -49,62 +43,51 @@ describe('health, readiness, metrics, docs', () => {
     assert.match(res.body, /ecomalign_aligned_steps_total\{route="\/align"\} 1/);
   });
 
-  it('echoes or assigns a request id', async () => {
-    let res = await ctx.app.inject({ method: 'GET', url: '/healthz', headers: { 'x-request-id': 'abc-123' } });
+  await t.test('echoes or assigns a request id', async () => {
+    let res = await app.inject({ method: 'GET', url: '/healthz', headers: { 'x-request-id': 'abc-123' } });
     assert.equal(res.headers['x-request-id'], 'abc-123');
-    res = await ctx.app.inject({ method: 'GET', url: '/healthz' });
+    res = await app.inject({ method: 'GET', url: '/healthz' });
     assert.match(String(res.headers['x-request-id']), /^[0-9a-f-]{36}$/);
   });
 
-  it('serves the OpenAPI document and Swagger UI', async () => {
-    const spec = (await ctx.app.inject({ method: 'GET', url: '/openapi.json' })).json();
+  await t.test('serves the OpenAPI document and Swagger UI', async () => {
+    const spec = (await app.inject({ method: 'GET', url: '/openapi.json' })).json();
     assert.ok(spec.paths['/align'].post);
     assert.ok(spec.paths['/products/{id}'].delete);
-    const docs = await ctx.app.inject({ method: 'GET', url: '/docs/' });
+    const docs = await app.inject({ method: 'GET', url: '/docs/' });
     assert.equal(docs.statusCode, 200);
     assert.match(docs.body, /swagger/i);
   });
 });
 
 describe('draining for shutdown', () => {
-  it('answers new requests with 503 and Connection: close once draining starts', async () => {
-    const ctx = await testApp();
-    try {
-      assert.equal(await ctx.app.drain(1000), true, 'nothing in flight');
-      const res = await ctx.app.inject({ method: 'POST', url: '/align', payload: { steps: ['x'] } });
-      assert.equal(res.statusCode, 503);
-      assert.equal(res.headers.connection, 'close');
-      assert.equal(res.headers['retry-after'], '5');
-    } finally {
-      await ctx.close();
-    }
+  it('answers new requests with 503 and Connection: close once draining starts', async (t) => {
+    const app = await build(t);
+    assert.equal(await app.drain(1000), true, 'nothing in flight');
+    const res = await app.inject({ method: 'POST', url: '/align', payload: { steps: ['x'] } });
+    assert.equal(res.statusCode, 503);
+    assert.equal(res.headers.connection, 'close');
+    assert.equal(res.headers['retry-after'], '5');
   });
 });
 
 describe('before the services are loaded', () => {
-  it('is live but not ready, and the API answers 503 with Retry-After instead of hanging', async () => {
-    const app = await buildApp(loadConfig({ LOG_LEVEL: 'silent' }), {});
-    try {
-      assert.equal((await app.inject({ method: 'GET', url: '/healthz' })).statusCode, 200);
-      const ready = await app.inject({ method: 'GET', url: '/readyz' });
-      assert.equal(ready.statusCode, 503);
-      assert.equal(ready.json().status, 'starting');
-      const res = await app.inject({ method: 'POST', url: '/align', payload: { steps: ['x'] } });
-      assert.equal(res.statusCode, 503);
-      assert.equal(res.headers['retry-after'], '5');
-    } finally {
-      await app.close();
-    }
+  it('is live but not ready, and the API answers 503 with Retry-After instead of hanging', async (t) => {
+    const app = await build(t, { services: false });
+    assert.equal((await app.inject({ method: 'GET', url: '/healthz' })).statusCode, 200);
+    const ready = await app.inject({ method: 'GET', url: '/readyz' });
+    assert.equal(ready.statusCode, 503);
+    assert.equal(ready.json().status, 'starting');
+    const res = await app.inject({ method: 'POST', url: '/align', payload: { steps: ['x'] } });
+    assert.equal(res.statusCode, 503);
+    assert.equal(res.headers['retry-after'], '5');
   });
 
-  it('reports a start-up failure on /readyz', async () => {
-    const app = await buildApp(loadConfig({ LOG_LEVEL: 'silent' }), { failure: 'model missing' });
-    try {
-      const ready = await app.inject({ method: 'GET', url: '/readyz' });
-      assert.equal(ready.statusCode, 503);
-      assert.deepEqual(ready.json(), { status: 'unavailable', detail: 'model missing' });
-    } finally {
-      await app.close();
-    }
+  it('reports a start-up failure on /readyz', async (t) => {
+    const app = await build(t, { services: false });
+    app.services.fail('model missing');
+    const ready = await app.inject({ method: 'GET', url: '/readyz' });
+    assert.equal(ready.statusCode, 503);
+    assert.deepEqual(ready.json(), { status: 'unavailable', detail: 'model missing' });
   });
 });

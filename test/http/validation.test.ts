@@ -1,22 +1,18 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { sampleProducts, testApp } from './app-fixture.js';
+import { test } from 'node:test';
+import { build, sampleProducts } from './app-fixture.js';
 
 type Problem = { type: string; title: string; status: number; detail?: string; errors?: { field: string; message: string }[] };
 
-describe('bad input gets a clear 4xx problem, never a 500', () => {
-  let ctx: Awaited<ReturnType<typeof testApp>>;
-  before(async () => {
-    ctx = await testApp({ BODY_LIMIT_BYTES: '65536' });
-  });
-  after(() => ctx.close());
+test('bad input gets a clear 4xx problem, never a 500', async (t) => {
+  const app = await build(t, { env: { BODY_LIMIT_BYTES: '65536' } });
 
   async function expectProblem(
     request: { method: 'POST' | 'GET' | 'DELETE'; url: string; payload?: unknown; headers?: Record<string, string> },
     status: number,
     field?: string | RegExp,
   ): Promise<Problem> {
-    const res = await ctx.app.inject(request as never);
+    const res = await app.inject(request as never);
     assert.equal(res.statusCode, status, `${request.method} ${request.url}: ${res.body}`);
     assert.match(String(res.headers['content-type']), /^application\/problem\+json/);
     const body = res.json() as Problem;
@@ -35,7 +31,7 @@ describe('bad input gets a clear 4xx problem, never a 500', () => {
 
   const align = (payload: unknown) => ({ method: 'POST' as const, url: '/align', payload: payload as object });
 
-  it('malformed JSON', async () => {
+  await t.test('malformed JSON', async () => {
     const body = await expectProblem(
       { method: 'POST', url: '/align', payload: '{"steps": [', headers: { 'content-type': 'application/json' } },
       400,
@@ -43,19 +39,19 @@ describe('bad input gets a clear 4xx problem, never a 500', () => {
     assert.match(body.detail ?? '', /JSON/);
   });
 
-  it('wrong types', async () => {
+  await t.test('wrong types', async () => {
     await expectProblem(align({ steps: 'Light the grill' }), 400, 'body.steps');
     await expectProblem(align({ steps: ['ok', 42] }), 400, 'body.steps[1]');
     await expectProblem(align({ steps: ['ok'], k: '5' }), 400, 'body.k');
     await expectProblem(align({ steps: ['ok'], match: 'everything' }), 400, 'body.match');
   });
 
-  it('unknown fields are named', async () => {
+  await t.test('unknown fields are named', async () => {
     await expectProblem(align({ steps: ['ok'], stpes: ['typo'] }), 400, 'body.stpes');
     await expectProblem(align({ steps: ['ok'], filter: { category: ['x'] } }), 400, 'body.filter.category');
   });
 
-  it('empty and too many steps, blank and over-long text', async () => {
+  await t.test('empty and too many steps, blank and over-long text', async () => {
     await expectProblem(align({ steps: [] }), 400, 'body.steps');
     await expectProblem(align({ steps: Array.from({ length: 65 }, (_, i) => `step ${i}`) }), 400, 'body.steps');
     await expectProblem(align({ steps: ['   '] }), 400, 'body.steps[0]');
@@ -63,7 +59,7 @@ describe('bad input gets a clear 4xx problem, never a 500', () => {
     await expectProblem(align({}), 400, 'body.steps');
   });
 
-  it('k and threshold out of range', async () => {
+  await t.test('k and threshold out of range', async () => {
     await expectProblem(align({ steps: ['ok'], k: 0 }), 400, 'body.k');
     await expectProblem(align({ steps: ['ok'], k: 101 }), 400, 'body.k');
     await expectProblem(align({ steps: ['ok'], k: 2.5 }), 400, 'body.k');
@@ -72,12 +68,12 @@ describe('bad input gets a clear 4xx problem, never a 500', () => {
     await expectProblem(align({ steps: ['ok'], filter: { productIds: Array.from({ length: 1001 }, (_, i) => `p${i}`) } }), 400, 'body.filter.productIds');
   });
 
-  it('batch limits', async () => {
+  await t.test('batch limits', async () => {
     await expectProblem({ method: 'POST', url: '/align/batch', payload: { scripts: [] } }, 400, 'body.scripts');
     await expectProblem({ method: 'POST', url: '/align/batch', payload: { scripts: [{ steps: ['ok'] }] } }, 400, 'body.scripts[0].id');
   });
 
-  it('product validation names the product and field, and a rejected batch writes nothing', async () => {
+  await t.test('product validation names the product and field, and a rejected batch writes nothing', async () => {
     const products = [sampleProducts[0], { ...sampleProducts[1], intentions: ['fine', ''] }];
     await expectProblem({ method: 'POST', url: '/products', payload: { products } }, 400, 'body.products[1].intentions[1]');
     await expectProblem({ method: 'POST', url: '/products', payload: { products: [{ id: 'x'.repeat(129), title: 't' }] } }, 400, 'body.products[0].id');
@@ -88,21 +84,21 @@ describe('bad input gets a clear 4xx problem, never a 500', () => {
       'body.products[0].intentions',
     );
     await expectProblem({ method: 'POST', url: '/products', payload: { products: [] } }, 400, 'body.products');
-    const get = await ctx.app.inject({ method: 'GET', url: '/products/grill-1' });
+    const get = await app.inject({ method: 'GET', url: '/products/grill-1' });
     assert.equal(get.statusCode, 404, 'the valid product of the rejected batch was not written');
   });
 
-  it('too large a body is 413', async () => {
+  await t.test('too large a body is 413', async () => {
     await expectProblem(align({ steps: ['x'.repeat(900)], objective: 'y'.repeat(70_000) }), 413);
   });
 
-  it('unknown product is 404 on GET and DELETE; unknown route is 404', async () => {
+  await t.test('unknown product is 404 on GET and DELETE; unknown route is 404', async () => {
     await expectProblem({ method: 'GET', url: '/products/nope' }, 404);
     await expectProblem({ method: 'DELETE', url: '/products/nope' }, 404);
     await expectProblem({ method: 'GET', url: '/nothing-here' }, 404);
   });
 
-  it('prototype-pollution keys are rejected', async () => {
+  await t.test('prototype-pollution keys are rejected', async () => {
     await expectProblem(
       { method: 'POST', url: '/align', payload: '{"steps":["ok"],"__proto__":{"polluted":true}}', headers: { 'content-type': 'application/json' } },
       400,
@@ -110,7 +106,7 @@ describe('bad input gets a clear 4xx problem, never a 500', () => {
     assert.equal(({} as Record<string, unknown>).polluted, undefined);
   });
 
-  it('wrong content type is 415', async () => {
+  await t.test('wrong content type is 415', async () => {
     await expectProblem({ method: 'POST', url: '/align', payload: 'steps=1', headers: { 'content-type': 'text/plain' } }, 415);
   });
 });

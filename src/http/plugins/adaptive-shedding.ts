@@ -56,11 +56,11 @@ export const adaptiveSheddingPlugin = fp(async (app: FastifyInstance, opts: Adap
 
   app.addHook('onRequest', async (request, reply) => {
     if (drop === 0 || isOperationalRoute(request.url) || random() >= drop) return;
-    app.metrics?.shedRequests.inc({ reason: 'eventLoopDelay' });
+    app.metrics.shedRequests.inc({ reason: 'eventLoopDelay' });
     reply.header('Retry-After', retryAfter);
     return sendProblem(reply, 503, `The service is overloaded (event-loop lag over ${opts.targetLagMs} ms); retry after ${retryAfter} s.`);
   });
-});
+}, { name: 'adaptive-shedding', dependencies: ['metrics'] });
 
 /**
  * Lag, two ways, taking the worse: the mean delay of a 10 ms probe timer over the interval (it

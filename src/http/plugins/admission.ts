@@ -56,7 +56,7 @@ export const admissionPlugin = fp(
       write: new AdmissionGate({ ...common, limit: opts.writeConcurrency }),
     };
     app.decorate('admission', gates);
-    for (const [cls, gate] of Object.entries(gates)) app.metrics?.admissionGates.set(cls, () => gate.stats());
+    for (const [cls, gate] of Object.entries(gates)) app.metrics.admissionGates.set(cls, () => gate.stats());
 
     // A waiter's deadline is the target while overloaded, the interval otherwise; sweeping as often
     // as the shorter one answers a refused waiter at most that much late (a sweep with nothing
@@ -97,12 +97,12 @@ export const admissionPlugin = fp(
       } catch (err) {
         if (ticket.cancel.signal.aborted) return reply.hijack(); // the client is gone; nobody to answer
         if (!(err instanceof AdmissionRejectedError)) throw err;
-        app.metrics?.shedRequests.inc({ reason: err.reason, class: cls });
+        app.metrics.shedRequests.inc({ reason: err.reason, class: cls });
         reply.header('Retry-After', String(err.retryAfterSeconds));
         return sendProblem(reply, 503, `The service is overloaded: ${err.message}; retry after ${err.retryAfterSeconds} s.`);
       }
       ticket.release = release;
-      app.metrics?.admissionWait.observe({ class: cls }, release.sojournMs / 1000);
+      app.metrics.admissionWait.observe({ class: cls }, release.sojournMs / 1000);
       // Admitted in the same tick the client hung up: give the slot straight back.
       if (ticket.cancel.signal.aborted) {
         finish(request);
@@ -112,5 +112,5 @@ export const admissionPlugin = fp(
     app.addHook('onResponse', async (request) => finish(request));
     app.addHook('onRequestAbort', async (request) => finish(request));
   },
-  { name: 'admission' },
+  { name: 'admission', dependencies: ['metrics'] },
 );

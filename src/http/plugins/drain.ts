@@ -47,4 +47,4 @@ export const drainPlugin = fp(async (app: FastifyInstance) => {
     while ((inFlight.size > 0 || flushing.size > 0) && Date.now() < deadline) await sleep(20);
     return inFlight.size === 0 && flushing.size === 0;
   });
-});
+}, { name: 'drain' });

@@ -27,7 +27,6 @@ export const errorHandlerPlugin = fp(async (app: FastifyInstance) => {
       // Our own refusals (overload, a backend that is down): expected under stress, so a warning, and
       // their message says what happened without internals.
       request.log.warn({ err: error }, 'request refused: service unavailable');
-      app.metrics?.shedRequests.inc({ reason: error.name });
       return sendProblem(reply.header('Retry-After', String(Math.max(1, Math.ceil(error.retryAfterSeconds)))), 503, error.message);
     }
     const status = error.statusCode ?? 500;
@@ -42,7 +41,7 @@ export const errorHandlerPlugin = fp(async (app: FastifyInstance) => {
   app.setNotFoundHandler((request, reply) =>
     sendProblem(reply, 404, `No route for ${request.method} ${request.url.split('?')[0]}.`),
   );
-});
+}, { name: 'error-handler' });
 
 /** "/steps/3" in body → "body.steps[3]". */
 function fieldPath(where: string, instancePath: string): string {

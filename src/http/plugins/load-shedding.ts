@@ -12,7 +12,6 @@ export interface LoadSheddingOptions {
   retryAfterSeconds?: number;
 }
 
-
 /**
  * Answers 503 + Retry-After to everything while the heap is over its limit, instead of accepting
  * work that would push the process into an out-of-memory crash; clients retry elsewhere or later.
@@ -28,10 +27,10 @@ export const loadSheddingPlugin = fp(async (app: FastifyInstance, opts: LoadShed
     exposeStatusRoute: false,
     pressureHandler: (request, reply, type, value) => {
       if (isOperationalRoute(request.url)) return undefined; // continue to the route
-      app.metrics?.shedRequests.inc({ reason: type });
+      app.metrics.shedRequests.inc({ reason: type });
       request.log.warn({ type, value }, 'shedding load');
       reply.code(503).type(PROBLEM_CONTENT_TYPE).header('Retry-After', String(retryAfter));
       return problem(503, `The service is overloaded (${type}); retry after ${retryAfter} s.`) as unknown as void;
     },
   });
-});
+}, { name: 'load-shedding', dependencies: ['metrics'] });

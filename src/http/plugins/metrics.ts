@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { AppState } from '../app-state.js';
+import { ServiceUnavailableError } from '../../core/errors.js';
 
 /**
  * Prometheus metrics on GET /metrics. A registry per app instance, so tests can build many apps.
@@ -25,7 +25,7 @@ declare module 'fastify' {
   }
 }
 
-export const metricsPlugin = fp(async (app: FastifyInstance, opts: { state: AppState }) => {
+export const metricsPlugin = fp(async (app: FastifyInstance) => {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'ecomalign_' });
   const latency = new Histogram({
@@ -81,81 +81,13 @@ export const metricsPlugin = fp(async (app: FastifyInstance, opts: { state: AppS
       for (const [cls, stats] of admissionGates) this.set({ class: cls }, stats().queued);
     },
   });
-  new Gauge({
-    name: 'ecomalign_index_texts',
-    help: 'Texts in the vector index by kind',
-    labelNames: ['kind'],
-    registers: [registry],
-    async collect() {
-      const services = opts.state.services;
-      if (!services) return;
-      // A remote store that is down must not take /metrics down with it: keep the last values.
-      const stats = await services.store.stats().catch(() => undefined);
-      if (!stats) return;
-      this.set({ kind: 'intention' }, stats.intentions);
-      this.set({ kind: 'title' }, stats.titles);
-    },
-  });
-  new Gauge({
-    name: 'ecomalign_index_products',
-    help: 'Products in the catalog',
-    registers: [registry],
-    async collect() {
-      const services = opts.state.services;
-      const stats = await services?.store.stats().catch(() => undefined);
-      if (stats) this.set(stats.products);
-    },
-  });
-  new Gauge({
-    name: 'ecomalign_index_memory_bytes',
-    help: 'Bytes held by the in-process vector indexes and their maps',
-    registers: [registry],
-    collect() {
-      const services = opts.state.services;
-      // Only in-process stores hold their index in this process; a remote store (Qdrant) reports nothing here.
-      const bytes = services?.store.memoryBytes?.();
-      if (bytes !== undefined) this.set(bytes);
-    },
-  });
-
-  new Gauge({
-    name: 'ecomalign_index_backlog',
-    help: 'In-process index: committed texts waiting for HNSW (searchable by exact scan meanwhile) and removals waiting to be applied',
-    labelNames: ['work'],
-    registers: [registry],
-    collect() {
-      const health = opts.state.services?.store.indexHealth?.();
-      if (!health) return;
-      this.set({ work: 'texts' }, health.pendingTexts);
-      this.set({ work: 'removals' }, health.pendingRemovals);
-    },
-  });
-  new Gauge({
-    name: 'ecomalign_index_failures',
-    help: 'In-process index: native index calls that failed since start (each is retried; the texts stay searchable)',
-    registers: [registry],
-    collect() {
-      const health = opts.state.services?.store.indexHealth?.();
-      if (health) this.set(health.indexFailures);
-    },
-  });
-  new Gauge({
-    name: 'ecomalign_index_divergence',
-    help: 'In-process index: texts the latest check found missing from the index or unreachable in it (both put back), or extra in it',
-    labelNames: ['kind', 'type'],
-    registers: [registry],
-    collect() {
-      const check = opts.state.services?.store.indexHealth?.().lastCheck;
-      if (!check) return;
-      for (const kind of ['intention', 'title'] as const) {
-        this.set({ kind, type: 'missing' }, check.missing[kind]);
-        this.set({ kind, type: 'extra' }, check.extra[kind]);
-        this.set({ kind, type: 'unreachable' }, check.unreachable[kind]);
-      }
-    },
-  });
-
   app.decorate('metrics', { registry, embedSeconds, alignSteps, shedRequests, admissionWait, admissionGates });
+
+  // Our own refusals (overload, a backend that is down) count as shed requests wherever they are
+  // thrown; the error handler (error-handler.ts) answers them, and needs no metrics to do so.
+  app.addHook('onError', async (_request, _reply, error) => {
+    if (error instanceof ServiceUnavailableError) shedRequests.inc({ reason: error.name });
+  });
 
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
@@ -166,4 +98,4 @@ export const metricsPlugin = fp(async (app: FastifyInstance, opts: { state: AppS
     reply.type(registry.contentType);
     return registry.metrics();
   });
-});
+}, { name: 'metrics' });

@@ -27,7 +27,7 @@ export const rateLimitPlugin = fp(async (app: FastifyInstance, opts: RateLimitOp
       return Object.assign(err, { statusCode: context.statusCode });
     },
   });
-});
+}, { name: 'rate-limit' });
 
 export function clientKey(request: FastifyRequest): string {
   const match = /^Bearer\s+(.+)$/i.exec(request.headers.authorization ?? '');

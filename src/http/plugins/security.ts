@@ -24,4 +24,4 @@ export const securityPlugin = fp(async (app: FastifyInstance, opts: SecurityOpti
       maxAge: 600,
     });
   }
-});
+}, { name: 'security' });

@@ -26,4 +26,4 @@ export const swaggerPlugin = fp(async (app: FastifyInstance, opts: { version: st
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-});
+}, { name: 'swagger' });

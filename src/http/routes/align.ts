@@ -1,9 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { alignBatchBody, alignBatchResponse, alignBody, alignResponse } from '../schemas/align-schemas.js';
 import { commonErrors } from '../schemas/problem-schema.js';
-import type { RouteOptions } from './route-options.js';
 
-export const alignRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { state }) => {
+export const alignRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/align',
     {
@@ -19,7 +18,7 @@ export const alignRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { st
     async (request) => {
       const started = performance.now();
       const { objective, steps, k, threshold, match, filter } = request.body;
-      const result = await state.services!.aligner.align([{ objective, steps }], { k, threshold, match, filter });
+      const result = await app.services.get().aligner.align([{ objective, steps }], { k, threshold, match, filter });
       app.metrics.alignSteps.inc({ route: '/align' }, steps.length);
       return { model: result.model, threshold: result.threshold, tookMs: elapsed(started), steps: result.scripts[0] };
     },
@@ -38,7 +37,7 @@ export const alignRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { st
     async (request) => {
       const started = performance.now();
       const { scripts, k, threshold, match, filter } = request.body;
-      const result = await state.services!.aligner.align(scripts, { k, threshold, match, filter });
+      const result = await app.services.get().aligner.align(scripts, { k, threshold, match, filter });
       app.metrics.alignSteps.inc({ route: '/align/batch' }, scripts.reduce((n, s) => n + s.steps.length, 0));
       return {
         model: result.model,

@@ -1,9 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { healthResponse, readyResponse } from '../schemas/health-schemas.js';
-import type { RouteOptions } from './route-options.js';
 import { RETRY_AFTER_SECONDS, ServiceUnavailableError } from '../../core/errors.js';
 
-export const healthRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { state }) => {
+export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/healthz',
     { schema: { tags: ['operations'], summary: 'Liveness: the process is up', response: { 200: healthResponse } } },
@@ -20,10 +19,11 @@ export const healthRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { s
       },
     },
     async (_request, reply) => {
-      const services = state.services;
+      const services = app.services.loaded;
       if (!services) {
+        const { failure } = app.services;
         reply.code(503).header('Retry-After', String(RETRY_AFTER_SECONDS.unavailable));
-        return state.failure ? { status: 'unavailable' as const, detail: state.failure } : { status: 'starting' as const };
+        return failure ? { status: 'unavailable' as const, detail: failure } : { status: 'starting' as const };
       }
       const store = services.store.backend ?? 'embedded';
       let stats;

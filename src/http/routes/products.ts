@@ -4,9 +4,13 @@ import { requireApiKey } from '../support/auth.js';
 import { sendProblem } from '../support/problem.js';
 import { commonErrors, problemSchema } from '../schemas/problem-schema.js';
 import { productParams, productResponse, upsertProductsBody, upsertProductsResponse } from '../schemas/product-schemas.js';
-import type { RouteOptions } from './route-options.js';
 
-export const productRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { state, apiKey }) => {
+export interface ProductRoutesOptions {
+  /** Required as a bearer token on writes when set. */
+  apiKey?: string;
+}
+
+export const productRoutes: FastifyPluginAsyncZod<ProductRoutesOptions> = async (app, { apiKey }) => {
   const auth = requireApiKey(apiKey);
   const security = apiKey ? [{ bearerAuth: [] }] : undefined;
 
@@ -23,7 +27,7 @@ export const productRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { 
         response: { 200: upsertProductsResponse, 401: problemSchema, ...commonErrors },
       },
     },
-    async (request) => state.services!.catalog.upsert(request.body.products),
+    async (request) => app.services.get().catalog.upsert(request.body.products),
   );
 
   app.get(
@@ -37,7 +41,7 @@ export const productRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { 
       },
     },
     async (request, reply) => {
-      const product = await state.services!.catalog.get(request.params.id);
+      const product = await app.services.get().catalog.get(request.params.id);
       if (!product) return sendProblem(reply, 404, `Product ${JSON.stringify(request.params.id)} does not exist.`);
       return product;
     },
@@ -56,7 +60,7 @@ export const productRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { 
       },
     },
     async (request, reply) => {
-      const deleted = await state.services!.catalog.delete(request.params.id);
+      const deleted = await app.services.get().catalog.delete(request.params.id);
       if (!deleted) return sendProblem(reply, 404, `Product ${JSON.stringify(request.params.id)} does not exist.`);
       return reply.code(204).send(null);
     },
