@@ -94,6 +94,7 @@ export function settingsDrift(info: Schemas['CollectionInfo'], s: CollectionSett
     drift.push(`replication_factor is ${p.replication_factor}, QDRANT_REPLICATION_FACTOR=${s.replicationFactor}`);
   }
   const quantized = info.config.quantization_config != null;
-  if (quantized !== (s.quantization === 'int8')) drift.push(`quantization is ${quantized ? 'on' : 'off'}, QDRANT_QUANTIZATION=${s.quantization}`);
+  if (quantized !== (s.quantization === 'int8'))
+    drift.push(`quantization is ${quantized ? 'on' : 'off'}, QDRANT_QUANTIZATION=${s.quantization}`);
   return drift;
 }

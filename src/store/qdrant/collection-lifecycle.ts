@@ -47,7 +47,10 @@ class CollectionLifecycle {
     this.verify(info);
     const drift = settingsDrift(info, this.settings);
     if (drift.length) {
-      this.logger.warn({ collection: this.collection, drift }, 'qdrant collection settings differ from the configuration; the collection keeps its own');
+      this.logger.warn(
+        { collection: this.collection, drift },
+        'qdrant collection settings differ from the configuration; the collection keeps its own',
+      );
     }
     for (const index of PAYLOAD_INDEXES) {
       if (info.payload_schema[index.field]) continue;
@@ -60,7 +63,13 @@ class CollectionLifecycle {
 
   private settingsLog() {
     const o = this.settings;
-    return { dimension: o.dimension, shards: o.shards, replicationFactor: o.replicationFactor, quantization: o.quantization, onDisk: o.onDisk };
+    return {
+      dimension: o.dimension,
+      shards: o.shards,
+      replicationFactor: o.replicationFactor,
+      quantization: o.quantization,
+      onDisk: o.onDisk,
+    };
   }
 
   /** The collection's info, or undefined when it does not exist. */
@@ -91,7 +100,9 @@ class CollectionLifecycle {
   /** An empty collection made by someone else (an operator choosing its settings): record our model in it. */
   private async adopt(): Promise<Schemas['CollectionInfo']> {
     await this.conn.call('collection metadata update', () =>
-      this.conn.client.api().updateCollection({ collection_name: this.collection, metadata: { [METADATA_KEY]: collectionMetadata(this.settings) } }),
+      this.conn.client
+        .api()
+        .updateCollection({ collection_name: this.collection, metadata: { [METADATA_KEY]: collectionMetadata(this.settings) } }),
     );
     this.logger.info({ collection: this.collection }, 'empty qdrant collection adopted: embedder recorded in its metadata');
     return (await this.describe()) ?? (await this.createCollection());

@@ -22,7 +22,12 @@ export class QdrantConnection {
     this.deps = options.retryDeps ?? realRetryDeps;
     // checkCompatibility would fire an unawaited request whose failure only prints to the console;
     // open() asks for the version itself and logs it.
-    this.client = new QdrantClient({ ...clientAddress(options.url), apiKey: options.apiKey, timeout: options.timeoutMs, checkCompatibility: false });
+    this.client = new QdrantClient({
+      ...clientAddress(options.url),
+      apiKey: options.apiKey,
+      timeout: options.timeoutMs,
+      checkCompatibility: false,
+    });
   }
 
   call<T>(what: string, op: () => Promise<T>): Promise<T> {

@@ -58,7 +58,8 @@ export class QdrantHealth {
 
   private async count(): Promise<StoreStats> {
     const { client, collection } = this.conn;
-    const count = (kind: string) => this.conn.call('count', () => client.count(collection, { filter: { must: [eq('kind', kind)] }, exact: true }));
+    const count = (kind: string) =>
+      this.conn.call('count', () => client.count(collection, { filter: { must: [eq('kind', kind)] }, exact: true }));
     const [titles, intentions] = await Promise.all([count('title'), count('intention')]);
     return { products: titles.count, intentions: intentions.count, titles: titles.count };
   }
@@ -68,11 +69,15 @@ export class QdrantHealth {
     const limitMs = Math.min(this.options.timeoutMs, 2_000);
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new StoreUnavailableError(`Qdrant did not answer within ${limitMs} ms`, policy.retryAfterSeconds)), limitMs);
+      timer = setTimeout(
+        () => reject(new StoreUnavailableError(`Qdrant did not answer within ${limitMs} ms`, policy.retryAfterSeconds)),
+        limitMs,
+      );
     });
     try {
       const exists = await Promise.race([client.collectionExists(collection), timeout]);
-      if (!exists.exists) throw new StoreUnavailableError(`Qdrant collection "${collection}" no longer exists; restart the service to recreate it`);
+      if (!exists.exists)
+        throw new StoreUnavailableError(`Qdrant collection "${collection}" no longer exists; restart the service to recreate it`);
     } catch (err) {
       if (err instanceof StoreUnavailableError) throw err;
       throw new StoreUnavailableError(`Qdrant unreachable: ${(err as Error).message}`, policy.retryAfterSeconds, { cause: err });

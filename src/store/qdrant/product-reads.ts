@@ -25,7 +25,12 @@ export async function listProducts(conn: QdrantConnection, page: { after?: strin
   const scan: OrderedScan<Product> = {
     ordered: async (conditions, key, limit) => {
       const res = await conn.call('product listing', () =>
-        conn.client.scroll(conn.collection, { filter: withTitle(conditions), order_by: { key, direction: 'asc' }, limit, with_payload: payload }),
+        conn.client.scroll(conn.collection, {
+          filter: withTitle(conditions),
+          order_by: { key, direction: 'asc' },
+          limit,
+          with_payload: payload,
+        }),
       );
       return res.points.map(toRow);
     },

@@ -15,7 +15,8 @@ export async function searchProducts(
   options: SearchOptions,
 ): Promise<ProductMatch[][]> {
   for (const q of queries) {
-    if (q.length !== settings.dimension) throw new ModelMismatchError(`query of dimension ${q.length}; store expects ${settings.dimension}`);
+    if (q.length !== settings.dimension)
+      throw new ModelMismatchError(`query of dimension ${q.length}; store expects ${settings.dimension}`);
   }
   const filter = searchFilter(kindsFor(options.match), options.filter);
   if (!filter) return queries.map(() => []); // an empty id or category list selects nothing

@@ -47,7 +47,9 @@ export class ProductWrites {
     for (const item of items) {
       for (const t of item.texts) {
         if (t.vector.length !== this.options.dimension) {
-          throw new ModelMismatchError(`vector of dimension ${t.vector.length} for product ${item.product.id}; store expects ${this.options.dimension}`);
+          throw new ModelMismatchError(
+            `vector of dimension ${t.vector.length} for product ${item.product.id}; store expects ${this.options.dimension}`,
+          );
         }
       }
       if (!item.texts.some((t) => t.kind === 'title')) throw new Error(`product ${item.product.id} has no title text to index`);
@@ -73,7 +75,10 @@ export class ProductWrites {
         client.batchUpdate(collection, {
           ...WRITE,
           operations: part.map(({ productId, rev }) => ({
-            set_payload: { payload: { contentHash: rev }, filter: { must: [eq('productId', productId), eq('kind', 'title'), eq('rev', rev)] } },
+            set_payload: {
+              payload: { contentHash: rev },
+              filter: { must: [eq('productId', productId), eq('kind', 'title'), eq('rev', rev)] },
+            },
           })),
         }),
       ),

@@ -24,7 +24,12 @@ export interface RetryPolicy {
   retryAfterSeconds: number;
 }
 
-export const DEFAULT_RETRY: Omit<RetryPolicy, 'budgetMs'> = { attempts: 4, baseDelayMs: 100, maxDelayMs: 1_000, retryAfterSeconds: RETRY_AFTER_SECONDS.unavailable };
+export const DEFAULT_RETRY: Omit<RetryPolicy, 'budgetMs'> = {
+  attempts: 4,
+  baseDelayMs: 100,
+  maxDelayMs: 1_000,
+  retryAfterSeconds: RETRY_AFTER_SECONDS.unavailable,
+};
 
 /** Clock and randomness, injectable so tests run instantly and deterministically. */
 export interface RetryDeps {
@@ -47,11 +52,22 @@ export interface ClassifiedFailure {
   detail: string;
 }
 
-const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNABORTED']);
+const CONNECTION_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ECONNABORTED',
+]);
 
 export function classifyFailure(err: unknown): ClassifiedFailure {
   if (err instanceof QdrantClientTimeoutError) return { kind: 'transient', detail: 'request timed out' };
-  if (err instanceof QdrantClientResourceExhaustedError) return { kind: 'transient', status: 429, retryAfterS: err.retry_after, detail: 'rate limited' };
+  if (err instanceof QdrantClientResourceExhaustedError)
+    return { kind: 'transient', status: 429, retryAfterS: err.retry_after, detail: 'rate limited' };
   const e = err as { status?: unknown; data?: unknown; name?: unknown; message?: unknown; cause?: { code?: unknown; message?: unknown } };
   if (typeof e?.status === 'number' && e.status >= 100) {
     const detail = qdrantMessage(e.data) ?? `HTTP ${e.status}`;
@@ -93,13 +109,20 @@ export async function withRetry<T>(what: string, op: () => Promise<T>, policy: R
     } catch (err) {
       const failure = classifyFailure(err);
       if (failure.kind === 'permanent') throw permanentError(what, failure, err);
-      const wait = Math.max(backoffMs(attempt, policy, () => deps.random()), (failure.retryAfterS ?? 0) * 1000);
+      const wait = Math.max(
+        backoffMs(attempt, policy, () => deps.random()),
+        (failure.retryAfterS ?? 0) * 1000,
+      );
       if (attempt >= policy.attempts || deps.now() - started + wait > policy.budgetMs) {
         const retryAfter = Math.max(policy.retryAfterSeconds, Math.ceil(failure.retryAfterS ?? 0));
         // The message reaches API clients (503 problem detail): it names what failed, not where Qdrant is.
-        throw new StoreUnavailableError(`The vector store is unavailable: ${what} failed after ${attempt} attempt(s) (${failure.detail}).`, retryAfter, {
-          cause: err,
-        });
+        throw new StoreUnavailableError(
+          `The vector store is unavailable: ${what} failed after ${attempt} attempt(s) (${failure.detail}).`,
+          retryAfter,
+          {
+            cause: err,
+          },
+        );
       }
       await deps.sleep(wait);
     }

@@ -121,6 +121,10 @@ describe('Qdrant collection configuration', () => {
 
   it('reads QDRANT_URL as written: its port, or the scheme default, and a path prefix', () => {
     assert.deepEqual(clientAddress('http://localhost:6333'), { url: 'http://localhost:6333', prefix: undefined, port: null });
-    assert.deepEqual(clientAddress('https://vectors.example.com/qdrant/'), { url: 'https://vectors.example.com', prefix: '/qdrant', port: null });
+    assert.deepEqual(clientAddress('https://vectors.example.com/qdrant/'), {
+      url: 'https://vectors.example.com',
+      prefix: '/qdrant',
+      port: null,
+    });
   });
 });

@@ -237,7 +237,8 @@ export class FakeQdrant {
   private upsert(c: Collection, points: Point[]): void {
     const size = ((c.config.params as Payload).vectors as { size: number }).size;
     for (const p of points) {
-      if (p.vector.length !== size) throw new HttpError(400, `Wrong input: Vector dimension error: expected dim: ${size}, got ${p.vector.length}`);
+      if (p.vector.length !== size)
+        throw new HttpError(400, `Wrong input: Vector dimension error: expected dim: ${size}, got ${p.vector.length}`);
       // Cosine collections store normalised vectors, as Qdrant does.
       const norm = Math.hypot(...p.vector) || 1;
       c.points.set(String(p.id), { id: p.id, vector: p.vector.map((x) => x / norm), payload: { ...p.payload } });
@@ -302,7 +303,8 @@ function update() {
 function record(p: Point, withPayload: unknown) {
   let payload: Payload | undefined;
   if (withPayload === true || withPayload === undefined) payload = p.payload;
-  else if (Array.isArray(withPayload)) payload = Object.fromEntries(withPayload.filter((k) => k in p.payload).map((k) => [k, p.payload[k]]));
+  else if (Array.isArray(withPayload))
+    payload = Object.fromEntries(withPayload.filter((k) => k in p.payload).map((k) => [k, p.payload[k]]));
   return payload ? { id: p.id, payload } : { id: p.id };
 }
 

@@ -27,13 +27,24 @@ describe('Qdrant filter translation', () => {
 
   it('selects a product, its title point, and the points of its earlier revisions', () => {
     assert.deepEqual(productFilter('p1'), { must: [{ key: 'productId', match: { value: 'p1' } }] });
-    assert.deepEqual(titleFilter(['p1']), { must: [{ key: 'kind', match: { value: 'title' } }, { key: 'productId', match: { value: 'p1' } }] });
-    assert.deepEqual((titleFilter(['p1', 'p2']).must as unknown[])[1], { key: 'productId', match: { any: ['p1', 'p2'] } });
-    assert.deepEqual(staleFilter([{ productId: 'p1', rev: 'h1' }, { productId: 'p2', rev: 'h2' }]), {
-      should: [
-        { must: [{ key: 'productId', match: { value: 'p1' } }], must_not: [{ key: 'rev', match: { value: 'h1' } }] },
-        { must: [{ key: 'productId', match: { value: 'p2' } }], must_not: [{ key: 'rev', match: { value: 'h2' } }] },
+    assert.deepEqual(titleFilter(['p1']), {
+      must: [
+        { key: 'kind', match: { value: 'title' } },
+        { key: 'productId', match: { value: 'p1' } },
       ],
     });
+    assert.deepEqual((titleFilter(['p1', 'p2']).must as unknown[])[1], { key: 'productId', match: { any: ['p1', 'p2'] } });
+    assert.deepEqual(
+      staleFilter([
+        { productId: 'p1', rev: 'h1' },
+        { productId: 'p2', rev: 'h2' },
+      ]),
+      {
+        should: [
+          { must: [{ key: 'productId', match: { value: 'p1' } }], must_not: [{ key: 'rev', match: { value: 'h1' } }] },
+          { must: [{ key: 'productId', match: { value: 'p2' } }], must_not: [{ key: 'rev', match: { value: 'h2' } }] },
+        ],
+      },
+    );
   });
 });

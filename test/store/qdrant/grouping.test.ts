@@ -28,10 +28,22 @@ describe('Qdrant grouping query', () => {
   it('turns groups into ProductMatch, best first, with null for a missing category', () => {
     const result: Schemas['GroupsResult'] = {
       groups: [
-        { id: 'p2', hits: [{ id: 'u2', version: 1, score: 0.6, payload: { productId: 'p2', kind: 'title', text: 'Tent', title: 'Tent', category: null } }] },
+        {
+          id: 'p2',
+          hits: [
+            { id: 'u2', version: 1, score: 0.6, payload: { productId: 'p2', kind: 'title', text: 'Tent', title: 'Tent', category: null } },
+          ],
+        },
         {
           id: 'p1',
-          hits: [{ id: 'u1', version: 1, score: 0.9, payload: { productId: 'p1', kind: 'intention', text: 'grill', title: 'Grill', category: 'bbq' } }],
+          hits: [
+            {
+              id: 'u1',
+              version: 1,
+              score: 0.9,
+              payload: { productId: 'p1', kind: 'intention', text: 'grill', title: 'Grill', category: 'bbq' },
+            },
+          ],
         },
         { id: 'p3', hits: [] },
       ],

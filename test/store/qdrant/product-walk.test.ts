@@ -75,7 +75,10 @@ describe('walking products in id order on Qdrant', () => {
     const ids = Array.from({ length: 2000 }, (_, i) => `${(i * 7919) % 2000}`.padStart(4, '0') + '-x');
     const { scan, stats } = memoryScan(ids);
     const page = await productsAfter(scan, '0999-x', 20);
-    assert.deepEqual(page, Array.from({ length: 20 }, (_, i) => `${1000 + i}-x`));
+    assert.deepEqual(
+      page,
+      Array.from({ length: 20 }, (_, i) => `${1000 + i}-x`),
+    );
     assert.ok(stats().rowsRead <= 60, `read ${stats().rowsRead} rows for a page of 20`);
   });
 });

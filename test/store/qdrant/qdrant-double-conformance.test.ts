@@ -16,4 +16,7 @@ after(async () => {
   await fake.down();
 });
 
-runStoreConformance('QdrantStore on the in-process test double', qdrantStores(() => fake.url));
+runStoreConformance(
+  'QdrantStore on the in-process test double',
+  qdrantStores(() => fake.url),
+);

@@ -18,7 +18,12 @@ export function instantRetries(): RetryDeps & { sleeps: number[] } {
   };
 }
 
-export function storeOptions(url: string, collection: string, model: StoreModel, extra: Partial<QdrantStoreOptions> = {}): QdrantStoreOptions {
+export function storeOptions(
+  url: string,
+  collection: string,
+  model: StoreModel,
+  extra: Partial<QdrantStoreOptions> = {},
+): QdrantStoreOptions {
   return {
     url,
     collection,

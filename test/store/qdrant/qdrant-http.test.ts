@@ -22,7 +22,11 @@ describe('HTTP API on the Qdrant store', () => {
   });
 
   const align = () =>
-    t.app.inject({ method: 'POST', url: '/align', payload: { steps: ['Light the charcoal', 'Keep the drinks cold'], k: 2, threshold: 0.05 } });
+    t.app.inject({
+      method: 'POST',
+      url: '/align',
+      payload: { steps: ['Light the charcoal', 'Keep the drinks cold'], k: 2, threshold: 0.05 },
+    });
   const ready = () => t.app.inject({ method: 'GET', url: '/readyz' });
 
   it('serves products and alignments from Qdrant, and says so in /readyz', async () => {

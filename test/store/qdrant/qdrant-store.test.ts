@@ -28,7 +28,9 @@ beforeEach(() => {
 });
 
 function open(extra: Partial<QdrantStoreOptions> = {}, collection = `c${counter++}`) {
-  return QdrantStore.open(storeOptions(fake.url, collection, { modelId: MODEL, dimension: DIM }, { retryDeps: instantRetries(), ...extra }));
+  return QdrantStore.open(
+    storeOptions(fake.url, collection, { modelId: MODEL, dimension: DIM }, { retryDeps: instantRetries(), ...extra }),
+  );
 }
 
 const requestsTo = (suffix: string) => fake.requests.filter((r) => r.path.endsWith(suffix));

@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { QdrantClientResourceExhaustedError, QdrantClientTimeoutError } from '@qdrant/js-client-rest';
-import { DEFAULT_RETRY, QdrantRequestError, backoffMs, classifyFailure, withRetry, type RetryPolicy } from '../../../src/store/qdrant/retry.js';
+import {
+  DEFAULT_RETRY,
+  QdrantRequestError,
+  backoffMs,
+  classifyFailure,
+  withRetry,
+  type RetryPolicy,
+} from '../../../src/store/qdrant/retry.js';
 import { StoreUnavailableError } from '../../../src/core/vector-store.js';
 import { instantRetries } from './qdrant-fixture.js';
 import { ServiceUnavailableError } from '../../../src/core/errors.js';
@@ -12,7 +19,9 @@ function httpError(status: number, error = `status ${status}`) {
 }
 
 function connectionRefused() {
-  return new TypeError('fetch failed', { cause: Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:6333'), { code: 'ECONNREFUSED' }) });
+  return new TypeError('fetch failed', {
+    cause: Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:6333'), { code: 'ECONNREFUSED' }),
+  });
 }
 
 const policy: RetryPolicy = { ...DEFAULT_RETRY, budgetMs: 5_000 };
@@ -44,11 +53,27 @@ describe('Qdrant retry policy', () => {
   });
 
   it('backs off exponentially up to a cap, with jitter in the upper half', () => {
-    assert.equal(backoffMs(1, policy, () => 0), 50);
-    assert.equal(backoffMs(1, policy, () => 1), 100);
-    assert.equal(backoffMs(3, policy, () => 0), 200);
-    assert.equal(backoffMs(3, policy, () => 1), 400);
-    assert.equal(backoffMs(10, policy, () => 1), 1_000, 'capped');
+    assert.equal(
+      backoffMs(1, policy, () => 0),
+      50,
+    );
+    assert.equal(
+      backoffMs(1, policy, () => 1),
+      100,
+    );
+    assert.equal(
+      backoffMs(3, policy, () => 0),
+      200,
+    );
+    assert.equal(
+      backoffMs(3, policy, () => 1),
+      400,
+    );
+    assert.equal(
+      backoffMs(10, policy, () => 1),
+      1_000,
+      'capped',
+    );
     assert.ok(backoffMs(2, policy, () => 0.3) > backoffMs(1, policy, () => 0.3));
   });
 
