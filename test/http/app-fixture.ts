@@ -35,11 +35,16 @@ export async function build(t: Pick<TestContext, 'after'>, options: BuildOptions
  * The same app with its closing left to the caller, for a describe() whose tests share one app:
  * Node 20 gives suite hooks no `after` of their own (test/store/qdrant/qdrant-http.test.ts).
  */
-export async function testApp(env: Record<string, string> = {}, overrides: AdapterOverrides = {}): Promise<{ app: FastifyInstance; close: () => Promise<void> }> {
+export async function testApp(env: Record<string, string> = {}, overrides: AdapterOverrides = {}): Promise<OpenApp> {
   return open({ env, overrides });
 }
 
-async function open({ env = {}, overrides = {}, services: serve = true }: BuildOptions): Promise<{ app: FastifyInstance; close: () => Promise<void> }> {
+interface OpenApp {
+  app: FastifyInstance;
+  close: () => Promise<void>;
+}
+
+async function open({ env = {}, overrides = {}, services: serve = true }: BuildOptions): Promise<OpenApp> {
   // A caller that passes DATA_DIR owns it (to reopen the same store after a restart).
   const { dir, cleanup } = env.DATA_DIR ? { dir: env.DATA_DIR, cleanup: () => undefined } : tempDir('ecomalign-http-');
   // Load shedding off unless a test turns it on: a busy CI machine's event-loop lag must not turn

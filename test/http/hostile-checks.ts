@@ -6,7 +6,8 @@ import type { InjectOptions, LightMyRequestResponse } from 'fastify';
  * prototype, and an error as an RFC 9457 problem that reveals nothing internal.
  */
 export function assertSafeAnswer(request: InjectOptions, res: LightMyRequestResponse): void {
-  assert.ok(res.statusCode < 500, `${request.method} ${request.url} answered ${res.statusCode}: ${res.body.slice(0, 300)}`);
+  const url = typeof request.url === 'string' ? request.url : JSON.stringify(request.url);
+  assert.ok(res.statusCode < 500, `${request.method} ${url} answered ${res.statusCode}: ${res.body.slice(0, 300)}`);
   assert.equal(({} as Record<string, unknown>).polluted, undefined, 'Object.prototype was polluted');
   if (res.statusCode < 400) return;
   assert.match(String(res.headers['content-type']), /^application\/problem\+json/);

@@ -76,7 +76,7 @@ test('hostile input', async (t) => {
 
   await t.test('GET and DELETE /products/:id: hostile path parameters', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom('GET', 'DELETE') as fc.Arbitrary<'GET' | 'DELETE'>, productIdPath, async (method, id) =>
+      fc.asyncProperty(fc.constantFrom<'GET' | 'DELETE'>('GET', 'DELETE'), productIdPath, async (method, id) =>
         send({ method, url: `/products/${id}`, headers: auth() }, method === 'DELETE'),
       ),
       { seed: SEED, numRuns: 300 },

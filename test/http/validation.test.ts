@@ -15,7 +15,7 @@ test('bad input gets a clear 4xx problem, never a 500', async (t) => {
     const res = await app.inject(request as never);
     assert.equal(res.statusCode, status, `${request.method} ${request.url}: ${res.body}`);
     assert.match(String(res.headers['content-type']), /^application\/problem\+json/);
-    const body = res.json() as Problem;
+    const body = res.json<Problem>();
     assert.equal(body.status, status);
     assert.equal(typeof body.title, 'string');
     assert.doesNotMatch(res.body, /at .*\.(ts|js):\d+/, 'no stack traces in error bodies');

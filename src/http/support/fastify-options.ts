@@ -18,9 +18,10 @@ export function baseFastifyOptions(logLevel: string, bodyLimitBytes: number): Fa
     onConstructorPoisoning: 'error',
     return503OnClosing: true,
     // Errors raised before routing (a malformed URL, a bad media type) get the same problem format.
+    // (A handler, not a hook: fastify ignores its return value, so it returns nothing.)
     frameworkErrors: (error, _request, reply) => {
       const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 400;
-      return sendProblem(reply, status, error.code === 'FST_ERR_BAD_URL' ? 'The URL is malformed (invalid percent-encoding).' : error.message);
+      sendProblem(reply, status, error.code === 'FST_ERR_BAD_URL' ? 'The URL is malformed (invalid percent-encoding).' : error.message);
     },
     // A client that trickles its body (slowloris) cannot hold a connection and its buffers forever.
     requestTimeout: 30_000,

@@ -84,7 +84,7 @@ describe('annotate API: serving items', () => {
     await start({ votes: 5, goldRate: 0.5 });
     const gold = new Set(['t2-easy']);
     const ids = await labelAll('ann', 't2', () => 1); // wrong on the gold check (an easy negative)
-    assert.deepEqual(ids.map((id) => gold.has(id)), [false, true, false, false], `every second served item is gold at rate 0.5 while gold lasts: ${ids}`);
+    assert.deepEqual(ids.map((id) => gold.has(id)), [false, true, false, false], `every second served item is gold at rate 0.5 while gold lasts: ${ids.join(',')}`);
     await labelAll('bob', 't2', (id) => (gold.has(id) ? 0 : 1));
     const progress = (await ctx.app.inject({ method: 'GET', url: '/api/progress' })).json();
     const [ann, bob] = progress.tasks.t2.annotators;

@@ -105,12 +105,12 @@ describe('annotation page in a real browser', { skip, timeout: 600_000 }, () => 
     const first = await itemId(page);
     const second = await press(page, String(silver.get(first!)));
     const third = await press(page, String(silver.get(second!)));
-    await page.waitForFunction(() => /You: 2 labelled/.test(document.querySelector('#counts')!.textContent!));
+    await page.waitForFunction(() => /You: 2 labelled/.test(document.querySelector('#counts')!.textContent));
     await page.screenshot({ path: join(shots, 'annotate-t2.png') });
 
     // Undo brings the second item back with its label taken away.
     assert.equal(await press(page, 'u'), second);
-    await page.waitForFunction(() => /You: 1 labelled/.test(document.querySelector('#counts')!.textContent!));
+    await page.waitForFunction(() => /You: 1 labelled/.test(document.querySelector('#counts')!.textContent));
     assert.equal(await press(page, String(silver.get(second!))), third, 'relabelled, then on to the item that was on screen');
 
     // A reload asks no name and shows the same item.
