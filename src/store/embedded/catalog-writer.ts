@@ -3,6 +3,7 @@ import type { Product } from '../../core/product.js';
 import { spawnWorker } from '../../util/spawn-worker.js';
 import type { CatalogDb, NewText, WriteEffects } from './catalog-db.js';
 import { packVectors, packedRow } from './packed-vectors.js';
+import { WorkerRpc } from './worker-rpc.js';
 
 export interface CatalogWrite {
   product: Product;
@@ -52,27 +53,18 @@ export type WriterReply = { id: number } & ({ ok: true; effects?: WriterEffects 
  * sees a batch once committed, and the store applies the batch to the indexes when the reply comes.
  */
 export class WorkerCatalogWriter implements CatalogWriter {
-  private readonly pending = new Map<number, { resolve: (e: WriterEffects | undefined) => void; reject: (err: Error) => void }>();
-  private nextId = 1;
-  private failure?: Error;
+  private readonly rpc: WorkerRpc<WriterRequest>;
 
   private constructor(private readonly worker: Worker) {
+    this.rpc = new WorkerRpc(worker);
     worker.on('message', (reply: WriterReply) => {
-      const waiting = this.pending.get(reply.id);
+      const waiting = this.rpc.take(reply.id);
       if (!waiting) return;
-      this.pending.delete(reply.id);
-      if (this.pending.size === 0) worker.unref();
       if (reply.ok) waiting.resolve(reply.effects);
       else waiting.reject(Object.assign(new Error(reply.error), reply.code ? { code: reply.code } : {}));
     });
-    const fail = (err: Error) => {
-      this.failure ??= err;
-      for (const waiting of this.pending.values()) waiting.reject(err);
-      this.pending.clear();
-    };
-    worker.on('error', fail);
-    worker.on('exit', (code) => fail(new Error(`the catalog writer thread exited (code ${code})`)));
-    worker.unref();
+    worker.on('error', (err) => this.rpc.fail(err));
+    worker.on('exit', (code) => this.rpc.fail(new Error(`the catalog writer thread exited (code ${code})`)));
   }
 
   static async start(catalogPath: string): Promise<WorkerCatalogWriter> {
@@ -82,15 +74,6 @@ export class WorkerCatalogWriter implements CatalogWriter {
       worker.once('error', reject);
     });
     return new WorkerCatalogWriter(worker);
-  }
-
-  private call(request: WriterRequest): Promise<WriterEffects | undefined> {
-    if (this.failure) return Promise.reject(this.failure);
-    return new Promise((resolve, reject) => {
-      this.pending.set(request.id, { resolve, reject });
-      this.worker.ref(); // unref'd again when nothing waits: an idle writer never keeps the process alive
-      this.worker.postMessage(request);
-    });
   }
 
   async writeProducts(items: readonly CatalogWrite[]): Promise<WriteEffects> {
@@ -107,7 +90,7 @@ export class WorkerCatalogWriter implements CatalogWriter {
       vectors,
       dimension,
     };
-    const effects = (await this.call({ id: this.nextId++, op: 'write', write }))!;
+    const effects = await this.rpc.call<WriterEffects>({ op: 'write', write });
     // The writer lists added texts in input order (product by product, text by text): give them their vectors back.
     if (count !== effects.added.length) throw new Error(`catalog writer added ${effects.added.length} texts for ${count} given`);
     return {
@@ -118,12 +101,12 @@ export class WorkerCatalogWriter implements CatalogWriter {
   }
 
   async deleteProduct(productId: string): Promise<WriteEffects | undefined> {
-    const effects = await this.call({ id: this.nextId++, op: 'delete', productId });
+    const effects = await this.rpc.call<WriterEffects | undefined>({ op: 'delete', productId });
     return effects && { ...effects, added: [] };
   }
 
   async close(): Promise<void> {
-    if (!this.failure) await this.call({ id: this.nextId++, op: 'close' }).catch(() => undefined);
+    if (!this.rpc.failed()) await this.rpc.call({ op: 'close' }).catch(() => undefined);
     await this.worker.terminate();
   }
 }

@@ -5,8 +5,9 @@ import type { ReplicaLogger } from './index-replica.js';
 import { ReplicaLostError, type ReplicaClient } from './replica-client.js';
 import type { ReplicaHealth, ReplicaHits, ReplicaOpenInfo, ReplicaSearch, ReplicaWrite, Watermarks } from './replica-messages.js';
 import type { ToMain, ToWorker, WorkerReplicaConfig } from './worker-protocol.js';
+import { WorkerRpc } from './worker-rpc.js';
 
-type Pending = { resolve: (value: unknown) => void; reject: (err: Error) => void };
+/** The requests a worker answers (writes and stalls are posted without waiting). */
 type Call = Exclude<ToWorker, { type: 'apply' | 'stall' }>;
 
 /**
@@ -15,10 +16,8 @@ type Call = Exclude<ToWorker, { type: 'apply' | 'stall' }>;
  * searches on another replica) and `onExit` lets the set start a replacement.
  */
 export class WorkerReplicaClient implements ReplicaClient {
-  private readonly pending = new Map<number, Pending>();
-  private nextId = 1;
+  private readonly rpc: WorkerRpc<Call>;
   private latest: ReplicaHealth;
-  private alive = true;
   private closing = false;
   /** When the worker last said anything (it reports health every healthIntervalMs while its thread runs). */
   private lastHeard = performance.now();
@@ -30,14 +29,18 @@ export class WorkerReplicaClient implements ReplicaClient {
     health: ReplicaHealth,
   ) {
     this.latest = health;
+    this.rpc = new WorkerRpc(worker, () => new ReplicaLostError(`search worker ${worker.threadId} is gone`));
   }
 
   /** Starts a worker and resolves once its replica has loaded, replayed and checked the catalog. */
-  static start(config: WorkerReplicaConfig, logger: ReplicaLogger, onExit: (client: WorkerReplicaClient, code: number) => void): Promise<WorkerReplicaClient> {
+  static start(
+    config: WorkerReplicaConfig,
+    logger: ReplicaLogger,
+    onExit: (client: WorkerReplicaClient, code: number) => void,
+  ): Promise<WorkerReplicaClient> {
     return new Promise((resolve, reject) => {
       const worker = spawnWorker(import.meta.url, 'replica-worker', config);
-      // An idle worker must not keep the process alive (a store someone forgot to close); while a
-      // request waits for its answer the worker is ref'd, or the process could exit under it.
+      // Unref'd from the start, not only once its client exists (worker-rpc.ts says why).
       worker.unref();
       let client: WorkerReplicaClient | undefined;
       worker.on('message', (message: ToMain) => {
@@ -79,10 +82,8 @@ export class WorkerReplicaClient implements ReplicaClient {
       return;
     }
     if (message.type !== 'reply') return;
-    const waiting = this.pending.get(message.id);
+    const waiting = this.rpc.take(message.id);
     if (!waiting) return;
-    this.pending.delete(message.id);
-    if (this.pending.size === 0) this.worker.unref();
     if (message.ok) {
       if (message.health) this.latest = message.health;
       waiting.resolve(message.value);
@@ -92,10 +93,7 @@ export class WorkerReplicaClient implements ReplicaClient {
   }
 
   private lost(code: number): void {
-    this.alive = false;
-    const err = new ReplicaLostError(`search worker ${this.worker.threadId} exited (code ${code})`);
-    for (const waiting of this.pending.values()) waiting.reject(err);
-    this.pending.clear();
+    this.rpc.fail(new ReplicaLostError(`search worker ${this.worker.threadId} exited (code ${code})`));
   }
 
   /** Milliseconds since the worker last sent anything. */
@@ -109,7 +107,7 @@ export class WorkerReplicaClient implements ReplicaClient {
    * be (V8 cannot interrupt native code; such a thread is left behind, and logged by the caller).
    */
   abandon(): void {
-    if (!this.alive || this.closing) return;
+    if (this.rpc.failed() || this.closing) return;
     this.lost(-1);
     void this.worker.terminate().catch(() => undefined);
     this.onExit?.(this, -1);
@@ -117,44 +115,35 @@ export class WorkerReplicaClient implements ReplicaClient {
 
   /** Fault injection (tests): holds the worker's thread for `ms` as a hung native call would. */
   stall(ms: number): void {
-    if (this.alive) this.worker.postMessage({ type: 'stall', ms } satisfies ToWorker);
-  }
-
-  private call<T>(message: Call): Promise<T> {
-    if (!this.alive) return Promise.reject(new ReplicaLostError(`search worker ${this.worker.threadId} is gone`));
-    return new Promise<T>((resolve, reject) => {
-      this.pending.set(message.id, { resolve: resolve as (value: unknown) => void, reject });
-      this.worker.ref();
-      this.worker.postMessage(message);
-    });
+    if (!this.rpc.failed()) this.worker.postMessage({ type: 'stall', ms } satisfies ToWorker);
   }
 
   apply(write: ReplicaWrite, handOver = false): void {
     // A dead worker's replacement loads the catalog itself, so a write it misses here is not lost.
-    if (!this.alive) return;
+    if (this.rpc.failed()) return;
     const buffer = write.added.vectors.buffer;
     const whole = write.added.vectors.byteOffset === 0 && write.added.vectors.byteLength === buffer.byteLength;
     this.worker.postMessage({ type: 'apply', write } satisfies ToWorker, handOver && whole ? [buffer as ArrayBuffer] : []);
   }
 
   search(request: ReplicaSearch): Promise<ReplicaHits> {
-    return this.call({ type: 'search', id: this.nextId++, request });
+    return this.rpc.call({ type: 'search', request });
   }
 
   check(): Promise<IndexCheckReport> {
-    return this.call({ type: 'check', id: this.nextId++ });
+    return this.rpc.call({ type: 'check' });
   }
 
   drain(): Promise<boolean> {
-    return this.call({ type: 'drain', id: this.nextId++ });
+    return this.rpc.call({ type: 'drain' });
   }
 
   waitBelow(texts: number): Promise<void> {
-    return this.call({ type: 'waitBelow', id: this.nextId++, texts });
+    return this.rpc.call({ type: 'waitBelow', texts });
   }
 
   snapshot(watermarks: Watermarks): Promise<boolean> {
-    return this.call({ type: 'snapshot', id: this.nextId++, watermarks });
+    return this.rpc.call({ type: 'snapshot', watermarks });
   }
 
   health(): ReplicaHealth {
@@ -162,7 +151,7 @@ export class WorkerReplicaClient implements ReplicaClient {
   }
 
   outstanding(): number {
-    return this.pending.size;
+    return this.rpc.outstanding();
   }
 
   /** Kills the worker as a crash would (for tests of the replica set's recovery). */
@@ -173,9 +162,9 @@ export class WorkerReplicaClient implements ReplicaClient {
   async close(): Promise<void> {
     if (this.closing) return;
     this.closing = true;
-    if (this.alive) {
+    if (!this.rpc.failed()) {
       try {
-        await this.call({ type: 'close', id: this.nextId++ });
+        await this.rpc.call({ type: 'close' });
       } catch {
         // already gone
       }
