@@ -53,27 +53,21 @@ describe('Qdrant retry policy', () => {
   });
 
   it('backs off exponentially up to a cap, with jitter in the upper half', () => {
-    assert.equal(
-      backoffMs(1, policy, () => 0),
-      50,
-    );
-    assert.equal(
-      backoffMs(1, policy, () => 1),
-      100,
-    );
-    assert.equal(
-      backoffMs(3, policy, () => 0),
-      200,
-    );
-    assert.equal(
-      backoffMs(3, policy, () => 1),
-      400,
-    );
-    assert.equal(
-      backoffMs(10, policy, () => 1),
-      1_000,
-      'capped',
-    );
+    // [retry, random(), expected ms]: the cap doubles from 100 ms; the delay is in [cap/2, cap].
+    const cases: [number, number, number, string?][] = [
+      [1, 0, 50],
+      [1, 1, 100],
+      [3, 0, 200],
+      [3, 1, 400],
+      [10, 1, 1_000, 'capped'],
+    ];
+    for (const [retry, random, expected, why] of cases) {
+      assert.equal(
+        backoffMs(retry, policy, () => random),
+        expected,
+        why ?? `retry ${retry}, random ${random}`,
+      );
+    }
     assert.ok(backoffMs(2, policy, () => 0.3) > backoffMs(1, policy, () => 0.3));
   });
 
