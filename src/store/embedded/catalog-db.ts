@@ -1,29 +1,17 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type { Product, TextKind } from '../../core/product.js';
+import { openCatalogFile } from './catalog-schema.js';
+import { kindCode, kindOf } from './text-kinds.js';
+import { blobOf, vectorFromBlob } from './vector-blob.js';
 
 /**
- * The embedded store's source of truth: products, their texts and vectors, in SQLite.
+ * The embedded store's source of truth: products, their texts and vectors, in SQLite
+ * (catalog-schema.ts has the tables and what makes a commit durable). Every query and transaction
+ * of the catalog is here; each thread that reads or writes it opens its own CatalogDb.
  *
  * The ANN index is a derived cache that can always be rebuilt from here, so every acknowledged
- * write only has to reach this database. WAL with synchronous=FULL makes a committed transaction
- * survive a process kill and a power loss; a transaction interrupted by a crash is rolled back on
- * the next open, so a batch is either entirely there or not at all.
- *
- * Text labels come from AUTOINCREMENT, so they only grow and are never reused: "labels above the
- * snapshot's watermark" is exactly "texts written since the snapshot". Removed labels are logged in
- * `removals` (also AUTOINCREMENT) so a restart can replay deletions made after the snapshot.
+ * write only has to reach this database.
  */
-
-const KIND_CODE: Record<TextKind, number> = { intention: 0, title: 1 };
-const CODE_KIND: TextKind[] = ['intention', 'title'];
-
-export function kindCode(kind: TextKind): number {
-  return KIND_CODE[kind];
-}
-
-export function kindOf(code: number): TextKind {
-  return CODE_KIND[code];
-}
 
 export interface TextRow {
   label: number;
@@ -79,36 +67,7 @@ export class CatalogDb {
   private readonly stmt;
 
   constructor(path: string) {
-    this.db = new Database(path);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
-    this.db.pragma('foreign_keys = ON');
-    this.db.exec(`
-      CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-      CREATE TABLE IF NOT EXISTS products (
-        pid INTEGER PRIMARY KEY,
-        id TEXT NOT NULL UNIQUE,
-        title TEXT NOT NULL,
-        category TEXT,
-        intentions TEXT NOT NULL,
-        attributes TEXT,
-        hash TEXT NOT NULL
-      );
-      CREATE INDEX IF NOT EXISTS products_category ON products(category);
-      CREATE TABLE IF NOT EXISTS texts (
-        label INTEGER PRIMARY KEY AUTOINCREMENT,
-        pid INTEGER NOT NULL REFERENCES products(pid) ON DELETE CASCADE,
-        kind INTEGER NOT NULL,
-        text TEXT NOT NULL,
-        vector BLOB NOT NULL
-      );
-      CREATE INDEX IF NOT EXISTS texts_pid ON texts(pid);
-      CREATE TABLE IF NOT EXISTS removals (
-        rid INTEGER PRIMARY KEY AUTOINCREMENT,
-        label INTEGER NOT NULL,
-        kind INTEGER NOT NULL
-      );
-    `);
+    this.db = openCatalogFile(path);
     const db = this.db;
     this.stmt = {
       getMeta: db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?'),
@@ -229,9 +188,8 @@ export class CatalogDb {
         }
         effects.products.push({ pid, category: values.category, inserted: !existing });
         for (const t of texts) {
-          const code = KIND_CODE[t.kind];
-          const blob = Buffer.from(t.vector.buffer, t.vector.byteOffset, t.vector.byteLength);
-          const label = Number(this.stmt.insertText.run(pid, code, t.text, blob).lastInsertRowid);
+          const code = kindCode(t.kind);
+          const label = Number(this.stmt.insertText.run(pid, code, t.text, blobOf(t.vector)).lastInsertRowid);
           effects.added.push({ label, pid, kind: code, vector: t.vector });
         }
       }
@@ -282,11 +240,11 @@ export class CatalogDb {
   }
 
   textsOfProducts(pids: readonly number[], kind: TextKind): TextRow[] {
-    return this.stmt.textsOfPids.all(JSON.stringify(pids), KIND_CODE[kind]);
+    return this.stmt.textsOfPids.all(JSON.stringify(pids), kindCode(kind));
   }
 
   textsOfCategories(categories: readonly string[], kind: TextKind): TextRow[] {
-    return this.stmt.textsOfCategories.all(JSON.stringify(categories), KIND_CODE[kind]);
+    return this.stmt.textsOfCategories.all(JSON.stringify(categories), kindCode(kind));
   }
 
   textsAfter(label: number): IterableIterator<TextRow> {
@@ -336,16 +294,10 @@ export class CatalogDb {
   }
 }
 
-/** Copies a vector out of a SQLite blob (blobs need not be 4-byte aligned). */
-export function vectorFromBlob(blob: Buffer): Float32Array {
-  const out = new Float32Array(blob.byteLength / 4);
-  new Uint8Array(out.buffer).set(blob);
-  return out;
-}
-
 function productOf(row: ProductRow): Product {
-  const product: Product = { id: row.id, title: row.title, intentions: JSON.parse(row.intentions) };
+  // Both columns are written by writeProducts from the Product itself, so they parse back to its types.
+  const product: Product = { id: row.id, title: row.title, intentions: JSON.parse(row.intentions) as string[] };
   if (row.category !== null) product.category = row.category;
-  if (row.attributes !== null) product.attributes = JSON.parse(row.attributes);
+  if (row.attributes !== null) product.attributes = JSON.parse(row.attributes) as Record<string, unknown>;
   return product;
 }

@@ -15,8 +15,8 @@ import {
   type StoreStats,
   type VectorStore,
 } from '../../core/vector-store.js';
-import { CatalogDb, kindCode, type WriteEffects } from './catalog-db.js';
-import { cosineWithBlob, hydrateHits } from './hit-hydration.js';
+import { CatalogDb, type WriteEffects } from './catalog-db.js';
+import { hydrateHits } from './hit-hydration.js';
 import { InlineCatalogWriter, WorkerCatalogWriter, type CatalogWriter } from './catalog-writer.js';
 import type { Watermarks } from './index-snapshot.js';
 import { IndexReplica } from './index-replica.js';
@@ -28,6 +28,8 @@ import { LocalReplicaClient, type ReplicaClient } from './replica-client.js';
 import type { ReplicaWrite } from './replica-messages.js';
 import { ReplicaSet } from './replica-set.js';
 import type { WorkerReplicaConfig } from './worker-protocol.js';
+import { kindCode } from './text-kinds.js';
+import { cosineWithBlob } from './vector-blob.js';
 import { WorkerReplicaClient } from './worker-replica-client.js';
 
 export interface StoreLogger {

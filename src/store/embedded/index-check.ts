@@ -1,10 +1,11 @@
 import type { TextKind } from '../../core/product.js';
 import type { IndexCheckReport } from '../../core/vector-store.js';
-import { kindOf, vectorFromBlob, type CatalogDb } from './catalog-db.js';
+import type { CatalogDb } from './catalog-db.js';
 import type { KindIndex } from './kind-index.js';
+import { KINDS, kindOf } from './text-kinds.js';
+import { vectorFromBlob } from './vector-blob.js';
 
 const PAGE = 10_000;
-const KINDS: TextKind[] = ['intention', 'title'];
 /** Results asked for when probing whether a text is reachable by its own vector. */
 const PROBE_DEPTH = 10;
 

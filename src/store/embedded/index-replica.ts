@@ -3,7 +3,7 @@ import type { TextKind } from '../../core/product.js';
 import { compareHits, mergeTopProducts, topProducts, type TextHit } from './top-products.js';
 import type { AnnIndex, AnnIndexFactory } from '../ann/ann-index.js';
 import type { IndexCheckReport } from '../../core/vector-store.js';
-import { kindCode, kindOf, vectorFromBlob, type CatalogDb, type TextRow } from './catalog-db.js';
+import type { CatalogDb, TextRow } from './catalog-db.js';
 import { hydrateHits } from './hit-hydration.js';
 import { checkAndRepair } from './index-check.js';
 import { IndexMover } from './index-mover.js';
@@ -13,6 +13,8 @@ import { IntColumn } from './int-column.js';
 import { KindIndex } from './kind-index.js';
 import { packedRow } from './packed-vectors.js';
 import type { ReplicaHealth, ReplicaHits, ReplicaOpenInfo, ReplicaSearch, ReplicaWrite } from './replica-messages.js';
+import { KINDS, kindCode, kindOf } from './text-kinds.js';
+import { vectorFromBlob } from './vector-blob.js';
 
 export interface ReplicaLogger {
   info(obj: object, msg: string): void;
@@ -34,7 +36,6 @@ export interface IndexReplicaOptions {
   probesPerCheck: number;
 }
 
-const KINDS: TextKind[] = ['intention', 'title'];
 const REPLAY_CHUNK = 4096;
 
 /**

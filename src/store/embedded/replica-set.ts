@@ -4,8 +4,7 @@ import type { ReplicaLogger } from './index-replica.js';
 import { ReplicaLostError, type ReplicaClient } from './replica-client.js';
 import { WorkerReplicaClient } from './worker-replica-client.js';
 import type { ReplicaHealth, ReplicaHits, ReplicaSearch, ReplicaWrite, Watermarks } from './replica-messages.js';
-
-const KINDS: TextKind[] = ['intention', 'title'];
+import { KINDS } from './text-kinds.js';
 
 /** Starts replica number `slot` (the replacement for a dead one too). */
 export type ReplicaSpawner = (slot: number) => Promise<ReplicaClient>;
