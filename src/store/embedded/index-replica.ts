@@ -1,6 +1,6 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { TextKind } from '../../core/product.js';
-import { compareHits, mergeTopProducts, topProducts, type TextHit } from './top-products.js';
+import { compareHits, topProducts, topProductsOverKinds, type TextHit } from './top-products.js';
 import type { AnnIndex, AnnIndexFactory } from '../ann/ann-index.js';
 import type { IndexCheckReport } from '../../core/vector-store.js';
 import type { CatalogDb, TextRow } from './catalog-db.js';
@@ -8,10 +8,9 @@ import { hydrateHits } from './hit-hydration.js';
 import { checkAndRepair } from './index-check.js';
 import { IndexMover } from './index-mover.js';
 import { IndexSnapshots, type Watermarks } from './index-snapshot.js';
-import { CategoryCodes } from './category-codes.js';
-import { IntColumn } from './int-column.js';
 import { KindIndex } from './kind-index.js';
 import { packedRow } from './packed-vectors.js';
+import { ProductMaps } from './product-maps.js';
 import type { ReplicaHealth, ReplicaHits, ReplicaOpenInfo, ReplicaSearch, ReplicaWrite } from './replica-messages.js';
 import { KINDS, kindCode, kindOf } from './text-kinds.js';
 import { vectorFromBlob } from './vector-blob.js';
@@ -52,9 +51,7 @@ export class IndexReplica {
   private readonly indexes: Record<TextKind, KindIndex>;
   private readonly mover: IndexMover;
   private readonly snapshots: IndexSnapshots;
-  private readonly labelToPid = new IntColumn(1 << 16);
-  private readonly pidCategory = new IntColumn(1 << 12);
-  private readonly categoryCodes = new CategoryCodes();
+  private readonly maps = new ProductMaps();
   private lastCheck?: IndexCheckReport;
   /** Label where the last check's probe window ended; the next one continues after it. */
   private probeCursor = 0;
@@ -74,7 +71,10 @@ export class IndexReplica {
       onFailure: (err, consecutive) => {
         // Every failure counts in the metrics; the log gets the first of a run and then every 100th.
         if (consecutive === 1 || consecutive % 100 === 0) {
-          options.logger.warn({ err: (err as Error)?.message ?? String(err), consecutive }, 'ANN index call failed; the texts stay searchable in the exact tail and the call is retried');
+          options.logger.warn(
+            { err: (err as Error)?.message ?? String(err), consecutive },
+            'ANN index call failed; the texts stay searchable in the exact tail and the call is retried',
+          );
         }
       },
     });
@@ -106,8 +106,7 @@ export class IndexReplica {
 
   private loadState(from: Watermarks): { replayedTexts: number; replayedRemovals: number } {
     const db = this.options.db;
-    for (const { pid, category } of db.allProducts()) this.pidCategory.set(pid, this.categoryCodes.codeOf(category));
-    for (const { label, pid } of db.allLabels()) this.labelToPid.set(label, pid);
+    this.maps.load(db);
     // Replay what the snapshot lacks: removals first (their labels may be in the snapshot), then
     // texts written after it, in chunks so the exact tail never holds the whole catalog at once.
     const removals = db.removalsAfter(from.removalSeq);
@@ -140,7 +139,10 @@ export class IndexReplica {
     let report = await this.runCheck();
     for (const kind of KINDS) {
       if (report.extra[kind] === 0) continue;
-      this.options.logger.warn({ kind, extra: report.extra[kind] }, 'index holds texts the catalog does not; rebuilding it from the catalog');
+      this.options.logger.warn(
+        { kind, extra: report.extra[kind] },
+        'index holds texts the catalog does not; rebuilding it from the catalog',
+      );
       const expected = this.options.db.counts().byKind.get(kindCode(kind)) ?? 0;
       this.indexes[kind].reset(this.options.annFactory.create(this.options.dimension, expected));
     }
@@ -172,7 +174,11 @@ export class IndexReplica {
   async check(): Promise<IndexCheckReport> {
     const report = await this.runCheck(() => yieldToEventLoop());
     const found = KINDS.reduce((n, kind) => n + report.missing[kind] + report.extra[kind] + report.unreachable[kind], 0);
-    if (found > 0) this.options.logger.warn({ ...report }, 'index check found texts the index cannot return (missing and unreachable ones were re-queued)');
+    if (found > 0)
+      this.options.logger.warn(
+        { ...report },
+        'index check found texts the index cannot return (missing and unreachable ones were re-queued)',
+      );
     this.mover.schedule();
     this.lastCheck = report;
     return report;
@@ -183,11 +189,8 @@ export class IndexReplica {
    * once, added ones are searchable at once in the exact tail; the native work is left to the mover.
    */
   apply(write: ReplicaWrite): void {
-    for (const r of write.removed) this.labelToPid.set(r.label, -1);
-    for (const pid of write.deletedPids) this.pidCategory.set(pid, -1);
-    for (const p of write.products) this.pidCategory.set(p.pid, this.categoryCodes.codeOf(p.category));
-    const { labels, pids, kinds, vectors } = write.added;
-    for (let i = 0; i < labels.length; i++) this.labelToPid.set(labels[i], pids[i]);
+    this.maps.apply(write);
+    const { labels, kinds, vectors } = write.added;
     for (const r of write.removed) this.indexes[kindOf(r.kind)].remove(r.label);
     const dim = this.options.dimension;
     for (const kind of KINDS) {
@@ -206,11 +209,10 @@ export class IndexReplica {
 
   /** Per query, the top products over the asked kinds, read from the catalog and exactly scored, best first. */
   search(request: ReplicaSearch): ReplicaHits {
-    const accept = request.categories ? this.categoryFilter(request.categories) : undefined;
-    const hits = request.queries.map((q) => {
-      const lists = request.kinds.map((kind) => this.searchKind(q, kind, request.k, request.threshold, accept));
-      return lists.length === 1 ? lists[0] : mergeTopProducts(lists, request.k);
-    });
+    const accept = request.categories ? this.maps.categoryFilter(request.categories) : undefined;
+    const hits = request.queries.map((q) =>
+      topProductsOverKinds(request.kinds, request.k, (kind) => this.searchKind(q, kind, request.k, request.threshold, accept)),
+    );
     return hydrateHits(this.options.db, request.queries, hits, request.threshold);
   }
 
@@ -222,7 +224,7 @@ export class IndexReplica {
         const res = index.search(q, n);
         const hits: TextHit[] = [];
         for (let i = 0; i < res.labels.length; i++) {
-          const product = this.labelToPid.get(res.labels[i]);
+          const product = this.maps.productOf(res.labels[i]);
           if (product >= 0) hits.push({ product, label: res.labels[i], score: res.scores[i] });
         }
         // Equal scores (products sharing a text) in a fixed order, whichever index held them.
@@ -231,11 +233,6 @@ export class IndexReplica {
       },
       { k, threshold, accept },
     ).products;
-  }
-
-  private categoryFilter(categories: readonly string[]): (pid: number) => boolean {
-    const codes = new Set(categories.map((c) => this.categoryCodes.lookup(c)));
-    return (pid) => codes.has(this.pidCategory.get(pid));
   }
 
   /** Moves the whole backlog into HNSW now; false when the native index failed. */
@@ -255,10 +252,17 @@ export class IndexReplica {
    */
   snapshot(watermarks: Watermarks): boolean {
     if (!this.mover.drain()) {
-      this.options.logger.warn({ ...this.mover.backlog() }, 'index snapshot skipped: the ANN index failed while catching up; retrying later');
+      this.options.logger.warn(
+        { ...this.mover.backlog() },
+        'index snapshot skipped: the ANN index failed while catching up; retrying later',
+      );
       return false;
     }
-    this.snapshots.save(this.options.modelId, { intention: this.indexes.intention.annIndex(), title: this.indexes.title.annIndex() }, watermarks);
+    this.snapshots.save(
+      this.options.modelId,
+      { intention: this.indexes.intention.annIndex(), title: this.indexes.title.annIndex() },
+      watermarks,
+    );
     return true;
   }
 
@@ -272,7 +276,7 @@ export class IndexReplica {
       consecutiveIndexFailures: consecutiveFailures,
       lastIndexError: lastError,
       lastCheck: this.lastCheck,
-      memoryBytes: this.indexes.intention.memoryBytes() + this.indexes.title.memoryBytes() + this.labelToPid.byteLength() + this.pidCategory.byteLength(),
+      memoryBytes: this.indexes.intention.memoryBytes() + this.indexes.title.memoryBytes() + this.maps.byteLength(),
       liveTexts: { intentions: this.indexes.intention.liveSize(), titles: this.indexes.title.liveSize() },
     };
   }

@@ -3,7 +3,7 @@ import { StoreUnavailableError, type IndexCheckReport, type IndexHealth } from '
 import type { ReplicaLogger } from './index-replica.js';
 import { ReplicaLostError, type ReplicaClient } from './replica-client.js';
 import { WorkerReplicaClient } from './worker-replica-client.js';
-import type { ReplicaHealth, ReplicaHits, ReplicaSearch, ReplicaWrite, Watermarks } from './replica-messages.js';
+import type { ReplicaHealth, ReplicaHits, ReplicaOpenInfo, ReplicaSearch, ReplicaWrite, Watermarks } from './replica-messages.js';
 import { KINDS } from './text-kinds.js';
 
 /** Starts replica number `slot` (the replacement for a dead one too). */
@@ -35,12 +35,15 @@ export class ReplicaSet {
   private readonly respawning = new Map<number, Promise<void>>();
   private closed = false;
   private readonly watchdog?: NodeJS.Timeout;
+  /** What the first replica found while opening (they all read the same catalog). */
+  readonly openInfo: ReplicaOpenInfo;
 
   private constructor(
     replicas: ReplicaClient[],
     private readonly options: ReplicaSetOptions,
   ) {
     this.replicas = replicas;
+    this.openInfo = replicas[0].openInfo;
     const stallMs = options.stallMs ?? 30_000;
     if (stallMs > 0) {
       this.watchdog = setInterval(() => this.abandonSilent(stallMs), Math.max(50, stallMs / 4));
@@ -67,11 +70,6 @@ export class ReplicaSet {
       started.map((s) => (s as PromiseFulfilledResult<ReplicaClient>).value),
       options,
     );
-  }
-
-  /** What the first replica found while opening (they all read the same catalog). */
-  openInfo() {
-    return this.live()[0]?.openInfo;
   }
 
   /** Called by a replica's worker on an unexpected exit: start a replacement in its slot. */

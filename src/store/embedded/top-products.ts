@@ -94,6 +94,12 @@ export function mergeTopProducts(lists: readonly (readonly TextHit[])[], k: numb
   return [...best.values()].sort(compareHits).slice(0, k);
 }
 
+/** The top k products over several text kinds: each kind's list from `perKind`, merged. */
+export function topProductsOverKinds<Kind>(kinds: readonly Kind[], k: number, perKind: (kind: Kind) => TextHit[]): TextHit[] {
+  const lists = kinds.map(perKind);
+  return lists.length === 1 ? lists[0] : mergeTopProducts(lists, k);
+}
+
 /** Descending score; ties broken by product number so results are deterministic. */
 export function compareHits(a: TextHit, b: TextHit): number {
   return b.score - a.score || a.product - b.product;
