@@ -1,6 +1,7 @@
 import type { TextKind } from '../../core/product.js';
 import type { IndexCheckReport } from '../../core/vector-store.js';
 import type { CatalogDb } from './catalog-db.js';
+import { addRows } from './catalog-replay.js';
 import type { KindIndex } from './kind-index.js';
 import { KINDS, kindOf } from './text-kinds.js';
 import { vectorFromBlob } from './vector-blob.js';
@@ -41,7 +42,7 @@ export async function checkAndRepair(
   const wanted = options.probes ?? 0;
   const after = options.probeAfter ?? 0;
   let checked = 0;
-  for (let from = 0; ; ) {
+  for (let from = 0; ;) {
     const page = db.labelsAfter(from, PAGE);
     if (page.length === 0) break;
     for (const { label, kind: code } of page) {
@@ -59,10 +60,7 @@ export async function checkAndRepair(
     await betweenPages();
   }
   for (const kind of KINDS) {
-    for (let i = 0; i < missing[kind].length; i += PAGE) {
-      const rows = db.textsByLabels(missing[kind].slice(i, i + PAGE));
-      kinds[kind].add(rows.map((r) => r.label), rows.map((r) => vectorFromBlob(r.vector)));
-    }
+    for (let i = 0; i < missing[kind].length; i += PAGE) addRows(kinds, db.textsByLabels(missing[kind].slice(i, i + PAGE)));
   }
   const probes = [...probeWindow, ...probeWrap].slice(0, wanted);
   const unreachable: Record<TextKind, number> = { intention: 0, title: 0 };

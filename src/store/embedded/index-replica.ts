@@ -3,7 +3,8 @@ import type { TextKind } from '../../core/product.js';
 import { compareHits, topProducts, topProductsOverKinds, type TextHit } from './top-products.js';
 import type { AnnIndex, AnnIndexFactory } from '../ann/ann-index.js';
 import type { IndexCheckReport } from '../../core/vector-store.js';
-import type { CatalogDb, TextRow } from './catalog-db.js';
+import type { CatalogDb } from './catalog-db.js';
+import { replayCatalog } from './catalog-replay.js';
 import { hydrateHits } from './hit-hydration.js';
 import { checkAndRepair } from './index-check.js';
 import { IndexMover } from './index-mover.js';
@@ -13,7 +14,6 @@ import { packedRow } from './packed-vectors.js';
 import { ProductMaps } from './product-maps.js';
 import type { ReplicaHealth, ReplicaHits, ReplicaOpenInfo, ReplicaSearch, ReplicaWrite } from './replica-messages.js';
 import { KINDS, kindCode, kindOf } from './text-kinds.js';
-import { vectorFromBlob } from './vector-blob.js';
 
 export interface ReplicaLogger {
   info(obj: object, msg: string): void;
@@ -34,8 +34,6 @@ export interface IndexReplicaOptions {
   /** Texts per check searched by their own vector. */
   probesPerCheck: number;
 }
-
-const REPLAY_CHUNK = 4096;
 
 /**
  * One complete copy of the searchable index: per text kind the HNSW index and its exact tail
@@ -105,29 +103,8 @@ export class IndexReplica {
   }
 
   private loadState(from: Watermarks): { replayedTexts: number; replayedRemovals: number } {
-    const db = this.options.db;
-    this.maps.load(db);
-    // Replay what the snapshot lacks: removals first (their labels may be in the snapshot), then
-    // texts written after it, in chunks so the exact tail never holds the whole catalog at once.
-    const removals = db.removalsAfter(from.removalSeq);
-    for (const r of removals) this.indexes[kindOf(r.kind)].remove(r.label);
-    let replayedTexts = 0;
-    let batch: TextRow[] = [];
-    const flush = () => {
-      for (const kind of KINDS) {
-        const rows = batch.filter((r) => r.kind === kindCode(kind));
-        if (rows.length) this.indexes[kind].add(rows.map((r) => r.label), rows.map((r) => vectorFromBlob(r.vector)));
-      }
-      replayedTexts += batch.length;
-      batch = [];
-      this.mover.drain();
-    };
-    for (const row of db.textsAfter(from.maxLabel)) {
-      batch.push(row);
-      if (batch.length >= REPLAY_CHUNK) flush();
-    }
-    flush();
-    return { replayedTexts, replayedRemovals: removals.length };
+    this.maps.load(this.options.db);
+    return replayCatalog(this.options.db, this.indexes, from, () => this.mover.drain());
   }
 
   /**

@@ -1,10 +1,9 @@
-import type { TextKind } from '../../core/product.js';
-import { StoreUnavailableError, type IndexCheckReport, type IndexHealth } from '../../core/vector-store.js';
+import { StoreUnavailableError, type IndexCheckReport } from '../../core/vector-store.js';
 import type { ReplicaLogger } from './index-replica.js';
 import { ReplicaLostError, type ReplicaClient } from './replica-client.js';
 import { WorkerReplicaClient } from './worker-replica-client.js';
+import { combinedHealth, mergeReports } from './replica-health.js';
 import type { ReplicaHealth, ReplicaHits, ReplicaOpenInfo, ReplicaSearch, ReplicaWrite, Watermarks } from './replica-messages.js';
-import { KINDS } from './text-kinds.js';
 
 /** Starts replica number `slot` (the replacement for a dead one too). */
 export type ReplicaSpawner = (slot: number) => Promise<ReplicaClient>;
@@ -54,22 +53,23 @@ export class ReplicaSet {
   private abandonSilent(stallMs: number): void {
     for (const replica of this.live()) {
       if (!(replica instanceof WorkerReplicaClient) || replica.silentForMs() <= stallMs) continue;
-      this.options.logger.warn({ silentMs: Math.round(replica.silentForMs()) }, 'search worker stopped answering (hung native call?); failing its searches over and replacing it');
+      this.options.logger.warn(
+        { silentMs: Math.round(replica.silentForMs()) },
+        'search worker stopped answering (hung native call?); failing its searches over and replacing it',
+      );
       replica.abandon();
     }
   }
 
   static async open(count: number, options: ReplicaSetOptions): Promise<ReplicaSet> {
     const started = await Promise.allSettled(Array.from({ length: count }, (_, slot) => options.spawn(slot)));
+    const opened = started.filter((s) => s.status === 'fulfilled').map((s) => s.value);
     const failed = started.find((s) => s.status === 'rejected');
     if (failed) {
-      await Promise.all(started.map((s) => (s.status === 'fulfilled' ? s.value.close() : undefined)));
-      throw (failed as PromiseRejectedResult).reason;
+      await Promise.all(opened.map((replica) => replica.close()));
+      throw failed.reason;
     }
-    return new ReplicaSet(
-      started.map((s) => (s as PromiseFulfilledResult<ReplicaClient>).value),
-      options,
-    );
+    return new ReplicaSet(opened, options);
   }
 
   /** Called by a replica's worker on an unexpected exit: start a replacement in its slot. */
@@ -170,23 +170,9 @@ export class ReplicaSet {
     return writer ? writer.snapshot(watermarks) : false;
   }
 
-  health(): IndexHealth & { memoryBytes: number; liveTexts: ReplicaHealth['liveTexts'] } {
-    const all = this.live().map((r) => r.health());
-    const reports = all.map((h) => h.lastCheck).filter((c): c is IndexCheckReport => c !== undefined);
-    return {
-      pendingTexts: Math.max(0, ...all.map((h) => h.pendingTexts)),
-      pendingRemovals: Math.max(0, ...all.map((h) => h.pendingRemovals)),
-      indexFailures: all.reduce((n, h) => n + h.indexFailures, 0),
-      consecutiveIndexFailures: Math.max(0, ...all.map((h) => h.consecutiveIndexFailures)),
-      lastIndexError: all.find((h) => h.lastIndexError)?.lastIndexError,
-      lastCheck: reports.length ? mergeReports(reports) : undefined,
-      memoryBytes: all.reduce((n, h) => n + h.memoryBytes, 0),
-      // What every replica can return: the smallest, so a lagging or broken replica shows.
-      liveTexts: {
-        intentions: Math.min(...all.map((h) => h.liveTexts.intentions)),
-        titles: Math.min(...all.map((h) => h.liveTexts.titles)),
-      },
-    };
+  /** The replicas' health as one (replica-health.ts). */
+  health(): ReplicaHealth {
+    return combinedHealth(this.live().map((r) => r.health()));
   }
 
   async close(): Promise<void> {
@@ -195,19 +181,4 @@ export class ReplicaSet {
     await Promise.allSettled([...this.respawning.values()]);
     await Promise.all(this.live().map((r) => r.close()));
   }
-}
-
-/** Sums the replicas' findings (each holds its own copy of the index, so each can miss texts of its own). */
-function mergeReports(reports: IndexCheckReport[]): IndexCheckReport {
-  if (reports.length === 1) return reports[0];
-  const sum = (pick: (r: IndexCheckReport) => Record<TextKind, number>) =>
-    Object.fromEntries(KINDS.map((kind) => [kind, reports.reduce((n, r) => n + pick(r)[kind], 0)])) as Record<TextKind, number>;
-  return {
-    at: reports.map((r) => r.at).sort().at(-1)!,
-    missing: sum((r) => r.missing),
-    extra: sum((r) => r.extra),
-    unreachable: sum((r) => r.unreachable),
-    probed: reports.reduce((n, r) => n + r.probed, 0),
-    checkedTexts: Math.max(...reports.map((r) => r.checkedTexts)),
-  };
 }
