@@ -19,5 +19,9 @@ export const DEFAULT_EF_CONSTRUCTION = 256;
  * in a worker thread never completes (tried with usearch 2.26.2 on Node 20: the worker hangs).
  */
 export function hnswlibFactoryFor(params: AnnParams = {}): AnnIndexFactory {
-  return hnswlibIndexFactory({ m: 16, efConstruction: params.efConstruction ?? DEFAULT_EF_CONSTRUCTION, efSearch: params.efSearch ?? DEFAULT_EF_SEARCH });
+  return hnswlibIndexFactory({
+    m: 16,
+    efConstruction: params.efConstruction ?? DEFAULT_EF_CONSTRUCTION,
+    efSearch: params.efSearch ?? DEFAULT_EF_SEARCH,
+  });
 }

@@ -96,10 +96,7 @@ export class ExactIndex implements AnnIndex {
     saveAtomically(path, (temp) => {
       const fd = openSync(temp, 'w');
       try {
-        const body = [
-          bytesOf(this.labels.subarray(0, this.count)),
-          bytesOf(this.data.subarray(0, this.count * this.dimension)),
-        ];
+        const body = [bytesOf(this.labels.subarray(0, this.count)), bytesOf(this.data.subarray(0, this.count * this.dimension))];
         const hash = createHash('sha256');
         for (const part of body) hash.update(part);
         writeSync(fd, makeHeader(this.dimension, this.count, hash.digest()));
@@ -137,10 +134,7 @@ export class ExactIndex implements AnnIndex {
         throw new Error(`exact index file ${path} is corrupt (size does not match its header)`);
       }
       const index = new ExactIndex(dimension, count);
-      const body = [
-        bytesOf(index.labels.subarray(0, count)),
-        bytesOf(index.data.subarray(0, count * dimension)),
-      ];
+      const body = [bytesOf(index.labels.subarray(0, count)), bytesOf(index.data.subarray(0, count * dimension))];
       const hash = createHash('sha256');
       let position = HEADER_BYTES;
       for (const part of body) {
@@ -211,13 +205,13 @@ function bytesOf(a: Float32Array | Float64Array): Uint8Array {
 
 /** Writes in ≤1 GiB pieces (a single write() is capped near 2 GiB). */
 function writeAll(fd: number, bytes: Uint8Array): void {
-  for (let off = 0; off < bytes.byteLength; ) {
+  for (let off = 0; off < bytes.byteLength;) {
     off += writeSync(fd, bytes, off, Math.min(bytes.byteLength - off, 1 << 30));
   }
 }
 
 function readAll(fd: number, into: Uint8Array, position: number): void {
-  for (let off = 0; off < into.byteLength; ) {
+  for (let off = 0; off < into.byteLength;) {
     const got = readSync(fd, into, off, Math.min(into.byteLength - off, 1 << 30), position + off);
     if (got <= 0) throw new Error('unexpected end of exact index file');
     off += got;
@@ -230,14 +224,7 @@ function readAll(fd: number, into: Uint8Array, position: number): void {
  * multiply-adds; once the heap is full most rows fail the root comparison and cost only the dot.
  * Returns how many heap entries are filled.
  */
-function scanTopK(
-  data: Float32Array,
-  rows: number,
-  dim: number,
-  q: Float32Array,
-  heapScores: Float64Array,
-  heapSlots: Int32Array,
-): number {
+function scanTopK(data: Float32Array, rows: number, dim: number, q: Float32Array, heapScores: Float64Array, heapSlots: Int32Array): number {
   const k = heapScores.length;
   const dim4 = dim - (dim % 4);
   let filled = 0;

@@ -76,7 +76,7 @@ export class HnswlibIndex implements AnnIndex {
     try {
       native.readIndexSync(path, true); // true: deleted slots may be reused, as in create
     } catch (err) {
-      throw new Error(`hnswlib index file ${path} is unreadable: ${(err as Error).message}`);
+      throw new Error(`hnswlib index file ${path} is unreadable: ${(err as Error).message}`, { cause: err });
     }
     // The file does not say which labels are deleted; ask once per label, at load.
     const live = new Set<number>();

@@ -69,7 +69,7 @@ export class UsearchIndex implements AnnIndex {
     try {
       native.load(path);
     } catch (err) {
-      throw new Error(`usearch index file ${path} is unreadable: ${(err as Error).message}`);
+      throw new Error(`usearch index file ${path} is unreadable: ${(err as Error).message}`, { cause: err });
     }
     if (native.dimensions() !== dimension) {
       throw new Error(`usearch index file ${path} has dimension ${native.dimensions()}, expected ${dimension}`);
@@ -205,7 +205,7 @@ function verifyFooter(path: string, dimension: number): void {
 function hashRange(fd: number, length: number): Buffer {
   const hash = createHash('sha256');
   const chunk = Buffer.alloc(16 << 20);
-  for (let position = 0; position < length; ) {
+  for (let position = 0; position < length;) {
     const got = readSync(fd, chunk, 0, Math.min(chunk.length, length - position), position);
     if (got <= 0) throw new Error('unexpected end of file while hashing');
     hash.update(chunk.subarray(0, got));

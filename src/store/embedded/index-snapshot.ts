@@ -42,15 +42,13 @@ export class IndexSnapshots {
    * Loads the current snapshot, or returns undefined (with the reason) when there is none or it
    * does not match this model; the caller then rebuilds from the catalog.
    */
-  load(
-    modelId: string,
-    dimension: number,
-  ): { indexes: Record<TextKind, AnnIndex>; watermarks: Watermarks } | { reason: string } {
+  load(modelId: string, dimension: number): { indexes: Record<TextKind, AnnIndex>; watermarks: Watermarks } | { reason: string } {
     const manifestPath = join(this.dir, MANIFEST);
     if (!existsSync(manifestPath)) return { reason: 'no snapshot yet' };
     try {
       const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as Manifest;
-      if (manifest.version !== 1) return { reason: `unknown snapshot version ${manifest.version}` };
+      const version: unknown = manifest.version; // whatever the file says, not what the type promises
+      if (version !== 1) return { reason: `unknown snapshot version ${String(version)}` };
       if (manifest.modelId !== modelId || manifest.dimension !== dimension) {
         return { reason: `snapshot was built with ${manifest.modelId}/${manifest.dimension}` };
       }

@@ -117,7 +117,7 @@ export class KindIndex {
   moveToAnn(maxTexts: number, maxRemovals = maxTexts): { moved: number; removed: number } {
     // Removals and inserts are tried independently, so a failing one does not hold up the other;
     // the first error is rethrown once both had their turn.
-    let firstError: unknown;
+    let failure: { error: unknown } | undefined;
     let removed = 0;
     for (const label of this.removals) {
       if (removed >= maxRemovals) break;
@@ -126,7 +126,7 @@ export class KindIndex {
         this.removals.delete(label);
         removed++;
       } catch (err) {
-        firstError ??= err;
+        failure ??= { error: err };
         break;
       }
     }
@@ -143,14 +143,14 @@ export class KindIndex {
         this.ann.add(labels, vectors);
         moved = labels.length;
       } catch (err) {
-        firstError ??= err;
+        failure ??= { error: err };
       }
       // Whatever the native index took, even from a batch that then failed, leaves the tail.
       for (const label of labels) {
         if (moved === labels.length || this.ann.has(label)) this.leaveTail(label);
       }
     }
-    if (firstError !== undefined) throw firstError;
+    if (failure) throw failure.error;
     return { moved, removed };
   }
 

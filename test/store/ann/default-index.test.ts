@@ -17,7 +17,10 @@ test('the default index works end to end', () => {
   const data = new ClusterModel({ dimension: dim, seed: 11, topics: 4, clustersPerTopic: 4 }).sample(500, 12);
   const factory = defaultAnnIndexFactory();
   const index = factory.create(dim, 10);
-  index.add(Array.from({ length: 500 }, (_, i) => i), rowsOf(data, dim, 0, 500));
+  index.add(
+    Array.from({ length: 500 }, (_, i) => i),
+    rowsOf(data, dim, 0, 500),
+  );
   assert.equal(index.search(rowOf(data, dim, 42), 1).labels[0], 42);
   const dir = mkdtempSync(join(tmpdir(), 'ann-default-'));
   try {

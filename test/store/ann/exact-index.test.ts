@@ -33,7 +33,10 @@ test('exact index matches a naive full sort through adds and removes', () => {
     for (const n of [1, 7, 64, live.size + 5]) {
       const { labels: got, scores } = index.search(query, n);
       const want = naive.slice(0, n);
-      assert.deepEqual(got, want.map((w) => w.label));
+      assert.deepEqual(
+        got,
+        want.map((w) => w.label),
+      );
       scores.forEach((s, i) => assert.ok(Math.abs(s - want[i].score) < 1e-5));
     }
   }

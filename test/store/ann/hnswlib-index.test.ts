@@ -11,7 +11,10 @@ describeAnnIndex(factory, { recallFloor: 0.95, scoreTolerance: 1e-4, detectsBitF
 test('hnswlib: re-adding a removed label revives it and keeps the live count right', () => {
   const data = new ClusterModel({ dimension: 16, seed: 1, topics: 2, clustersPerTopic: 2 }).sample(50, 2);
   const index = factory.create(16, 10);
-  index.add(Array.from({ length: 40 }, (_, i) => i), rowsOf(data, 16, 0, 40));
+  index.add(
+    Array.from({ length: 40 }, (_, i) => i),
+    rowsOf(data, 16, 0, 40),
+  );
   index.remove(3);
   index.remove(3);
   assert.equal(index.size(), 39);
@@ -34,10 +37,16 @@ test('hnswlib: labels beyond uint32 are refused, never wrapped onto small ones',
 test('hnswlib: new vectors reuse deleted slots, so churn does not grow the index', () => {
   const data = new ClusterModel({ dimension: 16, seed: 3, topics: 2, clustersPerTopic: 4 }).sample(400, 4);
   const index = factory.create(16, 100);
-  index.add(Array.from({ length: 200 }, (_, i) => i), rowsOf(data, 16, 0, 200));
+  index.add(
+    Array.from({ length: 200 }, (_, i) => i),
+    rowsOf(data, 16, 0, 200),
+  );
   const bytes = index.memoryBytes();
   for (let i = 0; i < 100; i++) index.remove(i);
-  index.add(Array.from({ length: 100 }, (_, i) => 1000 + i), rowsOf(data, 16, 200, 300));
+  index.add(
+    Array.from({ length: 100 }, (_, i) => 1000 + i),
+    rowsOf(data, 16, 200, 300),
+  );
   assert.equal(index.size(), 200);
   assert.equal(index.memoryBytes(), bytes);
   for (let i = 0; i < 100; i++) {

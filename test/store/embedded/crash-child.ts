@@ -8,7 +8,13 @@ import { DIM, MODEL, randomProducts } from './store-fixture.js';
 
 const dir = process.argv[2];
 const start = Number(process.argv[3]);
-const store = await EmbeddedStore.open({ dataDir: dir, modelId: MODEL, dimension: DIM, annFactory: hnswlibIndexFactory(), snapshotIntervalS: 1 });
+const store = await EmbeddedStore.open({
+  dataDir: dir,
+  modelId: MODEL,
+  dimension: DIM,
+  annFactory: hnswlibIndexFactory(),
+  snapshotIntervalS: 1,
+});
 for (let batch = start; ; batch++) {
   const items = randomProducts(50, batch).map((item, i) => ({ ...item, product: { ...item.product, id: `b${batch}-${i}` } }));
   await store.upsert(items);

@@ -27,4 +27,8 @@ embeddedConformance('EmbeddedStore (exact index)', {});
 // boundary before any search, and category filters are applied inside the workers
 // (exactScanLimit 0 sends them there instead of to the exact SQLite scan). The workers hold the
 // exact index, so any difference from brute force is the threading's fault, not HNSW's recall.
-embeddedConformance('EmbeddedStore (two search workers, exact index)', { searchThreads: 2, annSpec: { library: 'exact' }, exactScanLimit: 0 });
+embeddedConformance('EmbeddedStore (two search workers, exact index)', {
+  searchThreads: 2,
+  annSpec: { library: 'exact' },
+  exactScanLimit: 0,
+});

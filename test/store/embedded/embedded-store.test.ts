@@ -91,7 +91,10 @@ describe('EmbeddedStore', () => {
     for (const name of readdirSync(indexDir)) if (name.endsWith('.ann')) writeFileSync(join(indexDir, name), 'garbage');
     store = await openStore(dir, hnswlibIndexFactory());
     const after = await store.search(queries, { k: 5, threshold: 0, match: 'intentions' });
-    assert.deepEqual(after.map((r) => r.map((m) => m.productId)), before.map((r) => r.map((m) => m.productId)));
+    assert.deepEqual(
+      after.map((r) => r.map((m) => m.productId)),
+      before.map((r) => r.map((m) => m.productId)),
+    );
     await store.close();
   });
 

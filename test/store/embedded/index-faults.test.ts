@@ -118,7 +118,10 @@ describe('the index check', () => {
     const { store, items, live, innerTitles, titleLabelOf } = await drainedStore(50, 77);
     try {
       // Silently drop five titles, as a buggy native index might.
-      items.slice(0, 5).map(titleLabelOf).forEach((label) => innerTitles.remove(label));
+      items
+        .slice(0, 5)
+        .map(titleLabelOf)
+        .forEach((label) => innerTitles.remove(label));
       await assert.rejects(assertFindable(store, live, 'after the loss'), /not found by their own title/);
       const report = await store.checkIndexes();
       assert.deepEqual(report.missing, { intention: 0, title: 5 });
@@ -135,7 +138,10 @@ describe('the index check', () => {
     const { store, items, live, titles, titleLabelOf } = await drainedStore(40, 78);
     try {
       // Three titles become ghosts: the index still "has" them, no search returns them.
-      items.slice(0, 3).map(titleLabelOf).forEach((label) => titles.ghosts.add(label));
+      items
+        .slice(0, 3)
+        .map(titleLabelOf)
+        .forEach((label) => titles.ghosts.add(label));
       await assert.rejects(assertFindable(store, live, 'with ghosts'), /not found by their own title/);
       const report = await store.checkIndexes();
       assert.deepEqual(report.missing, { intention: 0, title: 0 }, 'membership alone sees nothing wrong');

@@ -15,7 +15,14 @@ import { DIM, MODEL, randomProducts, tempDir } from './store-fixture.js';
  */
 
 const openWithWorkers = (dir: string) =>
-  EmbeddedStore.open({ dataDir: dir, modelId: MODEL, dimension: DIM, annFactory: exactIndexFactory, searchThreads: 2, annSpec: { library: 'exact' } });
+  EmbeddedStore.open({
+    dataDir: dir,
+    modelId: MODEL,
+    dimension: DIM,
+    annFactory: exactIndexFactory,
+    searchThreads: 2,
+    annSpec: { library: 'exact' },
+  });
 
 const CASES: SearchOptions[] = [
   { k: 5, threshold: 0, match: 'intentions' },
@@ -23,89 +30,103 @@ const CASES: SearchOptions[] = [
   { k: 4, threshold: -1, match: 'titles', filter: { categories: ['b'] } },
 ];
 
-it('survives search workers killed during concurrent reads and writes, and ends with exactly the acknowledged catalog', { timeout: 60_000 }, async () => {
-  const { dir, cleanup } = tempDir('ecomalign-workers-');
-  const store = await openWithWorkers(dir);
-  try {
-    const catalog = new Map<string, ProductUpsert>();
-    const random = rng(11);
-    const base = randomProducts(60, 3);
-    await store.upsert(base);
-    for (const p of base) catalog.set(p.product.id, p);
+it(
+  'survives search workers killed during concurrent reads and writes, and ends with exactly the acknowledged catalog',
+  { timeout: 60_000 },
+  async () => {
+    const { dir, cleanup } = tempDir('ecomalign-workers-');
+    const store = await openWithWorkers(dir);
+    try {
+      const catalog = new Map<string, ProductUpsert>();
+      const random = rng(11);
+      const base = randomProducts(60, 3);
+      await store.upsert(base);
+      for (const p of base) catalog.set(p.product.id, p);
 
-    let stop = false;
-    let searches = 0;
-    const readers = Array.from({ length: 3 }, async () => {
-      while (!stop) {
-        await store.search([unitVector(random, DIM)], CASES[searches % CASES.length]);
-        searches++;
-      }
-    });
-    // One writer: replaces products with new vectors and deletes some; every acknowledged change
-    // goes into the model the final answers are checked against.
-    const writer = (async () => {
-      for (let round = 0; round < 40; round++) {
-        const changed = randomProducts(8, 100 + round).map((p, i) => ({ ...p, product: { ...p.product, id: `p${(round * 8 + i) % 90}` } }));
-        await store.upsert(changed);
-        for (const p of changed) catalog.set(p.product.id, p);
-        const victim = `p${(round * 13) % 90}`;
-        if (await store.delete(victim)) catalog.delete(victim);
-        if (round === 10) await store.crashSearchWorker(0);
-        if (round === 25) await store.crashSearchWorker(1);
-      }
-    })();
-    await writer;
-    stop = true;
-    await Promise.all(readers);
+      let stop = false;
+      let searches = 0;
+      const readers = Array.from({ length: 3 }, async () => {
+        while (!stop) {
+          await store.search([unitVector(random, DIM)], CASES[searches % CASES.length]);
+          searches++;
+        }
+      });
+      // One writer: replaces products with new vectors and deletes some; every acknowledged change
+      // goes into the model the final answers are checked against.
+      const writer = (async () => {
+        for (let round = 0; round < 40; round++) {
+          const changed = randomProducts(8, 100 + round).map((p, i) => ({
+            ...p,
+            product: { ...p.product, id: `p${(round * 8 + i) % 90}` },
+          }));
+          await store.upsert(changed);
+          for (const p of changed) catalog.set(p.product.id, p);
+          const victim = `p${(round * 13) % 90}`;
+          if (await store.delete(victim)) catalog.delete(victim);
+          if (round === 10) await store.crashSearchWorker(0);
+          if (round === 25) await store.crashSearchWorker(1);
+        }
+      })();
+      await writer;
+      stop = true;
+      await Promise.all(readers);
 
-    assert.ok(searches > 20, `the readers ran only ${searches} searches: the kill did not meet traffic`);
-    const items = [...catalog.values()];
-    for (let q = 0; q < 30; q++) {
-      const query = unitVector(random, DIM);
-      for (const options of CASES) {
-        const [got] = await store.search([query], options);
-        const want = bruteForce(items, query, options);
-        assert.deepEqual(
-          got.map((m) => m.productId),
-          want.map((m) => m.productId),
-          `query ${q} ${JSON.stringify(options)}: the answer differs from brute force over the acknowledged writes`,
-        );
+      assert.ok(searches > 20, `the readers ran only ${searches} searches: the kill did not meet traffic`);
+      const items = [...catalog.values()];
+      for (let q = 0; q < 30; q++) {
+        const query = unitVector(random, DIM);
+        for (const options of CASES) {
+          const [got] = await store.search([query], options);
+          const want = bruteForce(items, query, options);
+          assert.deepEqual(
+            got.map((m) => m.productId),
+            want.map((m) => m.productId),
+            `query ${q} ${JSON.stringify(options)}: the answer differs from brute force over the acknowledged writes`,
+          );
+        }
       }
+      const stats = await store.stats();
+      assert.equal(stats.products, catalog.size);
+      // Workers report health a few times a second; a flush answers with fresh figures.
+      assert.equal(await store.flushIndex(), true);
+      assert.deepEqual(store.indexedCounts(), { intentions: stats.intentions, titles: stats.titles }, 'a replacement replica lacks texts');
+    } finally {
+      await store.close();
+      cleanup();
     }
-    const stats = await store.stats();
-    assert.equal(stats.products, catalog.size);
-    // Workers report health a few times a second; a flush answers with fresh figures.
-    assert.equal(await store.flushIndex(), true);
-    assert.deepEqual(store.indexedCounts(), { intentions: stats.intentions, titles: stats.titles }, 'a replacement replica lacks texts');
-  } finally {
-    await store.close();
-    cleanup();
-  }
-});
+  },
+);
 
-it('answers a search sent right after a write with that write, on every worker (read-your-writes across threads)', { timeout: 30_000 }, async () => {
-  const { dir, cleanup } = tempDir('ecomalign-workers-ryw-');
-  const store = await openWithWorkers(dir);
-  try {
-    const random = rng(5);
-    for (let i = 0; i < 60; i++) {
-      const vector = unitVector(random, DIM);
-      const id = `fresh${i}`;
-      await store.upsert([{ product: { id, title: id, intentions: [id] }, contentHash: id, texts: [{ kind: 'intention', text: id, vector }] }]);
-      // Two searches at once: the router spreads them over both workers, and each must see the write.
-      const answers = await Promise.all([0, 1].map(() => store.search([vector], { k: 1, threshold: 0.99, match: 'intentions' })));
-      for (const [hits] of answers) assert.equal(hits[0]?.productId, id, `write ${i} not visible to a search sent after its acknowledgement`);
-      if (i % 7 === 0) await store.delete(id);
-      if (i % 7 === 0) {
-        const [[gone]] = await store.search([vector], { k: 1, threshold: 0.99, match: 'intentions' });
-        assert.notEqual(gone?.productId, id, `deleted product ${id} still returned`);
+it(
+  'answers a search sent right after a write with that write, on every worker (read-your-writes across threads)',
+  { timeout: 30_000 },
+  async () => {
+    const { dir, cleanup } = tempDir('ecomalign-workers-ryw-');
+    const store = await openWithWorkers(dir);
+    try {
+      const random = rng(5);
+      for (let i = 0; i < 60; i++) {
+        const vector = unitVector(random, DIM);
+        const id = `fresh${i}`;
+        await store.upsert([
+          { product: { id, title: id, intentions: [id] }, contentHash: id, texts: [{ kind: 'intention', text: id, vector }] },
+        ]);
+        // Two searches at once: the router spreads them over both workers, and each must see the write.
+        const answers = await Promise.all([0, 1].map(() => store.search([vector], { k: 1, threshold: 0.99, match: 'intentions' })));
+        for (const [hits] of answers)
+          assert.equal(hits[0]?.productId, id, `write ${i} not visible to a search sent after its acknowledgement`);
+        if (i % 7 === 0) await store.delete(id);
+        if (i % 7 === 0) {
+          const [[gone]] = await store.search([vector], { k: 1, threshold: 0.99, match: 'intentions' });
+          assert.notEqual(gone?.productId, id, `deleted product ${id} still returned`);
+        }
       }
+    } finally {
+      await store.close();
+      cleanup();
     }
-  } finally {
-    await store.close();
-    cleanup();
-  }
-});
+  },
+);
 
 it('fails searches over from a worker hung in a (simulated) native call and replaces it', { timeout: 30_000 }, async () => {
   const { dir, cleanup } = tempDir('ecomalign-workers-hang-');

@@ -36,13 +36,19 @@ describe('topProducts', () => {
   it('drops products below the threshold and keeps those exactly at it', () => {
     const source = listSource([hit(1, 1, 0.5), hit(2, 2, 0.45), hit(3, 3, 0.4499)]);
     const { products } = topProducts(source, { k: 5, threshold: 0.45 });
-    assert.deepEqual(products.map((p) => p.product), [1, 2]);
+    assert.deepEqual(
+      products.map((p) => p.product),
+      [1, 2],
+    );
   });
 
   it('returns at most k products, best first', () => {
     const source = listSource([hit(1, 1, 0.9), hit(2, 2, 0.8), hit(3, 3, 0.7), hit(4, 4, 0.6)]);
     const { products } = topProducts(source, { k: 2, threshold: 0 });
-    assert.deepEqual(products.map((p) => p.product), [1, 2]);
+    assert.deepEqual(
+      products.map((p) => p.product),
+      [1, 2],
+    );
   });
 
   it('searches deeper when one product crowds the top of the list', () => {
@@ -51,7 +57,10 @@ describe('topProducts', () => {
     hits.push(hit(2, 100, 0.8), hit(3, 101, 0.7));
     const source = listSource(hits);
     const { products, rounds } = topProducts(source, { k: 3, threshold: 0.5, initialDepth: 4 });
-    assert.deepEqual(products.map((p) => p.product), [1, 2, 3]);
+    assert.deepEqual(
+      products.map((p) => p.product),
+      [1, 2, 3],
+    );
     assert.ok(rounds > 1, 'needed more than one round');
     assert.deepEqual(source.depths, [4, 16, 64]);
   });
@@ -61,20 +70,29 @@ describe('topProducts', () => {
     hits.push(...Array.from({ length: 100 }, (_, i) => hit(3 + i, 10 + i, 0.1)));
     const source = listSource(hits);
     const { products } = topProducts(source, { k: 2, threshold: 0.5, initialDepth: 4 });
-    assert.deepEqual(products.map((p) => p.product), [1]);
+    assert.deepEqual(
+      products.map((p) => p.product),
+      [1],
+    );
     assert.deepEqual(source.depths, [4], 'no deeper search after the threshold was crossed');
   });
 
   it('stops when the source is exhausted', () => {
     const source = listSource([hit(1, 1, 0.9), hit(1, 2, 0.8)]);
     const { products } = topProducts(source, { k: 3, threshold: 0, initialDepth: 3 });
-    assert.deepEqual(products.map((p) => p.product), [1]);
+    assert.deepEqual(
+      products.map((p) => p.product),
+      [1],
+    );
     assert.deepEqual(source.depths, [3], 'a short list means there is nothing deeper to ask for');
   });
 
   it('searches deeper when the source dropped hits (removed texts) without being exhausted', () => {
     // 30 hits of which the source drops every text of product 1 (removed, not yet out of the index).
-    const all = [...Array.from({ length: 20 }, (_, i) => hit(1, i, 0.99 - i * 0.001)), ...Array.from({ length: 10 }, (_, i) => hit(2 + i, 100 + i, 0.5))];
+    const all = [
+      ...Array.from({ length: 20 }, (_, i) => hit(1, i, 0.99 - i * 0.001)),
+      ...Array.from({ length: 10 }, (_, i) => hit(2 + i, 100 + i, 0.5)),
+    ];
     const depths: number[] = [];
     const source: HitSource = (n) => {
       depths.push(n);
@@ -82,7 +100,10 @@ describe('topProducts', () => {
       return { hits: top.filter((h) => h.product !== 1), exhausted: n >= all.length };
     };
     const { products } = topProducts(source, { k: 3, threshold: 0, initialDepth: 8 });
-    assert.deepEqual(products.map((p) => p.product), [2, 3, 4]);
+    assert.deepEqual(
+      products.map((p) => p.product),
+      [2, 3, 4],
+    );
     assert.deepEqual(depths, [8, 32]);
   });
 
@@ -98,12 +119,15 @@ describe('topProducts', () => {
     const source = listSource(hits);
     const accept = (p: number) => p % 2 === 1;
     const { products } = topProducts(source, { k: 3, threshold: 0.5, accept, initialDepth: 2 });
-    assert.deepEqual(products.map((p) => p.product), [1, 3, 5]);
+    assert.deepEqual(
+      products.map((p) => p.product),
+      [1, 3, 5],
+    );
   });
 
   it('equals brute force on random data (seeded)', () => {
     let seed = 42;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     for (let trial = 0; trial < 200; trial++) {
       const hits = Array.from({ length: 1 + Math.floor(rand() * 80) }, (_, i) => hit(Math.floor(rand() * 12), i, rand() * 2 - 1));
       const k = 1 + Math.floor(rand() * 6);
@@ -130,6 +154,9 @@ describe('mergeTopProducts', () => {
 
   it('breaks score ties by product number so results are deterministic', () => {
     const merged = mergeTopProducts([[hit(5, 1, 0.5)], [hit(3, 2, 0.5)]], 5);
-    assert.deepEqual(merged.map((h) => h.product), [3, 5]);
+    assert.deepEqual(
+      merged.map((h) => h.product),
+      [3, 5],
+    );
   });
 });
