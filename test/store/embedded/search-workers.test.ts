@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { EmbeddedStore } from '../../../src/store/embedded/embedded-store.js';
+import { EmbeddedStore, type EmbeddedStoreOptions } from '../../../src/store/embedded/embedded-store.js';
 import { exactIndexFactory } from '../../../src/store/ann/exact-index.js';
 import type { ProductUpsert, SearchOptions } from '../../../src/core/vector-store.js';
 import { bruteForce } from '../conformance/brute-force.js';
@@ -14,15 +14,25 @@ import { DIM, MODEL, randomProducts, tempDir } from './store-fixture.js';
  * workers hold the exact index, so any difference is a lost or stale write, not HNSW recall.
  */
 
-const openWithWorkers = (dir: string) =>
-  EmbeddedStore.open({
+/** Runs `test` on a store with two search workers in a fresh folder; closes and removes it after. */
+async function withWorkers(prefix: string, test: (store: EmbeddedStore) => Promise<void>, options: Partial<EmbeddedStoreOptions> = {}) {
+  const { dir, cleanup } = tempDir(prefix);
+  const store = await EmbeddedStore.open({
     dataDir: dir,
     modelId: MODEL,
     dimension: DIM,
     annFactory: exactIndexFactory,
     searchThreads: 2,
     annSpec: { library: 'exact' },
+    ...options,
   });
+  try {
+    await test(store);
+  } finally {
+    await store.close();
+    cleanup();
+  }
+}
 
 const CASES: SearchOptions[] = [
   { k: 5, threshold: 0, match: 'intentions' },
@@ -33,10 +43,8 @@ const CASES: SearchOptions[] = [
 it(
   'survives search workers killed during concurrent reads and writes, and ends with exactly the acknowledged catalog',
   { timeout: 60_000 },
-  async () => {
-    const { dir, cleanup } = tempDir('ecomalign-workers-');
-    const store = await openWithWorkers(dir);
-    try {
+  () =>
+    withWorkers('ecomalign-workers-', async (store) => {
       const catalog = new Map<string, ProductUpsert>();
       const random = rng(11);
       const base = randomProducts(60, 3);
@@ -90,20 +98,14 @@ it(
       // Workers report health a few times a second; a flush answers with fresh figures.
       assert.equal(await store.flushIndex(), true);
       assert.deepEqual(store.indexedCounts(), { intentions: stats.intentions, titles: stats.titles }, 'a replacement replica lacks texts');
-    } finally {
-      await store.close();
-      cleanup();
-    }
-  },
+    }),
 );
 
 it(
   'answers a search sent right after a write with that write, on every worker (read-your-writes across threads)',
   { timeout: 30_000 },
-  async () => {
-    const { dir, cleanup } = tempDir('ecomalign-workers-ryw-');
-    const store = await openWithWorkers(dir);
-    try {
+  () =>
+    withWorkers('ecomalign-workers-ryw-', async (store) => {
       const random = rng(5);
       for (let i = 0; i < 60; i++) {
         const vector = unitVector(random, DIM);
@@ -121,49 +123,36 @@ it(
           assert.notEqual(gone?.productId, id, `deleted product ${id} still returned`);
         }
       }
-    } finally {
-      await store.close();
-      cleanup();
-    }
-  },
+    }),
 );
 
-it('fails searches over from a worker hung in a (simulated) native call and replaces it', { timeout: 30_000 }, async () => {
-  const { dir, cleanup } = tempDir('ecomalign-workers-hang-');
-  const store = await EmbeddedStore.open({
-    dataDir: dir,
-    modelId: MODEL,
-    dimension: DIM,
-    annFactory: exactIndexFactory,
-    searchThreads: 2,
-    annSpec: { library: 'exact' },
-    searchStallMs: 600,
-  });
-  try {
-    const items = randomProducts(40, 9);
-    await store.upsert(items);
-    const random = rng(21);
-    store.stallSearchWorker(0, 8_000);
-    const started = performance.now();
-    // Enough searches at once that the router hands some to the hung worker.
-    const queries = Array.from({ length: 12 }, () => unitVector(random, DIM));
-    const answers = await Promise.all(queries.map((q) => store.search([q], CASES[0])));
-    const waited = performance.now() - started;
-    assert.ok(waited < 6_000, `searches waited ${Math.round(waited)} ms: they were not failed over before the stall ended`);
-    answers.forEach(([got], i) =>
-      assert.deepEqual(
-        got.map((m) => m.productId),
-        bruteForce(items, queries[i], CASES[0]).map((m) => m.productId),
-      ),
-    );
-    // A write after the replacement reaches every replica, the new one included.
-    const fresh = randomProducts(1, 77).map((p) => ({ ...p, product: { ...p.product, id: 'after-hang' } }));
-    await store.upsert(fresh);
-    const q = fresh[0].texts[1].vector;
-    const both = await Promise.all([0, 1, 2, 3].map(() => store.search([q], { k: 1, threshold: 0.99, match: 'intentions' })));
-    for (const [hits] of both) assert.equal(hits[0]?.productId, 'after-hang');
-  } finally {
-    await store.close();
-    cleanup();
-  }
-});
+it('fails searches over from a worker hung in a (simulated) native call and replaces it', { timeout: 30_000 }, () =>
+  withWorkers(
+    'ecomalign-workers-hang-',
+    async (store) => {
+      const items = randomProducts(40, 9);
+      await store.upsert(items);
+      const random = rng(21);
+      store.stallSearchWorker(0, 8_000);
+      const started = performance.now();
+      // Enough searches at once that the router hands some to the hung worker.
+      const queries = Array.from({ length: 12 }, () => unitVector(random, DIM));
+      const answers = await Promise.all(queries.map((q) => store.search([q], CASES[0])));
+      const waited = performance.now() - started;
+      assert.ok(waited < 6_000, `searches waited ${Math.round(waited)} ms: they were not failed over before the stall ended`);
+      answers.forEach(([got], i) =>
+        assert.deepEqual(
+          got.map((m) => m.productId),
+          bruteForce(items, queries[i], CASES[0]).map((m) => m.productId),
+        ),
+      );
+      // A write after the replacement reaches every replica, the new one included.
+      const fresh = randomProducts(1, 77).map((p) => ({ ...p, product: { ...p.product, id: 'after-hang' } }));
+      await store.upsert(fresh);
+      const q = fresh[0].texts[1].vector;
+      const both = await Promise.all([0, 1, 2, 3].map(() => store.search([q], { k: 1, threshold: 0.99, match: 'intentions' })));
+      for (const [hits] of both) assert.equal(hits[0]?.productId, 'after-hang');
+    },
+    { searchStallMs: 600 },
+  ),
+);
