@@ -4,10 +4,12 @@ import type { ProductUpsert } from '../../core/vector-store.js';
 import { CatalogDb } from './catalog-db.js';
 
 /**
- * Read-only view of an embedded store's catalog for migrations: pages of products in id order with
- * their content hashes and stored vectors. It opens only the SQLite catalog (the source of truth),
- * not the ANN indexes, so it needs no index memory and no embedder, and it can run beside a server
- * using the same folder (SQLite WAL lets readers and one writer share the file).
+ * A reader of an embedded store's catalog for migrations: pages of products in id order with their
+ * content hashes and stored vectors. It opens only the SQLite catalog (the source of truth), not the
+ * ANN indexes, so it needs no index memory and no embedder, and it can run beside a server using
+ * the same folder (SQLite WAL lets readers and one writer share the file). The file is opened
+ * read-write, as the store opens it (the schema check and the WAL set-up need that), but this class
+ * issues no writes.
  */
 export class EmbeddedExport {
   private constructor(
