@@ -141,7 +141,7 @@ export const SETTINGS = {
       .min(0)
       .max(256)
       .default(Math.max(1, availableParallelism() - 1)),
-    'worker threads that each hold a replica of the embedded index and answer searches',
+    'worker threads that each hold a replica of the embedded index and answer searches; default cores − 1, at least 1',
   ),
   shutdownTimeoutMs: setting(
     'SHUTDOWN_TIMEOUT_MS',

@@ -1,9 +1,13 @@
 import { closeSync, createReadStream, existsSync, openSync, statSync, truncateSync, writeSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Aligner, AlignOptions } from '../align/aligner.js';
-import { scriptSchema, type ScriptRecord } from '../align/script-schema.js';
+import { alignOptionsShape, scriptSchema, type ScriptRecord } from '../align/script-schema.js';
+import { defineCommand } from './command.js';
+import { kOption, scriptBatchSize, storeOptions, thresholdOption } from './common-options.js';
 import { parseLine, readLines } from './jsonl.js';
+import { choice, existing, flag, list, text } from './options.js';
 import { Progress } from './progress.js';
+import { printSummary } from './with-services.js';
 
 export interface AlignFileOptions {
   scripts: string;
@@ -116,3 +120,30 @@ async function recoverOutput(out: string): Promise<Set<string>> {
   if (good < size) truncateSync(out, good);
   return ids;
 }
+
+export const alignCommand = defineCommand({
+  name: 'align',
+  summary: 'bulk-align scripts, resumable',
+  operands: { scripts: existing('scripts, one JSON object per line', 'SCRIPTS.jsonl') },
+  options: {
+    out: text('results, one line per script; a rerun resumes after the scripts already there', 'OUT.jsonl'),
+    k: kOption,
+    threshold: thresholdOption,
+    match: choice('product texts the steps are matched against', alignOptionsShape.match, 'MODE'),
+    categories: list('only products in any of these categories', alignOptionsShape.filter.unwrap().shape.categories),
+    'batch-size': scriptBatchSize,
+    strict: flag('stop at the first bad line instead of skipping it'),
+    ...storeOptions,
+  },
+  run: (o, context) =>
+    printSummary(context, (services) =>
+      alignFile(services.aligner, {
+        scripts: o.scripts,
+        out: o.out,
+        align: { k: o.k, threshold: o.threshold, match: o.match, filter: o.categories ? { categories: o.categories } : undefined },
+        batchSize: o['batch-size'],
+        strict: o.strict,
+        stderr: context.stderr,
+      }),
+    ),
+});

@@ -1,8 +1,13 @@
 import { join } from 'node:path';
+import { z } from 'zod';
 import { AnnotationService } from '../annotation/annotation-service.js';
 import { loadCandidateSet } from '../annotation/candidate-set.js';
 import { LABELS_FILE, LabelStore } from '../annotation/label-store.js';
+import { SETTINGS } from '../config.js';
 import { buildAnnotateApp } from '../http/annotate/app.js';
+import { defineCommand } from './command.js';
+import { existing, numeric, text } from './options.js';
+import { cliLogLevel } from './with-services.js';
 
 export interface AnnotateOptions {
   /** A directory written by build-benchmark. */
@@ -53,3 +58,31 @@ export async function startAnnotation(options: AnnotateOptions): Promise<Running
     throw err;
   }
 }
+
+export const annotateCommand = defineCommand({
+  name: 'annotate',
+  summary: 'labelling page and API for a build-benchmark set',
+  options: {
+    set: existing('a directory written by build-benchmark', 'DIR', 'directory'),
+    port: numeric('port the page listens on; 0: any free one', SETTINGS.port.schema.unwrap().default(8090)),
+    host: text('address the page listens on', 'HOST', '127.0.0.1'),
+    votes: numeric('votes per item', z.number().int().min(1).max(100).default(5)),
+    'gold-rate': numeric('share of the items shown that are gold checks', z.number().min(0).max(1).default(0.05), 'F'),
+  },
+  run: async (o, { config, stderr }) => {
+    const running = await startAnnotation({
+      set: o.set,
+      host: o.host,
+      port: o.port,
+      votes: o.votes,
+      goldRate: o['gold-rate'],
+      logLevel: cliLogLevel(config),
+      stderr,
+    });
+    return new Promise<number>((resolve) => {
+      const stop = () => void running.close().then(() => resolve(0), () => resolve(1));
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+  },
+});

@@ -1,16 +1,20 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { z } from 'zod';
 import { productsPerStep, recommend, scoreHistogram, sweep, thresholdGrid, type ScoredLabel } from '../benchmark/calibration.js';
 import { calibrationReport, type CalibrationResult, type SkippedLabel } from '../benchmark/report-md.js';
 import { histogramChart, lineChart } from '../benchmark/svg-plots.js';
 import { voteSummary, type VoteSummary } from '../benchmark/vote-summary.js';
 import type { Embedder } from '../core/embedder.js';
 import type { VectorStore } from '../core/vector-store.js';
+import { alignOptionsShape } from '../align/script-schema.js';
+import { defineCommand } from './command.js';
+import { storeOptions } from './common-options.js';
 import { readLabelFile, type LabelLine } from './label-file.js';
+import { existing, numeric, text } from './options.js';
 import { renderPngs } from './png-renderer.js';
 import { Progress } from './progress.js';
-
-export { LabelsFileError } from './label-file.js';
+import { printSummary } from './with-services.js';
 
 export interface CalibrateOptions {
   labels: string;
@@ -160,7 +164,7 @@ export async function calibrate(embedder: Embedder, store: VectorStore, options:
   ];
   for (const p of plots) writeFileSync(join(options.outDir, p.file), p.svg);
   const png = renderPngs(plots.map((p) => join(options.outDir, p.file)), options.pathEnv);
-  const reportPlots = plots.map((p, i) => ({ title: p.title, svg: p.file, png: png.pngs[i] ? basename(png.pngs[i]!) : undefined }));
+  const reportPlots = plots.map((p, i) => ({ title: p.title, svg: p.file, png: png.pngs[i] ? basename(png.pngs[i]) : undefined }));
   writeFileSync(join(options.outDir, 'report.md'), calibrationReport(result, reportPlots, png.note));
   writeFileSync(join(options.outDir, 'calibration.json'), `${JSON.stringify(result, null, 2)}\n`);
   return {
@@ -176,3 +180,25 @@ export async function calibrate(embedder: Embedder, store: VectorStore, options:
     png: png.note,
   };
 }
+
+export const calibrateCommand = defineCommand({
+  name: 'calibrate',
+  summary: 'threshold sweep report from labelled pairs (JSONL or CSV)',
+  options: {
+    labels: existing('labelled pairs: JSONL, or CSV with step, productId and label columns', 'LABELS.jsonl'),
+    out: text('directory the report and its plots are written to', 'DIR', 'calibration'),
+    'min-precision': numeric('also report the lowest threshold that reaches this precision', z.number().min(0).max(1).optional(), 'P'),
+    k: numeric('products per step counted for the products-per-step curve', alignOptionsShape.k.unwrap().default(50)),
+    ...storeOptions,
+  },
+  run: (o, context) =>
+    printSummary(context, (services) =>
+      calibrate(services.embedder, services.store, {
+        labels: o.labels,
+        outDir: o.out,
+        minPrecision: o['min-precision'],
+        perStepK: o.k,
+        stderr: context.stderr,
+      }),
+    ),
+});

@@ -2,8 +2,12 @@ import { statSync } from 'node:fs';
 import type { CatalogService } from '../catalog/catalog-service.js';
 import type { Product } from '../core/product.js';
 import { productInputSchema } from '../catalog/product-schema.js';
+import { CommandFailure, defineCommand } from './command.js';
+import { productBatchSize, storeOptions } from './common-options.js';
 import { parseLine, readLines } from './jsonl.js';
+import { existing, flag } from './options.js';
 import { Progress } from './progress.js';
+import { printSummary } from './with-services.js';
 
 export interface IngestOptions {
   file: string;
@@ -25,7 +29,7 @@ export interface IngestSummary {
   intentionsPerSecond: number;
 }
 
-export class StrictIngestError extends Error {}
+export class StrictIngestError extends CommandFailure {}
 
 /**
  * Streams products from a JSONL file into the catalog in batches. Bad lines are reported by line
@@ -84,3 +88,19 @@ export async function ingestFile(catalog: CatalogService, options: IngestOptions
   const seconds = (performance.now() - started) / 1000;
   return { ...summary, seconds, intentionsPerSecond: seconds > 0 ? summary.intentionsIndexed / seconds : 0 };
 }
+
+export const ingestCommand = defineCommand({
+  name: 'ingest',
+  summary: 'load products (one JSON object per line)',
+  operands: { file: existing('products, one JSON object per line', 'FILE.jsonl') },
+  options: {
+    strict: flag('validate the whole file first; write nothing if any line is bad'),
+    'batch-size': productBatchSize,
+    ...storeOptions,
+  },
+  run: ({ file, strict, 'batch-size': batchSize }, context) =>
+    printSummary(context, async (services) => {
+      const summary = await ingestFile(services.catalog, { file, strict, batchSize, stderr: context.stderr });
+      return { ...summary, store: await services.store.stats() };
+    }),
+});

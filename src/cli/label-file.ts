@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { z } from 'zod';
 import { CsvReader, CsvSyntaxError, unneutralise, type CsvRecord } from '../benchmark/csv-reader.js';
 import { textSchema } from '../catalog/product-schema.js';
+import { CommandFailure } from './command.js';
 import { parseLine, readLines } from './jsonl.js';
 
 /** One human judgement of a step–product pair, with its vote count when it came from `annotate`. */
@@ -23,7 +24,7 @@ export interface LabelFile {
 }
 
 /** Every bad line of a labels file, by line number and field; nothing is computed from a file with any. */
-export class LabelsFileError extends Error {
+export class LabelsFileError extends CommandFailure {
   constructor(readonly problems: string[]) {
     const shown = problems.slice(0, 20).map((p) => `  ${p}`);
     if (problems.length > 20) shown.push(`  … and ${problems.length - 20} more`);

@@ -1,12 +1,16 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { Config } from '../config.js';
+import { SETTINGS, type Config } from '../config.js';
 import { writeFileAtomic } from '../util/atomic-file.js';
 import { EmbeddedExport } from '../store/embedded/embedded-export.js';
 import { qdrantOptionsFrom } from '../store/qdrant/qdrant-options.js';
 import { QdrantStore, type QdrantStoreLogger } from '../store/qdrant/qdrant-store.js';
 import type { ProductUpsert, VectorStore } from '../core/vector-store.js';
+import { defineCommand, UsageError } from './command.js';
+import { productBatchSize, storeOptions } from './common-options.js';
+import { choice, flag } from './options.js';
 import { Progress } from './progress.js';
+import { cliLogger } from './with-services.js';
 
 /**
  * `ecomalign migrate --from embedded --to qdrant`: copies products with their stored vectors (no
@@ -130,10 +134,13 @@ export interface MigrateCommandOptions {
   logger?: QdrantStoreLogger;
 }
 
-/** The CLI command: the embedded store under DATA_DIR into the Qdrant collection QDRANT_* names. */
-export async function migrateCommand(config: Config, o: MigrateCommandOptions): Promise<MigrateSummary> {
-  if (o.from !== 'embedded' || o.to !== 'qdrant') throw new MigrationError('migrate supports --from embedded --to qdrant');
-  if (!config.qdrant.url) throw new MigrationError('migrate --to qdrant needs QDRANT_URL (and QDRANT_COLLECTION, QDRANT_API_KEY as needed)');
+/**
+ * The migration the configuration describes: the embedded store under DATA_DIR into the Qdrant
+ * collection QDRANT_* names. Another route, or no QDRANT_URL, is a usage mistake (exit code 2).
+ */
+export async function migrateFromConfig(config: Config, o: MigrateCommandOptions): Promise<MigrateSummary> {
+  if (o.from !== 'embedded' || o.to !== 'qdrant') throw new UsageError('migrate supports --from embedded --to qdrant');
+  if (!config.qdrant.url) throw new UsageError('migrate --to qdrant needs QDRANT_URL (and QDRANT_COLLECTION, QDRANT_API_KEY as needed)');
   const source = EmbeddedExport.open(join(config.dataDir, 'embedded'));
   try {
     // The collection is tagged with the source's model: the vectors are copied, not re-embedded.
@@ -156,3 +163,23 @@ export async function migrateCommand(config: Config, o: MigrateCommandOptions): 
     source.close();
   }
 }
+
+/** --from and --to name stores as STORE does; the one route is embedded to qdrant. */
+const stores = SETTINGS.store.schema.unwrap();
+
+export const migrateCommand = defineCommand({
+  name: 'migrate',
+  summary: 'copy the store with its vectors to Qdrant, resumable',
+  options: {
+    from: choice('the store copied from', stores.extract(['embedded']), 'STORE'),
+    to: choice('the store copied to, as QDRANT_URL, QDRANT_COLLECTION and QDRANT_API_KEY say', stores.extract(['qdrant']), 'STORE'),
+    'batch-size': productBatchSize,
+    restart: flag('ignore the checkpoint and walk the whole source again'),
+    'data-dir': storeOptions['data-dir'],
+  },
+  run: async (o, { config, stdout, stderr }) => {
+    const summary = await migrateFromConfig(config, { from: o.from, to: o.to, batchSize: o['batch-size'], restart: o.restart, stderr, logger: cliLogger(config) });
+    stdout.write(`${JSON.stringify(summary)}\n`);
+    return 0;
+  },
+});

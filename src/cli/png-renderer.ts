@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { accessSync, constants, existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { executableSearchPath } from '../config.js';
 
 /**
  * Optional SVG → PNG rendering with whatever renderer the machine has: rsvg-convert, ImageMagick's
@@ -21,7 +22,7 @@ export interface PngOutcome {
   note: string;
 }
 
-export function renderPngs(svgPaths: readonly string[], pathEnv = process.env.PATH ?? ''): PngOutcome {
+export function renderPngs(svgPaths: readonly string[], pathEnv = executableSearchPath()): PngOutcome {
   const found = RENDERERS.filter((r) => onPath(r.bin, pathEnv));
   if (found.length === 0) {
     return { pngs: svgPaths.map(() => undefined), note: 'PNG skipped: none of rsvg-convert, convert, inkscape or chromium is on PATH; the SVG plots are complete on their own.' };

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { Writable } from 'node:stream';
-import { migrateCommand, migrateStore, MigrationError, type MigrationTarget } from '../../src/cli/migrate-command.js';
+import { migrateFromConfig, migrateStore, MigrationError, type MigrationTarget } from '../../src/cli/migrate-command.js';
 import { loadConfig } from '../../src/config.js';
 import { EmbeddedExport } from '../../src/store/embedded/embedded-export.js';
 import { QdrantStore } from '../../src/store/qdrant/qdrant-store.js';
@@ -130,8 +130,8 @@ describe('ecomalign migrate', () => {
   it('supports only embedded to Qdrant, and needs QDRANT_URL', async () => {
     const config = loadConfig({ DATA_DIR: join(dir, 'data') });
     const base = { batchSize: 10, restart: false, stderr: sink().stream };
-    await assert.rejects(migrateCommand(config, { ...base, from: 'qdrant', to: 'embedded' }), /--from embedded --to qdrant/);
-    await assert.rejects(migrateCommand(config, { ...base, from: 'embedded', to: 'qdrant' }), /needs QDRANT_URL/);
+    await assert.rejects(migrateFromConfig(config, { ...base, from: 'qdrant', to: 'embedded' }), /--from embedded --to qdrant/);
+    await assert.rejects(migrateFromConfig(config, { ...base, from: 'embedded', to: 'qdrant' }), /needs QDRANT_URL/);
   });
 
   it('runs from the command line into Qdrant (the in-process test double), with the same search results', async () => {
