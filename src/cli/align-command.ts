@@ -53,7 +53,13 @@ export async function alignFile(aligner: Aligner, options: AlignFileOptions): Pr
     if (!batch.length) return;
     const result = await aligner.align(batch, options.align);
     const lines = batch.map((script, i) =>
-      JSON.stringify({ id: script.id, objective: script.objective, model: result.model, threshold: result.threshold, steps: result.scripts[i] }),
+      JSON.stringify({
+        id: script.id,
+        objective: script.objective,
+        model: result.model,
+        threshold: result.threshold,
+        steps: result.scripts[i],
+      }),
     );
     // One write per batch: a crash leaves at most one torn line, which the next run removes.
     writeSync(fd, `${lines.join('\n')}\n`);

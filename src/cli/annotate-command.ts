@@ -80,7 +80,11 @@ export const annotateCommand = defineCommand({
       stderr,
     });
     return new Promise<number>((resolve) => {
-      const stop = () => void running.close().then(() => resolve(0), () => resolve(1));
+      const stop = () =>
+        void running.close().then(
+          () => resolve(0),
+          () => resolve(1),
+        );
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
     });

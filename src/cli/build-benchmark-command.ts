@@ -46,7 +46,11 @@ const OUTPUTS = ['t1.jsonl', 't2.jsonl', 't3.jsonl', 't1.csv', 't2.csv', 't3.csv
  * written under a ".partial" name and renamed at the end, so a crashed build never looks complete.
  * Outputs hold no times and no unordered maps: the same inputs and seed give byte-identical files.
  */
-export async function buildBenchmark(embedder: Embedder, store: VectorStore, options: BuildBenchmarkOptions): Promise<BuildBenchmarkSummary> {
+export async function buildBenchmark(
+  embedder: Embedder,
+  store: VectorStore,
+  options: BuildBenchmarkOptions,
+): Promise<BuildBenchmarkSummary> {
   const started = performance.now();
   mkdirSync(options.outDir, { recursive: true });
 
@@ -56,7 +60,12 @@ export async function buildBenchmark(embedder: Embedder, store: VectorStore, opt
     if (parsed.ok) donors.add(parsed.value);
   }
 
-  const indexProgress = new Progress({ label: 'catalog index', itemName: 'products', stream: options.stderr, plainIntervalMs: options.plainIntervalMs });
+  const indexProgress = new Progress({
+    label: 'catalog index',
+    itemName: 'products',
+    stream: options.stderr,
+    plainIntervalMs: options.plainIntervalMs,
+  });
   let indexed = 0;
   const index = await CategoryIndex.build(store, {
     onPage: (n) => {
@@ -66,20 +75,41 @@ export async function buildBenchmark(embedder: Embedder, store: VectorStore, opt
   });
   indexProgress.finish();
 
-  const files = Object.fromEntries(OUTPUTS.map((name) => [name, new BufferedFile(join(options.outDir, name))])) as Record<(typeof OUTPUTS)[number], BufferedFile>;
+  const files = Object.fromEntries(OUTPUTS.map((name) => [name, new BufferedFile(join(options.outDir, name))])) as Record<
+    (typeof OUTPUTS)[number],
+    BufferedFile
+  >;
   files['t1.csv'].write(CSV_HEADERS.t1);
   files['t2.csv'].write(CSV_HEADERS.t2);
   files['t3.csv'].write(CSV_HEADERS.t3);
   const records = { t1: 0, t2: 0, t3: 0 };
   const stats = new BenchmarkStats(index);
-  const search = new CandidateSearch(embedder, store, { k: options.k, threshold: options.threshold, hardMargin: options.hardMargin, hardPool: options.hardPool });
-  const builder = new BenchmarkBuilder(search, index, donors, options, {
-    t1: (r) => (records.t1++, files['t1.jsonl'].write(`${JSON.stringify(r)}\n`), files['t1.csv'].write(t1CsvRow(r))),
-    t2: (r) => (records.t2++, files['t2.jsonl'].write(`${JSON.stringify(r)}\n`), files['t2.csv'].write(t2CsvRow(r))),
-    t3: (r) => (records.t3++, files['t3.jsonl'].write(`${JSON.stringify(r)}\n`), files['t3.csv'].write(t3CsvRow(r))),
-  }, stats);
+  const search = new CandidateSearch(embedder, store, {
+    k: options.k,
+    threshold: options.threshold,
+    hardMargin: options.hardMargin,
+    hardPool: options.hardPool,
+  });
+  const builder = new BenchmarkBuilder(
+    search,
+    index,
+    donors,
+    options,
+    {
+      t1: (r) => (records.t1++, files['t1.jsonl'].write(`${JSON.stringify(r)}\n`), files['t1.csv'].write(t1CsvRow(r))),
+      t2: (r) => (records.t2++, files['t2.jsonl'].write(`${JSON.stringify(r)}\n`), files['t2.csv'].write(t2CsvRow(r))),
+      t3: (r) => (records.t3++, files['t3.jsonl'].write(`${JSON.stringify(r)}\n`), files['t3.csv'].write(t3CsvRow(r))),
+    },
+    stats,
+  );
 
-  const progress = new Progress({ label: 'build-benchmark', total: statSync(options.scripts).size, itemName: 'scripts', stream: options.stderr, plainIntervalMs: options.plainIntervalMs });
+  const progress = new Progress({
+    label: 'build-benchmark',
+    total: statSync(options.scripts).size,
+    itemName: 'scripts',
+    stream: options.stderr,
+    plainIntervalMs: options.plainIntervalMs,
+  });
   const seenIds = new Set<string>();
   // 16 bytes of sha256 per script: enough to tell contents apart, ~60 bytes each in the set.
   const seenContent = new Set<string>();
@@ -111,10 +141,15 @@ export async function buildBenchmark(embedder: Embedder, store: VectorStore, opt
         continue;
       }
       seenIds.add(script.id);
-      const content = createHash('sha256').update(JSON.stringify([script.objective ?? null, script.steps])).digest('base64').slice(0, 22);
+      const content = createHash('sha256')
+        .update(JSON.stringify([script.objective ?? null, script.steps]))
+        .digest('base64')
+        .slice(0, 22);
       if (seenContent.has(content)) {
         stats.input.duplicateContent++;
-        options.stderr.write(`skipped line ${line.lineNo}: script ${JSON.stringify(script.id)} repeats the objective and steps of an earlier script\n`);
+        options.stderr.write(
+          `skipped line ${line.lineNo}: script ${JSON.stringify(script.id)} repeats the objective and steps of an earlier script\n`,
+        );
         continue;
       }
       seenContent.add(content);
@@ -143,7 +178,14 @@ export async function buildBenchmark(embedder: Embedder, store: VectorStore, opt
   for (const f of Object.values(files)) f.commit();
   renameSync(join(options.outDir, 'stats.json.partial'), join(options.outDir, 'stats.json'));
   const seconds = (performance.now() - started) / 1000;
-  return { outDir: options.outDir, scripts: stats.input.scripts, badLines: stats.input.badLines, records, seconds, stepsPerSecond: seconds > 0 ? steps / seconds : 0 };
+  return {
+    outDir: options.outDir,
+    scripts: stats.input.scripts,
+    badLines: stats.input.badLines,
+    records,
+    seconds,
+    stepsPerSecond: seconds > 0 ? steps / seconds : 0,
+  };
 }
 
 /** Appends through a 1 MiB buffer with synchronous writes (natural back-pressure), to `<path>.partial` until committed. */
@@ -192,11 +234,23 @@ export const buildBenchmarkCommand = defineCommand({
     k: kOption,
     threshold: thresholdOption,
     'negatives-per-positive': numeric('negatives drawn per positive', z.number().min(0).max(100).default(2)),
-    'hard-fraction': numeric('share of the negatives that are hard (scored just below the threshold)', z.number().min(0).max(1).default(0.5), 'F'),
+    'hard-fraction': numeric(
+      'share of the negatives that are hard (scored just below the threshold)',
+      z.number().min(0).max(1).default(0.5),
+      'F',
+    ),
     'hard-margin': numeric('how far below the threshold a hard negative may score', z.number().min(0).max(2).default(0.15), 'M'),
     'hard-pool': numeric('ranks searched beyond k for hard negatives', z.number().int().min(0).max(1000).default(20)),
     't3-products-per-step': numeric('products per step in a T3 set', z.number().int().min(1).max(100).default(1)),
-    seed: numeric('seed of every draw: the same inputs and seed give byte-identical files', z.number().int().min(0).max(2 ** 32 - 1).default(1)),
+    seed: numeric(
+      'seed of every draw: the same inputs and seed give byte-identical files',
+      z
+        .number()
+        .int()
+        .min(0)
+        .max(2 ** 32 - 1)
+        .default(1),
+    ),
     'batch-size': scriptBatchSize,
     ...storeOptions,
   },

@@ -52,12 +52,21 @@ const GRID = thresholdGrid(0.2, 0.8, 0.01);
  */
 export async function calibrate(embedder: Embedder, store: VectorStore, options: CalibrateOptions): Promise<CalibrateSummary> {
   const { labels, lines, unlabelled } = await readLabelFile(options.labels);
-  if (labels.length === 0) throw new Error(`labels file ${options.labels} holds no labels (expected one {"step", "productId", "label"} object per line, or CSV with step, productId and label columns)`);
+  if (labels.length === 0)
+    throw new Error(
+      `labels file ${options.labels} holds no labels (expected one {"step", "productId", "label"} object per line, or CSV with step, productId and label columns)`,
+    );
 
   const byStep = new Map<string, LabelLine[]>();
   for (const l of labels) byStep.set(l.step, [...(byStep.get(l.step) ?? []), l]);
   const steps = [...byStep.keys()];
-  const progress = new Progress({ label: 'calibrate', total: steps.length, itemName: 'steps', stream: options.stderr, plainIntervalMs: options.plainIntervalMs });
+  const progress = new Progress({
+    label: 'calibrate',
+    total: steps.length,
+    itemName: 'steps',
+    stream: options.stderr,
+    plainIntervalMs: options.plainIntervalMs,
+  });
   const items: ScoredLabel[] = [];
   const skipped: SkippedLabel[] = [];
   const stepScores: number[][] = [];
@@ -73,13 +82,23 @@ export async function calibrate(embedder: Embedder, store: VectorStore, options:
         const scores = new Map<string, number>();
         for (let c = 0; c < ids.length; c += 1000) {
           const part = ids.slice(c, c + 1000);
-          const [matches] = await store.search([vectors[j]], { k: part.length, threshold: -1, match: 'intentions', filter: { productIds: part } });
+          const [matches] = await store.search([vectors[j]], {
+            k: part.length,
+            threshold: -1,
+            match: 'intentions',
+            filter: { productIds: part },
+          });
           for (const m of matches) scores.set(m.productId, m.score);
         }
         for (const p of pairs) {
           const score = scores.get(p.productId);
           if (score !== undefined) items.push({ score, label: p.label });
-          else skipped.push({ line: p.line, productId: p.productId, reason: (await store.get(p.productId)) ? 'the product has no intentions to score' : 'no such product in the store' });
+          else
+            skipped.push({
+              line: p.line,
+              productId: p.productId,
+              reason: (await store.get(p.productId)) ? 'the product has no intentions to score' : 'no such product in the store',
+            });
         }
       }
       progress.update(chunk.length, chunk.length);
@@ -89,7 +108,9 @@ export async function calibrate(embedder: Embedder, store: VectorStore, options:
   }
   skipped.sort((a, b) => a.line - b.line);
   if (items.length === 0) {
-    throw new Error(`none of the ${labels.length} labelled pairs could be scored (first: line ${skipped[0].line}, product ${JSON.stringify(skipped[0].productId)}: ${skipped[0].reason}); is DATA_DIR the store the labels were made from?`);
+    throw new Error(
+      `none of the ${labels.length} labelled pairs could be scored (first: line ${skipped[0].line}, product ${JSON.stringify(skipped[0].productId)}: ${skipped[0].reason}); is DATA_DIR the store the labels were made from?`,
+    );
   }
 
   const rows = sweep(items, GRID);
@@ -163,7 +184,10 @@ export async function calibrate(embedder: Embedder, store: VectorStore, options:
     },
   ];
   for (const p of plots) writeFileSync(join(options.outDir, p.file), p.svg);
-  const png = renderPngs(plots.map((p) => join(options.outDir, p.file)), options.pathEnv);
+  const png = renderPngs(
+    plots.map((p) => join(options.outDir, p.file)),
+    options.pathEnv,
+  );
   const reportPlots = plots.map((p, i) => ({ title: p.title, svg: p.file, png: png.pngs[i] ? basename(png.pngs[i]) : undefined }));
   writeFileSync(join(options.outDir, 'report.md'), calibrationReport(result, reportPlots, png.note));
   writeFileSync(join(options.outDir, 'calibration.json'), `${JSON.stringify(result, null, 2)}\n`);
@@ -176,7 +200,10 @@ export async function calibrate(embedder: Embedder, store: VectorStore, options:
     precision: best?.precision ?? null,
     recall: best?.recall ?? null,
     f1: best?.f1 ?? null,
-    atMinPrecision: options.minPrecision === undefined ? null : { minPrecision: options.minPrecision, threshold: result.recommendation.atMinPrecision?.threshold ?? null },
+    atMinPrecision:
+      options.minPrecision === undefined
+        ? null
+        : { minPrecision: options.minPrecision, threshold: result.recommendation.atMinPrecision?.threshold ?? null },
     png: png.note,
   };
 }

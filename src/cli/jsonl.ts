@@ -36,7 +36,10 @@ export function parseLine<S extends z.ZodType>(schema: S, line: JsonlLine): Pars
   if (result.success) return { ok: true, value: result.data };
   const problems = result.error.issues.map((issue) => {
     const keys = (issue as { keys?: string[] }).keys;
-    const path = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
+    const path = issue.path
+      .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
+      .join('')
+      .replace(/^\./, '');
     if (issue.code === 'unrecognized_keys' && keys) return keys.map((k) => `${path ? `${path}.` : ''}${k}: unknown field`).join('; ');
     return `${path || '(line)'}: ${issue.message}`;
   });

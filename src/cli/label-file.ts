@@ -76,7 +76,10 @@ async function readCsvLabels(path: string): Promise<LabelFile> {
       columns = new Map(record.fields.map((name, i) => [name.trim(), i]));
       if (!columns.has('productId') && columns.has('product_id')) columns.set('productId', columns.get('product_id')!);
       const missing = ['step', 'productId', 'label'].filter((c) => !columns!.has(c));
-      if (missing.length) problems.push(`line ${record.line}: the header has no ${missing.map((c) => JSON.stringify(c)).join(', ')} column (it has ${record.fields.map((f) => JSON.stringify(f)).join(', ')})`);
+      if (missing.length)
+        problems.push(
+          `line ${record.line}: the header has no ${missing.map((c) => JSON.stringify(c)).join(', ')} column (it has ${record.fields.map((f) => JSON.stringify(f)).join(', ')})`,
+        );
       return;
     }
     rows++;
@@ -84,17 +87,20 @@ async function readCsvLabels(path: string): Promise<LabelFile> {
     const bad = (column: string, message: string) => problems.push(`line ${record.line}, column ${column}: ${message}`);
     const rawLabel = (cell('label') ?? '').trim().toLowerCase();
     const label = CSV_LABELS[rawLabel];
-    if (label === undefined) bad('label', `must be 1, 0, true or false (or empty or "tie" to leave the row out), not ${JSON.stringify(rawLabel.slice(0, 40))}`);
+    if (label === undefined)
+      bad('label', `must be 1, 0, true or false (or empty or "tie" to leave the row out), not ${JSON.stringify(rawLabel.slice(0, 40))}`);
     const step = textSchema.safeParse(cell('step') ?? '');
     if (!step.success) bad('step', step.error.issues[0].message);
     const productId = cell('productId') ?? '';
-    if (productId.length < 1 || productId.length > 128) bad(columns.has('productId') ? 'productId' : 'product_id', 'must be 1–128 characters');
+    if (productId.length < 1 || productId.length > 128)
+      bad(columns.has('productId') ? 'productId' : 'product_id', 'must be 1–128 characters');
     const v = optionalNumber(cell('votes'), votes);
     if (!v.ok) bad('votes', 'must be a whole number ≥ 1');
     const a = optionalNumber(cell('agreement'), agreement);
     if (!a.ok) bad('agreement', 'must be a number from 0 to 1');
     if (label === null) unlabelled++;
-    else if (label !== undefined && step.success && v.ok && a.ok) labels.push({ line: record.line, step: step.data, productId, label, votes: v.value, agreement: a.value });
+    else if (label !== undefined && step.success && v.ok && a.ok)
+      labels.push({ line: record.line, step: step.data, productId, label, votes: v.value, agreement: a.value });
   };
   const reader = new CsvReader();
   try {
@@ -108,7 +114,10 @@ async function readCsvLabels(path: string): Promise<LabelFile> {
   return { labels, lines: rows, unlabelled };
 }
 
-function optionalNumber(text: string | undefined, schema: z.ZodType<number | undefined>): { ok: true; value: number | undefined } | { ok: false } {
+function optionalNumber(
+  text: string | undefined,
+  schema: z.ZodType<number | undefined>,
+): { ok: true; value: number | undefined } | { ok: false } {
   if (text === undefined || text.trim() === '') return { ok: true, value: undefined };
   const parsed = schema.safeParse(Number(text));
   return parsed.success ? { ok: true, value: parsed.data } : { ok: false };

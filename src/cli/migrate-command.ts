@@ -80,7 +80,8 @@ export async function migrateStore(o: MigrateOptions): Promise<MigrateSummary> {
     else state = saved;
   }
   const resumedAfter = state.lastId;
-  if (resumedAfter !== null) o.stderr.write(`migrate: resuming after product ${JSON.stringify(resumedAfter)} (${state.copied + state.unchanged} done)\n`);
+  if (resumedAfter !== null)
+    o.stderr.write(`migrate: resuming after product ${JSON.stringify(resumedAfter)} (${state.copied + state.unchanged} done)\n`);
   const progress = new Progress({ label: 'migrate', total: o.source.productCount(), itemName: 'products', stream: o.stderr });
   progress.update(state.copied + state.unchanged, 0);
   for (;;) {
@@ -102,7 +103,14 @@ export async function migrateStore(o: MigrateOptions): Promise<MigrateSummary> {
   }
   progress.finish();
   saveCheckpoint(o.checkpointFile, { ...state, done: true });
-  return { products: state.copied + state.unchanged, copied: state.copied, unchanged: state.unchanged, texts: state.texts, resumedAfter, model };
+  return {
+    products: state.copied + state.unchanged,
+    copied: state.copied,
+    unchanged: state.unchanged,
+    texts: state.texts,
+    resumedAfter,
+    model,
+  };
 }
 
 function fresh(route: string, model: string): Checkpoint {
@@ -146,7 +154,9 @@ export async function migrateFromConfig(config: Config, o: MigrateCommandOptions
     // The collection is tagged with the source's model: the vectors are copied, not re-embedded.
     const target = await QdrantStore.open(qdrantOptionsFrom(config, { id: source.modelId, dimension: source.dimension }, o.logger));
     try {
-      o.stderr.write(`migrate: ${source.productCount()} products, model ${source.modelId}, into Qdrant collection "${config.qdrant.collection}"\n`);
+      o.stderr.write(
+        `migrate: ${source.productCount()} products, model ${source.modelId}, into Qdrant collection "${config.qdrant.collection}"\n`,
+      );
       return await migrateStore({
         source,
         target,
@@ -178,7 +188,14 @@ export const migrateCommand = defineCommand({
     'data-dir': storeOptions['data-dir'],
   },
   run: async (o, { config, stdout, stderr }) => {
-    const summary = await migrateFromConfig(config, { from: o.from, to: o.to, batchSize: o['batch-size'], restart: o.restart, stderr, logger: cliLogger(config) });
+    const summary = await migrateFromConfig(config, {
+      from: o.from,
+      to: o.to,
+      batchSize: o['batch-size'],
+      restart: o.restart,
+      stderr,
+      logger: cliLogger(config),
+    });
     stdout.write(`${JSON.stringify(summary)}\n`);
     return 0;
   },

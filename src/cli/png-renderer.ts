@@ -13,7 +13,17 @@ const RENDERERS: { bin: string; args: (svg: string, png: string) => string[] }[]
   { bin: 'rsvg-convert', args: (svg, png) => ['-o', png, svg] },
   { bin: 'convert', args: (svg, png) => [svg, png] },
   { bin: 'inkscape', args: (svg, png) => [svg, `--export-filename=${png}`] },
-  { bin: 'chromium', args: (svg, png) => ['--headless', '--disable-gpu', '--no-sandbox', `--screenshot=${png}`, '--window-size=720,420', pathToFileURL(svg).href] },
+  {
+    bin: 'chromium',
+    args: (svg, png) => [
+      '--headless',
+      '--disable-gpu',
+      '--no-sandbox',
+      `--screenshot=${png}`,
+      '--window-size=720,420',
+      pathToFileURL(svg).href,
+    ],
+  },
 ];
 
 export interface PngOutcome {
@@ -25,7 +35,10 @@ export interface PngOutcome {
 export function renderPngs(svgPaths: readonly string[], pathEnv = executableSearchPath()): PngOutcome {
   const found = RENDERERS.filter((r) => onPath(r.bin, pathEnv));
   if (found.length === 0) {
-    return { pngs: svgPaths.map(() => undefined), note: 'PNG skipped: none of rsvg-convert, convert, inkscape or chromium is on PATH; the SVG plots are complete on their own.' };
+    return {
+      pngs: svgPaths.map(() => undefined),
+      note: 'PNG skipped: none of rsvg-convert, convert, inkscape or chromium is on PATH; the SVG plots are complete on their own.',
+    };
   }
   const failures: string[] = [];
   for (const renderer of found) {

@@ -45,7 +45,11 @@ export function startAnnotateProcess(args: string[]): Promise<AnnotateProcess> {
 /** Small JSON client for the annotation API. */
 export function annotateClient(url: string) {
   const call = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${url}${path}`, { method, headers: body ? { 'content-type': 'application/json' } : {}, body: body ? JSON.stringify(body) : undefined });
+    const res = await fetch(`${url}${path}`, {
+      method,
+      headers: body ? { 'content-type': 'application/json' } : {},
+      body: body ? JSON.stringify(body) : undefined,
+    });
     const text = await res.text();
     return { status: res.status, text, json: () => JSON.parse(text) };
   };

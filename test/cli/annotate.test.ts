@@ -36,12 +36,18 @@ describe('ecomalign annotate', () => {
 
   it('runs the loop: two annotators label through the API, the export feeds calibrate as JSONL and as CSV', async () => {
     const server = await startAnnotateProcess(['--set', set.setDir, '--votes', '2', '--gold-rate', '0.1']);
-    const t2 = readFileSync(join(set.setDir, 't2.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const t2 = readFileSync(join(set.setDir, 't2.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     const silver = new Map(t2.map((r) => [r.id, r.silverLabel as 0 | 1]));
     try {
       const api = annotateClient(server.url);
       // ann follows the construction; bob disagrees on every fourth item he sees (those become ties).
-      for (const [annotator, answer] of [['ann', (id: string) => silver.get(id)!], ['bob', (id: string, n: number) => (n % 4 === 3 ? 1 - silver.get(id)! : silver.get(id)!)]] as const) {
+      for (const [annotator, answer] of [
+        ['ann', (id: string) => silver.get(id)!],
+        ['bob', (id: string, n: number) => (n % 4 === 3 ? 1 - silver.get(id)! : silver.get(id)!)],
+      ] as const) {
         for (let n = 0; ; n++) {
           const res = await api.next(annotator, 't2');
           if (res.status === 204) break;
@@ -53,7 +59,10 @@ describe('ecomalign annotate', () => {
       assert.equal(progress.tasks.t2.done, t2.length, 'every T2 item has its two votes');
       const jsonl = (await api.get('/api/export?task=t2&format=jsonl')).text;
       const csv = (await api.get('/api/export?task=t2&format=csv')).text;
-      const exported = jsonl.trim().split('\n').map((l) => JSON.parse(l));
+      const exported = jsonl
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
       const ties = Math.floor(t2.length / 4); // bob's every fourth answer
       assert.equal(exported.length, t2.length - ties, 'ties are left out of the JSONL');
       writeFileSync(join(dir, 't2-labels.jsonl'), jsonl);
@@ -71,16 +80,29 @@ describe('ecomalign annotate', () => {
     assert.equal(a.labels, b.labels, 'the CSV gives the same labels (its tie rows left out)');
     assert.equal(a.recommendedThreshold, b.recommendedThreshold);
     assert.deepEqual(a.votes, b.votes);
-    assert.deepEqual([a.votes.items, a.votes.votes.min, a.votes.votes.max, a.votes.meanAgreement], [a.labels, 2, 2, 1], 'every exported item is unanimous');
+    assert.deepEqual(
+      [a.votes.items, a.votes.votes.min, a.votes.votes.max, a.votes.meanAgreement],
+      [a.labels, 2, 2, 1],
+      'every exported item is unanimous',
+    );
     const report = readFileSync(join(dir, 'cal-csv', 'report.md'), 'utf8');
-    assert.match(report, new RegExp(`majority votes of human annotators: ${a.labels} items, 2 votes each; on average 100\\.0 % of an item's votes agree`));
+    assert.match(
+      report,
+      new RegExp(`majority votes of human annotators: ${a.labels} items, 2 votes each; on average 100\\.0 % of an item's votes agree`),
+    );
     assert.match(report, /row\(s\) without a label \(empty, or a tie between annotators\) were left out/);
   });
 
   it("calibrates from build-benchmark's own t2.csv once its label column is filled in", () => {
     const reader = new CsvReader();
     const rows = [...reader.push(readFileSync(join(set.setDir, 't2.csv'), 'utf8')), ...reader.end()].map((r) => r.fields);
-    const t2 = new Map(readFileSync(join(set.setDir, 't2.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l)).map((r) => [r.id, r.silverLabel]));
+    const t2 = new Map(
+      readFileSync(join(set.setDir, 't2.jsonl'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l))
+        .map((r) => [r.id, r.silverLabel]),
+    );
     const labelColumn = rows[0].indexOf('label');
     const filled = rows.map((r, i) => (i === 0 ? r : r.map((c, j) => (j === labelColumn ? String(t2.get(r[0])) : c))));
     writeFileSync(join(dir, 'filled.csv'), filled.map((r) => csvRow(r)).join(''));

@@ -13,7 +13,12 @@ const dataDir = join(dir, 'data');
 
 const cli = cliIn(dataDir);
 
-const files = (out: string) => Object.fromEntries(readdirSync(out).sort().map((f) => [f, readFileSync(join(out, f))]));
+const files = (out: string) =>
+  Object.fromEntries(
+    readdirSync(out)
+      .sort()
+      .map((f) => [f, readFileSync(join(out, f))]),
+  );
 
 describe('ecomalign build-benchmark', () => {
   before(() => assert.equal(cli(['ingest', catalog]).code, 0));
@@ -43,14 +48,23 @@ describe('ecomalign build-benchmark', () => {
     const csv = fa['t2.csv'].toString();
     assert.match(csv, /^id,script_id,objective,step_number,step,product_id,product_title,product_category,matched_intention,label\r\n/);
     assert.equal(csv.split('\r\n').filter((l) => /^[0-9a-f]{24},/.test(l)).length, summary.records.t2, 'one CSV row per record');
-    const ids = ['t1', 't2', 't3'].flatMap((t) => fa[`${t}.jsonl`].toString().trim().split('\n').map((l) => JSON.parse(l).id));
+    const ids = ['t1', 't2', 't3'].flatMap((t) =>
+      fa[`${t}.jsonl`]
+        .toString()
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).id),
+    );
     assert.equal(new Set(ids).size, ids.length, 'no duplicate records');
   });
 
   it('reports bad lines and duplicate scripts by line number and goes on', () => {
     const file = join(dir, 'mixed.jsonl');
     const first = readFileSync(scripts, 'utf8').split('\n')[0];
-    writeFileSync(file, [first, '{oops', JSON.stringify({ id: 'x', steps: [] }), first, JSON.stringify({ ...JSON.parse(first), id: 'copy' })].join('\n'));
+    writeFileSync(
+      file,
+      [first, '{oops', JSON.stringify({ id: 'x', steps: [] }), first, JSON.stringify({ ...JSON.parse(first), id: 'copy' })].join('\n'),
+    );
     const res = cli(['build-benchmark', '--scripts', file, '--out', join(dir, 'mixed')]);
     assert.equal(res.code, 0, res.stderr);
     assert.match(res.stderr, /skipped line 2: invalid JSON/);

@@ -18,7 +18,10 @@ describe('ecomalign calibrate', () => {
 
   it('sweeps the threshold, recommends one and writes the report with its plots', () => {
     const labels = join(dir, 'labels.jsonl');
-    writeFileSync(labels, `${readFileSync(labelsExample, 'utf8').trim()}\n${JSON.stringify({ step: 'Pitch the tent', productId: 'no-such-product', label: 1 })}\n`);
+    writeFileSync(
+      labels,
+      `${readFileSync(labelsExample, 'utf8').trim()}\n${JSON.stringify({ step: 'Pitch the tent', productId: 'no-such-product', label: 1 })}\n`,
+    );
     const out = join(dir, 'report');
     const res = cli(['calibrate', '--labels', labels, '--out', out, '--min-precision', '0.9']);
     assert.equal(res.code, 0, res.stderr);
@@ -27,7 +30,8 @@ describe('ecomalign calibrate', () => {
     assert.ok(summary.recommendedThreshold >= 0.2 && summary.recommendedThreshold <= 0.8);
     assert.ok(summary.f1 > 0);
     assert.equal(summary.atMinPrecision.minPrecision, 0.9);
-    for (const f of ['report.md', 'calibration.json', 'precision-recall.svg', 'score-histogram.svg', 'products-per-step.svg']) assert.ok(existsSync(join(out, f)), f);
+    for (const f of ['report.md', 'calibration.json', 'precision-recall.svg', 'score-histogram.svg', 'products-per-step.svg'])
+      assert.ok(existsSync(join(out, f)), f);
     const report = readFileSync(join(out, 'report.md'), 'utf8');
     assert.match(report, new RegExp(`\\*\\*Threshold ${summary.recommendedThreshold.toFixed(2)}\\*\\*`));
     assert.match(report, /no-such-product.*no such product in the store/);
@@ -40,12 +44,15 @@ describe('ecomalign calibrate', () => {
 
   it('names the line and field of every bad label and computes nothing', () => {
     const labels = join(dir, 'bad.jsonl');
-    writeFileSync(labels, [
-      JSON.stringify({ step: 'Pitch the tent', productId: 'camping-001', label: 1 }),
-      JSON.stringify({ step: 'Pitch the tent', productId: 'camping-001', label: 'yes' }),
-      JSON.stringify({ step: 'Pitch the tent', label: 0 }),
-      '{broken',
-    ].join('\n'));
+    writeFileSync(
+      labels,
+      [
+        JSON.stringify({ step: 'Pitch the tent', productId: 'camping-001', label: 1 }),
+        JSON.stringify({ step: 'Pitch the tent', productId: 'camping-001', label: 'yes' }),
+        JSON.stringify({ step: 'Pitch the tent', label: 0 }),
+        '{broken',
+      ].join('\n'),
+    );
     const res = cli(['calibrate', '--labels', labels, '--out', join(dir, 'bad-report')]);
     assert.equal(res.code, 1);
     assert.match(res.stderr, /3 bad line\(s\)/);
@@ -57,14 +64,17 @@ describe('ecomalign calibrate', () => {
 
   it('names the line and column of every bad row of a CSV labels file', () => {
     const labels = join(dir, 'bad.csv');
-    writeFileSync(labels, [
-      'id,step,productId,label',
-      'a,Pitch the tent,camping-001,1',
-      'b,"Pitch the tent,\nthen sleep",camping-001,yes', // a quoted line break: the row starts on line 3
-      'c,,camping-001,0',
-      'd,Pitch the tent,,1',
-      'e,Pitch the tent,camping-001,tie',
-    ].join('\r\n'));
+    writeFileSync(
+      labels,
+      [
+        'id,step,productId,label',
+        'a,Pitch the tent,camping-001,1',
+        'b,"Pitch the tent,\nthen sleep",camping-001,yes', // a quoted line break: the row starts on line 3
+        'c,,camping-001,0',
+        'd,Pitch the tent,,1',
+        'e,Pitch the tent,camping-001,tie',
+      ].join('\r\n'),
+    );
     const res = cli(['calibrate', '--labels', labels, '--out', join(dir, 'bad-csv-report')]);
     assert.equal(res.code, 1);
     assert.match(res.stderr, /3 bad line\(s\)/);

@@ -76,14 +76,26 @@ describe('ecomalign CLI', () => {
     let res = cli(['align', scripts, '--out', out, '--k', '3', '--data-dir', dataDir]);
     assert.equal(res.code, 0, res.stderr);
     let summary = lastJson(res.stdout);
-    const inputIds = readFileSync(scripts, 'utf8').trim().split('\n').map((l) => JSON.parse(l).id);
+    const inputIds = readFileSync(scripts, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l).id);
     assert.equal(summary.aligned, inputIds.length);
-    const full = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-    assert.deepEqual(full.map((r) => r.id), inputIds);
+    const full = readFileSync(out, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    assert.deepEqual(
+      full.map((r) => r.id),
+      inputIds,
+    );
     const first = full[0];
     assert.equal(first.model, 'lexical-hash-384-v1');
     assert.ok(first.steps.every((s: { products: unknown[] }) => s.products.length <= 3));
-    assert.ok(full.some((r) => r.steps.some((s: { products: unknown[] }) => s.products.length > 0)), 'some steps found products');
+    assert.ok(
+      full.some((r) => r.steps.some((s: { products: unknown[] }) => s.products.length > 0)),
+      'some steps found products',
+    );
 
     // Simulate a crash: keep the first 10 results and a torn 11th line.
     const lines = readFileSync(out, 'utf8').split('\n');
@@ -93,7 +105,10 @@ describe('ecomalign CLI', () => {
     summary = lastJson(res.stdout);
     assert.equal(summary.skippedDone, 10);
     assert.equal(summary.aligned, inputIds.length - 10);
-    const resumed = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const resumed = readFileSync(out, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     assert.deepEqual(resumed, full, 'same results as the uninterrupted run');
 
     // Nothing left to do on a third run.

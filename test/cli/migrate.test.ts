@@ -66,7 +66,10 @@ describe('ecomalign migrate', () => {
       const first = source.page(undefined, 10);
       const rest = source.page(first[first.length - 1].product.id, 1000);
       const all = [...first, ...rest];
-      assert.deepEqual(all.map((p) => p.product.id), items.map((i) => i.product.id).sort());
+      assert.deepEqual(
+        all.map((p) => p.product.id),
+        items.map((i) => i.product.id).sort(),
+      );
       for (const p of all) {
         const original = items.find((i) => i.product.id === p.product.id)!;
         assert.deepEqual(p, original);
@@ -116,7 +119,10 @@ describe('ecomalign migrate', () => {
 
   it('refuses a checkpoint of another migration unless told to restart', async () => {
     const checkpointFile = join(dir, 'other.json');
-    writeFileSync(checkpointFile, JSON.stringify({ version: 1, route: 'elsewhere', model: 'm', lastId: 'p9', copied: 1, unchanged: 0, texts: 1, done: false }));
+    writeFileSync(
+      checkpointFile,
+      JSON.stringify({ version: 1, route: 'elsewhere', model: 'm', lastId: 'p9', copied: 1, unchanged: 0, texts: 1, done: false }),
+    );
     const source = EmbeddedExport.open(storeDir);
     try {
       const options = { source, target: new RecordingTarget(), route: 'here', checkpointFile, batchSize: 100, stderr: sink().stream };
@@ -159,7 +165,6 @@ describe('ecomalign migrate', () => {
       assert.deepEqual(strip(await qdrant.search(queries, options)), strip(await embedded.search(queries, options)));
       assert.deepEqual(await qdrant.stats(), await embedded.stats());
       await embedded.close();
-
     } finally {
       await fake.down();
     }
