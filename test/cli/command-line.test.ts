@@ -6,6 +6,7 @@ import { alignCommand } from '../../src/cli/align-command.js';
 import { checkCommandLine, parseCommandLine } from '../../src/cli/command.js';
 import { COMMANDS } from '../../src/cli/commands.js';
 import { main } from '../../src/cli/main.js';
+import { loadConfig } from '../../src/config.js';
 import { sample } from './cli-fixture.js';
 
 /** The command line checked against each command's declarations, in-process: nothing here opens a store. */
@@ -68,6 +69,16 @@ describe('ecomalign command line', () => {
     assert.equal(values.strict, true);
     assert.equal(values.file, sample.catalog);
     assert.deepEqual(overrides, { DATA_DIR: '/tmp/d', EMBEDDER: undefined });
+  });
+
+  it('gives the demo a store of its own unless --data-dir or DATA_DIR names one', () => {
+    const demo = COMMANDS.find((c) => c.name === 'demo')!;
+    const dataDir = (argv: string[], env: Record<string, string> = {}) =>
+      loadConfig(env, checkCommandLine(demo, parseCommandLine(argv, COMMANDS).raw).overrides, demo.configDefaults).dataDir;
+    assert.equal(dataDir(['demo']), '.data/demo');
+    assert.equal(dataDir(['demo'], { DATA_DIR: '/env' }), '/env');
+    assert.equal(dataDir(['demo', '--data-dir', '/flag'], { DATA_DIR: '/env' }), '/flag');
+    assert.equal(loadConfig({}).dataDir, '.data', 'other commands keep the usual default');
   });
 
   it('lists each command’s declared options in its --help', async () => {
