@@ -38,13 +38,7 @@ export async function alignFile(aligner: Aligner, options: AlignFileOptions): Pr
   const started = performance.now();
   const done = await recoverOutput(options.out);
   const fd = openSync(options.out, 'a');
-  const progress = new Progress({
-    label: 'align',
-    total: statSync(options.scripts).size,
-    itemName: 'scripts',
-    stream: options.stderr,
-    plainIntervalMs: options.plainIntervalMs,
-  });
+  const progress = Progress.overFile('align', options.scripts, 'scripts', options);
   const summary = { scripts: 0, aligned: 0, skippedDone: done.size, badLines: 0, steps: 0 };
   const seen = new Set<string>();
   let batch: ScriptRecord[] = [];

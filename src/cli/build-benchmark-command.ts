@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, renameSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, renameSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { scriptSchema, type ScriptRecord } from '../align/script-schema.js';
@@ -103,13 +103,7 @@ export async function buildBenchmark(
     stats,
   );
 
-  const progress = new Progress({
-    label: 'build-benchmark',
-    total: statSync(options.scripts).size,
-    itemName: 'scripts',
-    stream: options.stderr,
-    plainIntervalMs: options.plainIntervalMs,
-  });
+  const progress = Progress.overFile('build-benchmark', options.scripts, 'scripts', options);
   const seenIds = new Set<string>();
   // 16 bytes of sha256 per script: enough to tell contents apart, ~60 bytes each in the set.
   const seenContent = new Set<string>();

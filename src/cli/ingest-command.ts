@@ -1,4 +1,3 @@
-import { statSync } from 'node:fs';
 import type { CatalogService } from '../catalog/catalog-service.js';
 import type { Product } from '../core/product.js';
 import { productInputSchema } from '../catalog/product-schema.js';
@@ -50,13 +49,7 @@ export async function ingestFile(catalog: CatalogService, options: IngestOptions
       throw new StrictIngestError(`${errors.length} bad line(s) in ${options.file}; nothing was written (--strict):\n  ${shown}${more}`);
     }
   }
-  const progress = new Progress({
-    label: 'ingest',
-    total: statSync(options.file).size,
-    itemName: 'products',
-    stream: options.stderr,
-    plainIntervalMs: options.plainIntervalMs,
-  });
+  const progress = Progress.overFile('ingest', options.file, 'products', options);
   const summary = { lines: 0, products: 0, upserted: 0, unchanged: 0, intentionsIndexed: 0, badLines: 0 };
   let batch: Product[] = [];
   let batchBytes = 0;

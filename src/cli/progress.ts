@@ -1,3 +1,5 @@
+import { statSync } from 'node:fs';
+
 /**
  * Progress reporting for long CLI jobs: a redrawn bar with rate and ETA on a terminal, plain
  * periodic lines otherwise (logs and CI must not fill with carriage returns).
@@ -13,7 +15,18 @@ export interface ProgressOptions {
   plainIntervalMs?: number;
 }
 
+/** Where a job reports: the stream and, off a terminal, how often. */
+export interface ProgressSink {
+  stderr: NodeJS.WritableStream;
+  plainIntervalMs?: number;
+}
+
 export class Progress {
+  /** Progress through an input file, counted in bytes read. */
+  static overFile(label: string, file: string, itemName: string, sink: ProgressSink): Progress {
+    return new Progress({ label, total: statSync(file).size, itemName, stream: sink.stderr, plainIntervalMs: sink.plainIntervalMs });
+  }
+
   private readonly started = performance.now();
   private readonly stream: NodeJS.WritableStream;
   private readonly tty: boolean;
