@@ -16,7 +16,13 @@ const ENGINES = '^(better-sqlite3|hnswlib-node|usearch|@qdrant/|@huggingface/|on
 
 module.exports = {
   forbidden: [
-    { name: 'no-circular', severity: 'error', comment: 'No module may reach itself through its imports.', from: {}, to: { circular: true } },
+    {
+      name: 'no-circular',
+      severity: 'error',
+      comment: 'No module may reach itself through its imports.',
+      from: {},
+      to: { circular: true },
+    },
     {
       name: 'no-folder-cycles',
       severity: 'error',

@@ -6,7 +6,19 @@ import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'openapi/**', 'data/**', 'docs/**', '.scratch/**', 'bench/results/**', 'loadtests/**/*.js', 'bin/**'] },
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      'openapi/**',
+      'data/**',
+      'docs/**',
+      '.scratch/**',
+      'bench/results/**',
+      'loadtests/**/*.js',
+      'bin/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -51,7 +63,20 @@ export default tseslint.config(
     files: ['src/http/annotate/page/**/*.js'],
     languageOptions: {
       globals: Object.fromEntries(
-        ['window', 'document', 'location', 'localStorage', 'fetch', 'console', 'URLSearchParams', 'HTMLButtonElement', 'HTMLInputElement', 'HTMLTextAreaElement', 'Event', 'KeyboardEvent'].map((name) => [name, 'readonly']),
+        [
+          'window',
+          'document',
+          'location',
+          'localStorage',
+          'fetch',
+          'console',
+          'URLSearchParams',
+          'HTMLButtonElement',
+          'HTMLInputElement',
+          'HTMLTextAreaElement',
+          'Event',
+          'KeyboardEvent',
+        ].map((name) => [name, 'readonly']),
       ),
     },
   },

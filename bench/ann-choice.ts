@@ -119,7 +119,18 @@ export async function runAnnChoice(opts: AnnChoiceOptions): Promise<AnnChoiceRes
     const rows: BuildRow[] = [];
     for (const candidate of candidates) {
       log(`ann-choice: build ${candidate}`);
-      const request: BuildRequest = { kind: 'build', candidate, size: opts.size, appended, dimension: dim, dataPath, queries: Array.from(queries), truth, truthAppended, dir: join(dir, candidate) };
+      const request: BuildRequest = {
+        kind: 'build',
+        candidate,
+        size: opts.size,
+        appended,
+        dimension: dim,
+        dataPath,
+        queries: Array.from(queries),
+        truth,
+        truthAppended,
+        dir: join(dir, candidate),
+      };
       const outcome = await runChild<BuildRow>(request, 30 * 60);
       if (outcome.status === 'ok') {
         rows.push(outcome.result);
@@ -146,7 +157,13 @@ export async function runAnnChoice(opts: AnnChoiceOptions): Promise<AnnChoiceRes
   return {
     options: { size: opts.size, queries: opts.queries, dimension: dim, seed: opts.seed, churn: opts.churn, candidates },
     data: { kind: 'clustered-low-rank', clusters: model.clusters, ...model.params },
-    host: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, loadAverageAtStart },
+    host: {
+      cpus: cpus().length,
+      cpuModel: cpus()[0]?.model ?? 'unknown',
+      memoryGiB: Math.round(totalmem() / 2 ** 30),
+      node: process.version,
+      loadAverageAtStart,
+    },
     build,
     buildErrors,
     churn,
@@ -155,8 +172,19 @@ export async function runAnnChoice(opts: AnnChoiceOptions): Promise<AnnChoiceRes
 
 async function runChurnSeeds(candidate: CandidateId, opts: AnnChoiceOptions, log: (line: string) => void): Promise<ChurnRow> {
   const row: ChurnRow = {
-    candidate, seeds: opts.churn.seeds, passed: 0, failed: [], hung: [], adds: 0, removes: 0, rounds: 0, maxLive: 0,
-    selfCheckSample: 'all', scoreTolerance: 0, recallAt10: 0, secondsPerSeed: 0,
+    candidate,
+    seeds: opts.churn.seeds,
+    passed: 0,
+    failed: [],
+    hung: [],
+    adds: 0,
+    removes: 0,
+    rounds: 0,
+    maxLive: 0,
+    selfCheckSample: 'all',
+    scoreTolerance: 0,
+    recallAt10: 0,
+    secondsPerSeed: 0,
   };
   let recallSum = 0; // weighted by queries: a seed that failed in round 0 ran none
   let queries = 0;
@@ -181,13 +209,17 @@ async function runChurnSeeds(candidate: CandidateId, opts: AnnChoiceOptions, log
     }
     if (outcome.status === 'hung') {
       row.hung.push({ seed, roundsDone: progress?.roundsDone ?? 0 });
-      log(`churn ${candidate} seed ${seed}: HUNG (no answer within ${opts.churn.watchdogSeconds} s, killed; ${progress?.roundsDone ?? 0} rounds done)`);
+      log(
+        `churn ${candidate} seed ${seed}: HUNG (no answer within ${opts.churn.watchdogSeconds} s, killed; ${progress?.roundsDone ?? 0} rounds done)`,
+      );
     } else if (outcome.status === 'died') {
       row.failed.push({ seed, round: progress?.roundsDone ?? 0, check: 'crash', message: outcome.error });
       log(`churn ${candidate} seed ${seed}: CRASHED ${outcome.error}`);
     } else if (outcome.result.passed) {
       row.passed++;
-      log(`churn ${candidate} seed ${seed}: passed (${outcome.result.adds} adds, ${outcome.result.removes} removes, max live ${outcome.result.maxLive}, ${outcome.result.seconds.toFixed(1)} s)`);
+      log(
+        `churn ${candidate} seed ${seed}: passed (${outcome.result.adds} adds, ${outcome.result.removes} removes, max live ${outcome.result.maxLive}, ${outcome.result.seconds.toFixed(1)} s)`,
+      );
     } else {
       const f = outcome.result.failure!;
       row.failed.push({ seed, round: f.round, check: f.check, message: f.message.split('\n')[0] });
@@ -320,7 +352,13 @@ async function childBuild(req: BuildRequest): Promise<BuildRow> {
 }
 
 /** Adds rows [from, to) in chunks of 512 labels, giving the event loop a turn between chunks. */
-async function addInChunks(candidate: Awaited<ReturnType<typeof openCandidate>>, all: Float32Array, dim: number, from: number, to: number): Promise<void> {
+async function addInChunks(
+  candidate: Awaited<ReturnType<typeof openCandidate>>,
+  all: Float32Array,
+  dim: number,
+  from: number,
+  to: number,
+): Promise<void> {
   for (let at = from; at < to; at += CHUNK) {
     const end = Math.min(to, at + CHUNK);
     await candidate.add(range(at, end), rowsOf(all, dim, at, end));

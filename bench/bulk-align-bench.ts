@@ -84,7 +84,14 @@ export async function runBulkAlignBench(opts: {
     log(`ingesting ${products} products / ${intentions} intentions (ANN_EF_CONSTRUCTION=${efConstruction})`);
     const res = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'ingest', file], {
       cwd: root,
-      env: { ...process.env, EMBEDDER: 'lexical', DATA_DIR: dataDir, LOG_LEVEL: 'warn', ANN_EF_CONSTRUCTION: String(efConstruction), EMBEDDING_CACHE: 'false' },
+      env: {
+        ...process.env,
+        EMBEDDER: 'lexical',
+        DATA_DIR: dataDir,
+        LOG_LEVEL: 'warn',
+        ANN_EF_CONSTRUCTION: String(efConstruction),
+        EMBEDDING_CACHE: 'false',
+      },
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'inherit'],
       maxBuffer: 64 * 1024 * 1024,
@@ -116,7 +123,14 @@ export async function runBulkAlignBench(opts: {
   for (const suffix of ['', '-wal', '-shm']) rmSync(`${cachePath}${suffix}`, { force: true });
   const runs: BulkRun[] = [];
   for (const name of ['cold embedding cache', 'warm embedding cache']) {
-    const config = loadConfig({ ...process.env, EMBEDDER: 'lexical', DATA_DIR: dataDir, LOG_LEVEL: 'warn', EMBEDDING_CACHE: 'true', SNAPSHOT_INTERVAL_S: '0' });
+    const config = loadConfig({
+      ...process.env,
+      EMBEDDER: 'lexical',
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'warn',
+      EMBEDDING_CACHE: 'true',
+      SNAPSHOT_INTERVAL_S: '0',
+    });
     const services = await createServices(config, { info: () => {}, warn: (_o, msg) => log(msg) });
     const alignedFile = join(dir, 'aligned.jsonl');
     rmSync(alignedFile, { force: true });
@@ -131,8 +145,17 @@ export async function runBulkAlignBench(opts: {
         plainIntervalMs: 30_000,
       });
       const counters = findCounters(services.embedder);
-      runs.push({ name, steps: summary.steps, seconds: summary.seconds, stepsPerSecond: summary.stepsPerSecond, cacheHits: counters.hits, cacheMisses: counters.misses });
-      log(`${name}: ${summary.steps} steps in ${summary.seconds.toFixed(1)} s = ${Math.round(summary.stepsPerSecond)} steps/s (cache hits ${counters.hits}, misses ${counters.misses})`);
+      runs.push({
+        name,
+        steps: summary.steps,
+        seconds: summary.seconds,
+        stepsPerSecond: summary.stepsPerSecond,
+        cacheHits: counters.hits,
+        cacheMisses: counters.misses,
+      });
+      log(
+        `${name}: ${summary.steps} steps in ${summary.seconds.toFixed(1)} s = ${Math.round(summary.stepsPerSecond)} steps/s (cache hits ${counters.hits}, misses ${counters.misses})`,
+      );
     } finally {
       await services.close();
       rmSync(alignedFile, { force: true });

@@ -14,7 +14,17 @@ import { renderContention } from './lib/contention-report.js';
 import { runFixedRateProbe, type ProbeSample } from './lib/fixed-rate-probe.js';
 import { intentionProducts, probeSteps, writeProductsJsonl } from './lib/intention-products.js';
 import { ratioOf, summarizeLatencies, type LatencySummary } from './lib/latency-stats.js';
-import { benchEnv, freshDataDir, runCliBounded, removeDataDir, startLiveServer, stopLiveServer, storeCounts, writeHeaders, type StoreCounts } from './lib/live-server.js';
+import {
+  benchEnv,
+  freshDataDir,
+  runCliBounded,
+  removeDataDir,
+  startLiveServer,
+  stopLiveServer,
+  storeCounts,
+  writeHeaders,
+  type StoreCounts,
+} from './lib/live-server.js';
 import { runMeta, writeRows, type RunMeta } from './lib/result-rows.js';
 import { runSerialWriter } from './lib/serial-writer.js';
 import type { Variant } from './lib/variant-args.js';
@@ -127,7 +137,10 @@ async function runSize(o: ContentionOptions, size: 'empty' | 'preloaded', meta: 
       o.log(`contention [${o.variant.label}, ${size}]: probe with a serial writer for ${o.durationS} s`);
       const products = batches(o.batchSize);
       const [[samples, tally], writerLag] = await withClientLag(() =>
-        Promise.all([probe(2, o.durationS), runSerialWriter({ url: server.url, headers: writeHeaders, nextBatch: products, durationMs: o.durationS * 1000 })]),
+        Promise.all([
+          probe(2, o.durationS),
+          runSerialWriter({ url: server.url, headers: writeHeaders, nextBatch: products, durationMs: o.durationS * 1000 }),
+        ]),
       );
       const withWriter = probeStats(samples);
       const storeAtEnd = await storeCounts(server.url);

@@ -143,7 +143,9 @@ export async function runIndexBench(opts: IndexBenchOptions): Promise<IndexBench
         rows.push(row);
         log(formatRow(row));
         for (const p of row.sweep) {
-          log(`${' '.repeat(10)}breadth ${String(p.breadth).padStart(4)}: recall@10 ${p.recallAt10.toFixed(4)} | ${p.queriesPerSecond.toFixed(0).padStart(6)} q/s | ×${p.speedup.toFixed(0)}`);
+          log(
+            `${' '.repeat(10)}breadth ${String(p.breadth).padStart(4)}: recall@10 ${p.recallAt10.toFixed(4)} | ${p.queriesPerSecond.toFixed(0).padStart(6)} q/s | ×${p.speedup.toFixed(0)}`,
+          );
         }
       }
       rmSync(dataPath, { force: true });

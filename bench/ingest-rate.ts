@@ -15,7 +15,18 @@ import { measureAnnCeiling, type AnnCeiling } from './lib/ann-ceiling.js';
 import { renderIngestRate } from './lib/ingest-rate-report.js';
 import { intentionProducts, writeProductsJsonl } from './lib/intention-products.js';
 import { ratioOf } from './lib/latency-stats.js';
-import { benchEnv, freshDataDir, runCliBounded, removeDataDir, startLiveServer, stopLiveServer, storeCounts, waitForBacklog, writeHeaders, type StoreCounts } from './lib/live-server.js';
+import {
+  benchEnv,
+  freshDataDir,
+  runCliBounded,
+  removeDataDir,
+  startLiveServer,
+  stopLiveServer,
+  storeCounts,
+  waitForBacklog,
+  writeHeaders,
+  type StoreCounts,
+} from './lib/live-server.js';
 import { runMeta, writeRows, type RunMeta } from './lib/result-rows.js';
 import { runSerialWriter } from './lib/serial-writer.js';
 import type { Variant } from './lib/variant-args.js';
@@ -145,7 +156,13 @@ async function httpIngest(o: IngestRateOptions, catalog: Product[], rate: (s: nu
       const acknowledged = (performance.now() - started) / 1000;
       await waitForBacklog(server.url);
       const indexed = (performance.now() - started) / 1000;
-      return { acknowledged: rate(acknowledged), indexed: rate(indexed), requests: tally.requests, shed: tally.shed, store: await storeCounts(server.url) };
+      return {
+        acknowledged: rate(acknowledged),
+        indexed: rate(indexed),
+        requests: tally.requests,
+        shed: tally.shed,
+        store: await storeCounts(server.url),
+      };
     } finally {
       await stopLiveServer(server);
     }

@@ -51,7 +51,8 @@ export async function runRecallCheck(storeDir: string, workDir: string, efs: num
     // Latency the way a server sees it: one step per call, steps rotating (cold caches between them).
     const started = performance.now();
     const rounds = 3;
-    for (let r = 0; r < rounds; r++) for (const q of queries) await store.search([q], { k: 5, threshold: embedder.defaultThreshold, match: 'intentions' });
+    for (let r = 0; r < rounds; r++)
+      for (const q of queries) await store.search([q], { k: 5, threshold: embedder.defaultThreshold, match: 'intentions' });
     rows.push({
       efSearch: ef,
       recallAt10: found / total,

@@ -3,8 +3,20 @@ import type { IndexBenchResult } from './index-bench.js';
 import type { ServiceBenchResult } from './service-bench.js';
 
 /** Renders the benchmark results as markdown, with each target next to the measured ratio. */
-export function renderReport(meta: { date: string; host: string; command: string }, index?: IndexBenchResult, service?: ServiceBenchResult, bulk?: BulkAlignBenchResult): string {
-  const lines: string[] = [`# ecomalign benchmark report`, '', `- date: ${meta.date}`, `- host: ${meta.host}`, `- command: \`${meta.command}\``, ''];
+export function renderReport(
+  meta: { date: string; host: string; command: string },
+  index?: IndexBenchResult,
+  service?: ServiceBenchResult,
+  bulk?: BulkAlignBenchResult,
+): string {
+  const lines: string[] = [
+    `# ecomalign benchmark report`,
+    '',
+    `- date: ${meta.date}`,
+    `- host: ${meta.host}`,
+    `- command: \`${meta.command}\``,
+    '',
+  ];
   const yes = (ok: boolean) => (ok ? 'yes' : '**no**');
   if (index) {
     lines.push(
@@ -37,13 +49,18 @@ export function renderReport(meta: { date: string; host: string; command: string
       '',
       '| efSearch | recall@10 | tie-aware recall@10 | µs per step |',
       '| ---: | ---: | ---: | ---: |',
-      ...service.recall.map((r) => `| ${r.efSearch} | ${r.recallAt10.toFixed(4)} | ${r.tieAwareRecallAt10.toFixed(4)} | ${Math.round(r.searchMicrosPerStep)} |`),
+      ...service.recall.map(
+        (r) => `| ${r.efSearch} | ${r.recallAt10.toFixed(4)} | ${r.tieAwareRecallAt10.toFixed(4)} | ${Math.round(r.searchMicrosPerStep)} |`,
+      ),
       '',
       `**HTTP** over loopback, server in its own process, autocannon with ${load.connections} connections for ${load.durationSeconds} s after a 2 s warm-up (load generator and server share the machine's cores):`,
       '',
       '| endpoint | requests/s | p50 ms | p99 ms | errors | non-2xx |',
       '| --- | ---: | ---: | ---: | ---: | ---: |',
-      ...load.results.map((r) => `| ${r.name} | ${Math.round(r.requestsPerSecond).toLocaleString('en-US')} | ${r.p50Ms} | ${r.p99Ms} | ${r.errors} | ${r.non2xx} |`),
+      ...load.results.map(
+        (r) =>
+          `| ${r.name} | ${Math.round(r.requestsPerSecond).toLocaleString('en-US')} | ${r.p50Ms} | ${r.p99Ms} | ${r.errors} | ${r.non2xx} |`,
+      ),
       '',
       `Ratio to hello-world: 1-step ${(ratios.align1VsHello * 100).toFixed(1)} % (target ≥ ${ratios.target * 100} %: ${yes(ratios.align1VsHello >= ratios.target)}), 5-step ${(ratios.align5VsHello * 100).toFixed(1)} %.`,
       '',
@@ -63,7 +80,9 @@ function renderBulk(b: BulkAlignBenchResult): string[] {
     '',
     '| run | steps | seconds | steps/s | cache hits | cache misses |',
     '| --- | ---: | ---: | ---: | ---: | ---: |',
-    ...b.runs.map((r) => `| ${r.name} | ${n(r.steps)} | ${r.seconds.toFixed(1)} | ${n(r.stepsPerSecond)} | ${n(r.cacheHits)} | ${n(r.cacheMisses)} |`),
+    ...b.runs.map(
+      (r) => `| ${r.name} | ${n(r.steps)} | ${r.seconds.toFixed(1)} | ${n(r.stepsPerSecond)} | ${n(r.cacheHits)} | ${n(r.cacheMisses)} |`,
+    ),
     '',
     `**Extrapolation to ${n(b.extrapolation.scripts)} scripts with MiniLM (not a measurement):** about ${b.extrapolation.coldHours.toFixed(1)} h on a first run, ${b.extrapolation.warmHours.toFixed(1)} h on a re-run with the cache warm. ${b.extrapolation.basis}`,
     '',

@@ -73,7 +73,9 @@ if (only === 'contention' || only === 'ingest') {
 if (only === undefined || only === 'wordnet') {
   const wordnet = await runWordnetEval({ log });
   const command = `npm run bench${args.length ? ` -- ${args.join(' ')}` : ''}`;
-  log(`wrote ${writeWordnetReport(wordnet, { date: new Date().toISOString(), host: `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`, command })}`);
+  log(
+    `wrote ${writeWordnetReport(wordnet, { date: new Date().toISOString(), host: `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`, command })}`,
+  );
   if (only === 'wordnet') process.exit(0);
 }
 
@@ -88,7 +90,9 @@ const index =
         log,
       });
 const service =
-  only === 'index' || only === 'bulk' ? undefined : await runServiceBench({ copies: 30, durationSeconds: quick ? 5 : 10, connections: 32, log });
+  only === 'index' || only === 'bulk'
+    ? undefined
+    : await runServiceBench({ copies: 30, durationSeconds: quick ? 5 : 10, connections: 32, log });
 // Bulk alignment ingests ≥1M intentions (minutes): only on request, into its own result files.
 const bulk = only === 'bulk' ? await runBulkAlignBench({ copies: quick ? 13 : 650, scripts: quick ? 2_000 : 100_000, log }) : undefined;
 const name = only === 'bulk' ? 'bulk-latest' : 'latest';

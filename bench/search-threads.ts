@@ -40,7 +40,9 @@ export interface SearchThreadsRow {
 const DIM = 384;
 const K = 10;
 
-export async function runSearchThreads(options: SearchThreadsOptions): Promise<{ rows: SearchThreadsRow[]; count: number; concurrency: number }> {
+export async function runSearchThreads(
+  options: SearchThreadsOptions,
+): Promise<{ rows: SearchThreadsRow[]; count: number; concurrency: number }> {
   const { log } = options;
   const data = clusteredDataset({ dimension: DIM, seed: 42, count: options.count, queries: options.queries });
   const dir = mkdtempSync(join(tmpdir(), 'ecomalign-search-threads-'));
@@ -52,7 +54,11 @@ export async function runSearchThreads(options: SearchThreadsOptions): Promise<{
       const batch: ProductUpsert[] = [];
       for (let i = from; i < Math.min(options.count, from + 2000); i++) {
         const id = `p${i}`;
-        batch.push({ product: { id, title: id, intentions: [id] }, contentHash: id, texts: [{ kind: 'intention', text: id, vector: rowOf(data.base, DIM, i) }] });
+        batch.push({
+          product: { id, title: id, intentions: [id] },
+          contentHash: id,
+          texts: [{ kind: 'intention', text: id, vector: rowOf(data.base, DIM, i) }],
+        });
       }
       await builder.upsert(batch);
     }
@@ -64,7 +70,16 @@ export async function runSearchThreads(options: SearchThreadsOptions): Promise<{
 
     const rows: SearchThreadsRow[] = [];
     for (const threads of options.threads) {
-      const store = await EmbeddedStore.open({ dataDir: dir, modelId: 'bench', dimension: DIM, annFactory, searchThreads: threads, annSpec: {}, checkIntervalS: 0, probesPerCheck: 0 });
+      const store = await EmbeddedStore.open({
+        dataDir: dir,
+        modelId: 'bench',
+        dimension: DIM,
+        annFactory,
+        searchThreads: threads,
+        annSpec: {},
+        checkIntervalS: 0,
+        probesPerCheck: 0,
+      });
       try {
         const query = (i: number) => rowOf(data.queries, DIM, i % options.queries);
         const search = (i: number) => store.search([query(i)], { k: K, threshold: -1, match: 'intentions' });
@@ -98,7 +113,9 @@ export async function runSearchThreads(options: SearchThreadsOptions): Promise<{
           p99Ms: latencies[Math.floor(latencies.length * 0.99)],
         };
         rows.push(row);
-        log(`${row.label}: ${row.queriesPerSecond.toFixed(0)} q/s, recall@10 ${row.recallAt10.toFixed(3)}, p50 ${row.p50Ms.toFixed(2)} ms, p99 ${row.p99Ms.toFixed(2)} ms`);
+        log(
+          `${row.label}: ${row.queriesPerSecond.toFixed(0)} q/s, recall@10 ${row.recallAt10.toFixed(3)}, p50 ${row.p50Ms.toFixed(2)} ms, p99 ${row.p99Ms.toFixed(2)} ms`,
+        );
       } finally {
         await store.close();
       }
@@ -129,7 +146,10 @@ function exactTopK(base: Float32Array, queries: Float32Array, count: number, que
   return out;
 }
 
-export function writeSearchThreadsReport(result: Awaited<ReturnType<typeof runSearchThreads>>, meta: { date: string; command: string }): string {
+export function writeSearchThreadsReport(
+  result: Awaited<ReturnType<typeof runSearchThreads>>,
+  meta: { date: string; command: string },
+): string {
   const one = result.rows.find((r) => r.threads === 1);
   const lines = [
     '# Search throughput by search threads',

@@ -61,12 +61,17 @@ export async function runServiceBench(opts: {
     const summary = JSON.parse(ingest.stdout.trim().split('\n').at(-1)!);
     log(`ingest: ${Math.round(summary.intentionsPerSecond)} intentions/s`);
     const recall = await runRecallCheck(join(dir, 'data', 'embedded'), join(dir, 'recall'), [64, 128, 256]);
-    for (const r of recall) log(`recall ef=${r.efSearch}: ${r.recallAt10.toFixed(4)} (tie-aware ${r.tieAwareRecallAt10.toFixed(4)}), ${Math.round(r.searchMicrosPerStep)} µs/step`);
+    for (const r of recall)
+      log(
+        `recall ef=${r.efSearch}: ${r.recallAt10.toFixed(4)} (tie-aware ${r.tieAwareRecallAt10.toFixed(4)}), ${Math.round(r.searchMicrosPerStep)} µs/step`,
+      );
 
     // 2. Servers: the service on the ingested store, and the hello-world baseline.
     const alignPort = 18000 + Math.floor(Math.random() * 1000);
     const helloPort = alignPort + 1000;
-    servers.push(await startProcess(['--import', 'tsx', 'src/cli/main.ts', 'serve'], { ...env, PORT: String(alignPort) }, alignPort, '/readyz'));
+    servers.push(
+      await startProcess(['--import', 'tsx', 'src/cli/main.ts', 'serve'], { ...env, PORT: String(alignPort) }, alignPort, '/readyz'),
+    );
     servers.push(await startProcess(['--import', 'tsx', 'bench/hello-server.ts'], { ...process.env, PORT: String(helloPort) }, helloPort));
 
     const steps = readSample<{ steps: string[] }>('scripts.jsonl').flatMap((s) => s.steps);
@@ -79,7 +84,9 @@ export async function runServiceBench(opts: {
       await load(port, path, payloads, 2, opts.connections); // warm-up
       const r = await load(port, path, payloads, opts.durationSeconds, opts.connections);
       const result = { name, ...r };
-      log(`${name}: ${Math.round(r.requestsPerSecond)} req/s, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, errors ${r.errors}, non-2xx ${r.non2xx}`);
+      log(
+        `${name}: ${Math.round(r.requestsPerSecond)} req/s, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, errors ${r.errors}, non-2xx ${r.non2xx}`,
+      );
       results.push(result);
       return result;
     };

@@ -44,7 +44,12 @@ export interface WordnetEvalResult {
   targets: { fourWayGainPoints: number; recallAt10NoWorse: boolean; textsPerSecond: number; residentBytes: number };
 }
 
-async function score(embedder: Embedder, vectors: ProductVectors, questions: FourWayQuestion[], queries: RetrievalQuery[]): Promise<EmbedderScores> {
+async function score(
+  embedder: Embedder,
+  vectors: ProductVectors,
+  questions: FourWayQuestion[],
+  queries: RetrievalQuery[],
+): Promise<EmbedderScores> {
   const fw = await fourWay(embedder, vectors, questions);
   const asQueries = questions.map((q) => ({ id: q.id, step: q.step, relevant: [q.answer] }));
   return {
@@ -59,13 +64,14 @@ async function score(embedder: Embedder, vectors: ProductVectors, questions: Fou
 const EVAL_SETS = [
   {
     name: 'overlap',
-    description: 'steps written from product titles; nearly all share a word with their right product\'s intentions',
+    description: "steps written from product titles; nearly all share a word with their right product's intentions",
     fourWay: 'data/eval/fourway-heldout.jsonl',
     retrieval: 'data/eval/retrieval-heldout.jsonl',
   },
   {
     name: 'no shared word',
-    description: 'steps that share no content word (stemmed, WordNet-normalised, stop words dropped) with the title and intentions of any right or relevant product',
+    description:
+      'steps that share no content word (stemmed, WordNet-normalised, stop words dropped) with the title and intentions of any right or relevant product',
     fourWay: 'data/eval/noshare-fourway-heldout.jsonl',
     retrieval: 'data/eval/noshare-retrieval-heldout.jsonl',
   },
@@ -88,8 +94,17 @@ export async function runWordnetEval(opts: { log: (line: string) => void; cacheD
     const queries = readJsonl<RetrievalQuery>(def.retrieval);
     const lexical = await score(lexicalEmbedder, lexicalVectors, questions, queries);
     const wn = await score(wordnet, wordnetVectors, questions, queries);
-    sets.push({ name: def.name, description: def.description, questions: questions.length, retrievalQueries: queries.length, lexical, wordnet: wn });
-    opts.log(`${def.name}: four-way accuracy lexical ${(lexical.fourWayAccuracy * 100).toFixed(1)}%, wordnet ${(wn.fourWayAccuracy * 100).toFixed(1)}%`);
+    sets.push({
+      name: def.name,
+      description: def.description,
+      questions: questions.length,
+      retrievalQueries: queries.length,
+      lexical,
+      wordnet: wn,
+    });
+    opts.log(
+      `${def.name}: four-way accuracy lexical ${(lexical.fourWayAccuracy * 100).toFixed(1)}%, wordnet ${(wn.fourWayAccuracy * 100).toFixed(1)}%`,
+    );
   }
   const cos = async (e: Embedder, a: string, b: string) => {
     const [x, y] = await e.embed([a, b]);
@@ -99,9 +114,13 @@ export async function runWordnetEval(opts: { log: (line: string) => void; cacheD
   for (const [a, b] of ISSUE_PAIRS) pairs.push({ a, b, lexical: await cos(lexicalEmbedder, a, b), wordnet: await cos(wordnet, a, b) });
 
   const footprint = JSON.parse(
-    execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', fileURLToPath(new URL('./lib/wordnet-footprint.ts', import.meta.url)), cacheDir], {
-      encoding: 'utf8',
-    }),
+    execFileSync(
+      process.execPath,
+      ['--expose-gc', '--import', 'tsx', fileURLToPath(new URL('./lib/wordnet-footprint.ts', import.meta.url)), cacheDir],
+      {
+        encoding: 'utf8',
+      },
+    ),
   ) as { loadMillis: number; tableResidentBytes: number; textsPerSecond: number; meanWordsPerText: number; rows: number };
   opts.log(`wordnet: ${Math.round(footprint.textsPerSecond)} texts/s on one thread, table load ${Math.round(footprint.loadMillis)} ms`);
 
@@ -166,6 +185,11 @@ export function writeWordnetReport(r: WordnetEvalResult, meta: object): string {
   const dir = fileURLToPath(new URL('./results/', import.meta.url));
   mkdirSync(dir, { recursive: true });
   writeFileSync(`${dir}wordnet-eval.json`, `${JSON.stringify({ meta, ...r }, null, 2)}\n`);
-  writeFileSync(`${dir}wordnet-eval.md`, `# WordNet embedder evaluation\n\n${Object.entries(meta).map(([k, v]) => `- ${k}: ${v}`).join('\n')}\n\n${renderWordnetReport(r)}`);
+  writeFileSync(
+    `${dir}wordnet-eval.md`,
+    `# WordNet embedder evaluation\n\n${Object.entries(meta)
+      .map(([k, v]) => `- ${k}: ${v}`)
+      .join('\n')}\n\n${renderWordnetReport(r)}`,
+  );
   return `${dir}wordnet-eval.{json,md}`;
 }

@@ -50,7 +50,12 @@ function retrievalQueries(name: string, prefix: string): RetrievalQuery[] {
 
 // The original "overlap" sets (seeds unchanged since they were first built).
 const steps = productSteps('product-steps.txt');
-const heldOut = buildFourWay(steps.filter((s) => !isTuningProduct(s)), catalog, 20_240_601, 'fw');
+const heldOut = buildFourWay(
+  steps.filter((s) => !isTuningProduct(s)),
+  catalog,
+  20_240_601,
+  'fw',
+);
 const tuning = buildFourWay(steps.filter(isTuningProduct), catalog, 20_240_602, 'tune');
 const retrieval = retrievalQueries('retrieval-steps.txt', 'rt');
 
@@ -69,13 +74,23 @@ for (const s of nsSteps) noShare(s.step, [s.product], 'noshare-product-steps.txt
 const nsRetrieval = retrievalQueries('noshare-retrieval-steps.txt', 'nsrt');
 for (const q of nsRetrieval) noShare(q.step, q.relevant, 'noshare-retrieval-steps.txt');
 const seen = new Map<string, string>();
-for (const step of [...steps.map((s) => s.step), ...retrieval.map((q) => q.step), ...nsSteps.map((s) => s.step), ...nsRetrieval.map((q) => q.step)]) {
+for (const step of [
+  ...steps.map((s) => s.step),
+  ...retrieval.map((q) => q.step),
+  ...nsSteps.map((s) => s.step),
+  ...nsRetrieval.map((q) => q.step),
+]) {
   const key = step.toLowerCase();
   if (seen.has(key) && !problems.includes(`duplicate step "${step}"`)) problems.push(`duplicate step "${step}"`);
   seen.set(key, step);
 }
 if (problems.length > 0) throw new Error(`${problems.length} problem(s):\n${problems.join('\n')}`);
-const nsHeldOut = buildFourWay(nsSteps.filter((s) => !isTuningProduct(s)), catalog, 20_241_101, 'nsfw');
+const nsHeldOut = buildFourWay(
+  nsSteps.filter((s) => !isTuningProduct(s)),
+  catalog,
+  20_241_101,
+  'nsfw',
+);
 const nsTuning = buildFourWay(nsSteps.filter(isTuningProduct), catalog, 20_241_102, 'nstune');
 
 const write = (name: string, rows: unknown[]) =>

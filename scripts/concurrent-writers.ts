@@ -26,7 +26,13 @@ let requests = 0;
 for (let seed = first; seed < first + seeds; seed++) {
   const dir = mkdtempSync(join(tmpdir(), 'ecomalign-writers-'));
   try {
-    const r = await runConcurrentWriters({ seed, dataDir: dir, writers: flag('--writers', 4), requestsPerWriter: flag('--requests', 40), env });
+    const r = await runConcurrentWriters({
+      seed,
+      dataDir: dir,
+      writers: flag('--writers', 4),
+      requestsPerWriter: flag('--requests', 40),
+      env,
+    });
     requests += r.requests;
     const problems = r.failed.length + r.hung.length + r.mismatched.length + r.unfound.length + r.deletedReturned.length;
     if (problems > 0) bad++;
@@ -34,7 +40,8 @@ for (let seed = first; seed < first + seeds; seed++) {
       `seed ${seed}: ${r.requests} calls, ${r.acknowledged} acknowledged upserts, failed ${r.failed.length}, hung ${r.hung.length}, ` +
         `mismatched ${r.mismatched.length}, unfound ${r.unfound.length}, deleted returned ${r.deletedReturned.length} (${(r.ms / 1000).toFixed(1)} s)`,
     );
-    for (const line of [...r.failed, ...r.hung, ...r.mismatched.slice(0, 5), ...r.unfound.slice(0, 5)].slice(0, 10)) console.log(`  ${line}`);
+    for (const line of [...r.failed, ...r.hung, ...r.mismatched.slice(0, 5), ...r.unfound.slice(0, 5)].slice(0, 10))
+      console.log(`  ${line}`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -15,9 +15,16 @@ if (!Number.isInteger(kills) || kills < 1) throw new Error('--kills must be a po
 const dir = mkdtempSync(join(tmpdir(), 'ecomalign-crash-soak-'));
 const started = Date.now();
 try {
-  const report = await runCrashRounds({ dataDir: dir, kills, random: mulberry32(Number(values.seed)), log: (l) => process.stderr.write(`${l}\n`) });
+  const report = await runCrashRounds({
+    dataDir: dir,
+    kills,
+    random: mulberry32(Number(values.seed)),
+    log: (l) => process.stderr.write(`${l}\n`),
+  });
   const failed = report.lostProducts.length + report.unsearchable.length + report.indexMismatches.length + report.failedOpens.length;
-  process.stdout.write(`${JSON.stringify({ ...report, lostProducts: report.lostProducts.length, unsearchable: report.unsearchable.length, seconds: Math.round((Date.now() - started) / 1000), details: failed ? report : undefined }, null, 2)}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ ...report, lostProducts: report.lostProducts.length, unsearchable: report.unsearchable.length, seconds: Math.round((Date.now() - started) / 1000), details: failed ? report : undefined }, null, 2)}\n`,
+  );
   process.exitCode = failed ? 1 : 0;
 } finally {
   rmSync(dir, { recursive: true, force: true });

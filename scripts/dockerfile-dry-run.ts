@@ -36,15 +36,18 @@ interface Stage {
 
 function parseDockerfile(text: string): Stage[] {
   const stages: Stage[] = [];
-  const lines = text.replace(/\\\n/g, ' ').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+  const lines = text
+    .replace(/\\\n/g, ' ')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'));
   for (const line of lines) {
     const [op, ...rest] = line.split(/\s+/);
     const args = rest.join(' ');
     if (op.toUpperCase() === 'FROM') {
       const [base, name] = args.split(/\s+AS\s+/i);
       stages.push({ name: name ?? `stage${stages.length}`, base, instructions: [] });
-    }
-    else stages.at(-1)?.instructions.push({ op: op.toUpperCase(), args });
+    } else stages.at(-1)?.instructions.push({ op: op.toUpperCase(), args });
   }
   return stages;
 }
@@ -134,7 +137,10 @@ async function main(): Promise<void> {
           runStep(stage.name, text, workdir, env);
           break;
         case 'HEALTHCHECK':
-          runtime = { ...(runtime ?? { cwd: workdir, entrypoint: [], cmd: [] }), healthcheck: JSON.parse(text.slice(text.indexOf('CMD') + 3).trim()) };
+          runtime = {
+            ...(runtime ?? { cwd: workdir, entrypoint: [], cmd: [] }),
+            healthcheck: JSON.parse(text.slice(text.indexOf('CMD') + 3).trim()),
+          };
           break;
         case 'ENTRYPOINT':
           runtime = { ...(runtime ?? { cmd: [], healthcheck: [] }), cwd: workdir, entrypoint: JSON.parse(text) };
@@ -154,10 +160,15 @@ async function main(): Promise<void> {
 }
 
 function runStep(stage: string, command: string, cwd: string, env: Record<string, string>): void {
-  if (/apt-get/.test(command)) return note('skipped', `RUN ${command}`, 'system packages need root and network; only used when native add-ons must compile');
+  if (/apt-get/.test(command))
+    return note('skipped', `RUN ${command}`, 'system packages need root and network; only used when native add-ons must compile');
   if (/npm ci\b/.test(command)) {
     linkNodeModules(cwd);
-    return note('replaced', `RUN ${command}`, "no registry install here: linked this checkout's node_modules (installed from the same lockfile)");
+    return note(
+      'replaced',
+      `RUN ${command}`,
+      "no registry install here: linked this checkout's node_modules (installed from the same lockfile)",
+    );
   }
   if (/npm prune\b/.test(command)) return note('skipped', `RUN ${command}`, 'would prune the real node_modules through the link');
   if (/fetch-model/.test(command)) {
@@ -180,7 +191,10 @@ async function freePort(): Promise<number> {
   });
 }
 
-async function startAndProbe(rt: { cwd: string; entrypoint: string[]; cmd: string[]; healthcheck: string[] }, imageEnv: Record<string, string>) {
+async function startAndProbe(
+  rt: { cwd: string; entrypoint: string[]; cmd: string[]; healthcheck: string[] },
+  imageEnv: Record<string, string>,
+) {
   const port = String(await freePort());
   const env = {
     ...imageEnv,
@@ -192,7 +206,11 @@ async function startAndProbe(rt: { cwd: string; entrypoint: string[]; cmd: strin
     LOG_LEVEL: 'warn',
   };
   const [exe, ...args] = [...rt.entrypoint, ...rt.cmd];
-  const server = spawn(exe === 'node' ? process.execPath : exe, args, { cwd: rt.cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit'] });
+  const server = spawn(exe === 'node' ? process.execPath : exe, args, {
+    cwd: rt.cwd,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
   note('ran', `${[...rt.entrypoint, ...rt.cmd].join(' ')}`, `with the image ENV, EMBEDDER=lexical, port ${port}`);
   const [hexe, ...hargs] = rt.healthcheck;
   const probe = () => spawnSync(hexe === 'node' ? process.execPath : hexe, hargs, { env: { ...process.env, PORT: port } }).status;

@@ -37,7 +37,9 @@ for (let t = 0.05; t <= 0.8; t += 0.01) {
 }
 console.log(`unconstrained best balanced accuracy ${(unconstrained.balanced * 100).toFixed(1)}% at ${unconstrained.t.toFixed(2)}`);
 console.log(`tuning splits (overlap + no shared word): ${positives.length} right products, ${negatives.length} distractors`);
-console.log(`best balanced accuracy with <= ${MAX_DISTRACTOR_RATE * 100}% distractors passing: ${(best.balanced * 100).toFixed(1)}% at threshold ${best.t.toFixed(2)}`);
+console.log(
+  `best balanced accuracy with <= ${MAX_DISTRACTOR_RATE * 100}% distractors passing: ${(best.balanced * 100).toFixed(1)}% at threshold ${best.t.toFixed(2)}`,
+);
 
 const steps = readJsonl<{ steps: string[] }>('data/sample/scripts.jsonl').flatMap((s) => s.steps);
 const stepVectors = await embedder.embed(steps);

@@ -30,15 +30,21 @@ async function report(name: string, e: Embedder): Promise<void> {
   const parts: string[] = [];
   for (const [split, questions] of Object.entries(splits)) {
     const r = await fourWay(e, vectors, questions);
-    const rank = await retrieval(e, vectors, questions.map((q) => ({ id: q.id, step: q.step, relevant: [q.answer] })));
+    const rank = await retrieval(
+      e,
+      vectors,
+      questions.map((q) => ({ id: q.id, step: q.step, relevant: [q.answer] })),
+    );
     parts.push(
       `${split}: ${(r.accuracy * 100).toFixed(1)}% right ${mean(r.positives).toFixed(3)} distr ${mean(r.negatives).toFixed(3)} MRR ${rank.mrr.toFixed(3)} r@10 ${rank.recallAt10.toFixed(3)}`,
     );
   }
-  const pairs = await Promise.all(ISSUE_PAIRS.map(async ([a, b]) => {
-    const [x, y] = await e.embed([a, b]);
-    return dot(x, y).toFixed(2);
-  }));
+  const pairs = await Promise.all(
+    ISSUE_PAIRS.map(async ([a, b]) => {
+      const [x, y] = await e.embed([a, b]);
+      return dot(x, y).toFixed(2);
+    }),
+  );
   console.log(`${name}  ${parts.join('  |  ')}  |  issue pairs ${pairs.join(' ')}`);
 }
 

@@ -45,7 +45,10 @@ export interface AdapterOverrides {
 function searchThreadsFor(config: Config, overrides: AdapterOverrides, logger: ServiceLogger): number {
   if (overrides.annFactory) return 0;
   if (config.annIndex === 'usearch' && config.searchThreads > 0) {
-    logger.warn({ searchThreads: config.searchThreads }, 'ANN_INDEX=usearch cannot run in search workers (its native module hangs loading in a worker thread); searching on the main thread');
+    logger.warn(
+      { searchThreads: config.searchThreads },
+      'ANN_INDEX=usearch cannot run in search workers (its native module hangs loading in a worker thread); searching on the main thread',
+    );
     return 0;
   }
   return config.searchThreads;
@@ -87,7 +90,8 @@ export async function createServices(config: Config, logger: ServiceLogger, over
             modelId: embedder.id,
             dimension: embedder.dimension,
             annFactory:
-              overrides.annFactory ?? annIndexFactory(config.annIndex, { efSearch: config.annEfSearch, efConstruction: config.annEfConstruction }),
+              overrides.annFactory ??
+              annIndexFactory(config.annIndex, { efSearch: config.annEfSearch, efConstruction: config.annEfConstruction }),
             searchThreads: searchThreadsFor(config, overrides, logger),
             annSpec: { efSearch: config.annEfSearch, efConstruction: config.annEfConstruction },
             logger,

@@ -30,7 +30,10 @@ export interface AnnCeiling {
   embedTextsPerS: number;
 }
 
-export function measureAnnCeiling(products: readonly Product[], opts: { library?: AnnLibrary; efConstruction?: number; batch?: number } = {}): AnnCeiling {
+export function measureAnnCeiling(
+  products: readonly Product[],
+  opts: { library?: AnnLibrary; efConstruction?: number; batch?: number } = {},
+): AnnCeiling {
   const library = opts.library ?? DEFAULT_ANN_LIBRARY;
   const efConstruction = opts.efConstruction ?? 256;
   const batch = opts.batch ?? 256;
@@ -56,7 +59,10 @@ export function measureAnnCeiling(products: readonly Product[], opts: { library?
     const started = performance.now();
     for (let i = 0; i < vectors.length; i += batch) {
       const chunk = vectors.slice(i, i + batch);
-      index.add(chunk.map((_, j) => i + j), chunk);
+      index.add(
+        chunk.map((_, j) => i + j),
+        chunk,
+      );
     }
     return (performance.now() - started) / 1000;
   };

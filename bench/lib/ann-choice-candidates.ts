@@ -36,9 +36,17 @@ export interface BenchCandidate extends ChurnSubject {
 export async function openCandidate(id: CandidateId, dimension: number, expectedSize: number, dir: string): Promise<BenchCandidate> {
   switch (id) {
     case 'usearch-f16':
-      return syncCandidate(UsearchIndex.create(dimension, { quantization: 'f16' }), 'usearch 2.26.2 f16 M=16 efC=256 ef=128, all cores (project default)', 2e-3);
+      return syncCandidate(
+        UsearchIndex.create(dimension, { quantization: 'f16' }),
+        'usearch 2.26.2 f16 M=16 efC=256 ef=128, all cores (project default)',
+        2e-3,
+      );
     case 'usearch-f16-1t':
-      return syncCandidate(UsearchIndex.create(dimension, { quantization: 'f16', buildThreads: 1 }), 'usearch 2.26.2 f16 M=16 efC=256 ef=128, 1 insert thread', 2e-3);
+      return syncCandidate(
+        UsearchIndex.create(dimension, { quantization: 'f16', buildThreads: 1 }),
+        'usearch 2.26.2 f16 M=16 efC=256 ef=128, 1 insert thread',
+        2e-3,
+      );
     case 'hnswlib':
       return syncCandidate(HnswlibIndex.create(dimension, expectedSize), 'hnswlib-node 3.0.0 M=16 efC=200 ef=256', 1e-4);
     case 'exact':

@@ -74,7 +74,11 @@ export function renderAnnChoice(meta: { date: string; command: string }, r: AnnC
     ...c.failed.map((f) => `- ${c.candidate} seed ${f.seed}: **failed** at round ${f.round}, check \`${f.check}\`: ${f.message}`),
     ...c.hung.map((h) => `- ${c.candidate} seed ${h.seed}: **hung** after ${h.roundsDone} completed rounds (killed by the watchdog)`),
   ]);
-  lines.push(...(problems.length ? ['First failing check per failed seed:', '', ...problems, ''] : ['Every seed of every candidate passed every check.', '']));
+  lines.push(
+    ...(problems.length
+      ? ['First failing check per failed seed:', '', ...problems, '']
+      : ['Every seed of every candidate passed every check.', '']),
+  );
   lines.push('## Recommendation', '', recommend(r), '', ...NOTES, '');
   return lines.join('\n');
 }
@@ -94,14 +98,20 @@ function recommend(r: AnnChoiceResult): string {
   const eligible = correct.filter((b) => b.recallAt10 >= 0.97);
   const rejected = ann
     .filter((b) => !eligible.includes(b))
-    .map((b) => `${b.candidate} (${churnOk(b.candidate) ? `recall@10 ${b.recallAt10.toFixed(3)} < 0.97` : 'churn property test not passed on every seed'})`);
-  if (eligible.length === 0) return `No candidate passed the churn property test on every seed with recall@10 ≥ 0.97${rejected.length ? `; rejected: ${rejected.join(', ')}` : ''}. Keep the exact scan where sizes allow.`;
+    .map(
+      (b) =>
+        `${b.candidate} (${churnOk(b.candidate) ? `recall@10 ${b.recallAt10.toFixed(3)} < 0.97` : 'churn property test not passed on every seed'})`,
+    );
+  if (eligible.length === 0)
+    return `No candidate passed the churn property test on every seed with recall@10 ≥ 0.97${rejected.length ? `; rejected: ${rejected.join(', ')}` : ''}. Keep the exact scan where sizes allow.`;
   const byMemory = [...eligible].sort((a, b) => a.rssBytesPerVector - b.rssBytesPerVector);
   const best = byMemory[0];
-  const others = byMemory.slice(1).map(
-    (b) =>
-      `${b.candidate}: ${n(b.rssBytesPerVector)} B/vector, ${n(b.queriesPerSecond)} q/s, recall ${b.recallAt10.toFixed(3)}, build ${n(b.buildPerSecond)}/s, stall ${b.maxStallMs.toFixed(0)} ms`,
-  );
+  const others = byMemory
+    .slice(1)
+    .map(
+      (b) =>
+        `${b.candidate}: ${n(b.rssBytesPerVector)} B/vector, ${n(b.queriesPerSecond)} q/s, recall ${b.recallAt10.toFixed(3)}, build ${n(b.buildPerSecond)}/s, stall ${b.maxStallMs.toFixed(0)} ms`,
+    );
   return (
     `By the rule "passes the churn test on every seed, recall@10 ≥ 0.97, then least resident memory per vector": **${best.candidate}** ` +
     `(${n(best.rssBytesPerVector)} B/vector, ${n(best.queriesPerSecond)} q/s = ${best.speedup.toFixed(0)}× exact, recall ${best.recallAt10.toFixed(3)}, build ${n(best.buildPerSecond)}/s, longest event-loop stall ${best.maxStallMs.toFixed(0)} ms). ` +

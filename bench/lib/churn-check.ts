@@ -98,7 +98,17 @@ export async function runChurn(subject: ChurnSubject, options: ChurnOptions): Pr
   let nextLabel = seed * 10_000_000 + 1; // never reused, distinct per seed
   const start = performance.now();
   const r: ChurnResult = {
-    seed, passed: true, roundsDone: 0, adds: 0, removes: 0, live: 0, maxLive: 0, selfChecks: 0, queries: 0, recallAt10: 0, seconds: 0,
+    seed,
+    passed: true,
+    roundsDone: 0,
+    adds: 0,
+    removes: 0,
+    live: 0,
+    maxLive: 0,
+    selfChecks: 0,
+    queries: 0,
+    recallAt10: 0,
+    seconds: 0,
   };
   let recallSum = 0;
   const fail = (round: number, check: ChurnFailure['check'], message: string): ChurnResult => {
@@ -181,7 +191,14 @@ export async function runChurn(subject: ChurnSubject, options: ChurnOptions): Pr
         if (problem) return fail(round, problem.check, `search for label ${label}'s own vector: ${problem.message}`);
         const at = found.labels.indexOf(label);
         if (!(at === 0 || (at > 0 && found.scores[at] >= 0.99))) {
-          return fail(round, 'self', `live label ${label} not found by its own vector (position ${at}, top-3 ${found.labels.slice(0, 3).join(',')} scores ${found.scores.slice(0, 3).map((s) => s.toFixed(4)).join(',')}; live ${live.length})`);
+          return fail(
+            round,
+            'self',
+            `live label ${label} not found by its own vector (position ${at}, top-3 ${found.labels.slice(0, 3).join(',')} scores ${found.scores
+              .slice(0, 3)
+              .map((s) => s.toFixed(4))
+              .join(',')}; live ${live.length})`,
+          );
         }
       }
 

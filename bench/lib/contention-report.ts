@@ -31,7 +31,11 @@ export function renderContention(rows: ContentionRow[]): string {
     '| --- | --- | --- | --- | --- | --- | --- | ---: |',
     ...sorted.map(
       (r) =>
-        `| ${r.size} | ${r.label} | ${Object.entries(r.env).map(([k, v]) => `\`${k}=${v}\``).join(' ') || 'defaults'} | ${r.meta.date} | ${r.meta.host} | ${r.meta.loadAverage.join(' / ')} | \`${r.meta.command}\` | ${r.preloadSeconds ?? '–'} |`,
+        `| ${r.size} | ${r.label} | ${
+          Object.entries(r.env)
+            .map(([k, v]) => `\`${k}=${v}\``)
+            .join(' ') || 'defaults'
+        } | ${r.meta.date} | ${r.meta.host} | ${r.meta.loadAverage.join(' / ')} | \`${r.meta.command}\` | ${r.preloadSeconds ?? '–'} |`,
     ),
     '',
   ];

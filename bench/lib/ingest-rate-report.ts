@@ -29,7 +29,11 @@ export function renderIngestRate(rows: IngestRateRow[]): string {
     '| --- | ---: | --- | --- | --- | --- | --- | --- | --- |',
     ...sorted.map(
       (r) =>
-        `| ${r.label} | ${n(r.products)} | ${Object.entries(r.env).map(([k, v]) => `\`${k}=${v}\``).join(' ') || 'defaults'} | ${r.ceiling.library} efC ${r.ceiling.efConstruction} | ${r.meta.date} | ${r.meta.host} | ${r.meta.loadAverage.join(' / ')} | \`${r.meta.command}\` | ${n(r.cli.store.intentions)} / ${n(r.http.store.intentions)} |`,
+        `| ${r.label} | ${n(r.products)} | ${
+          Object.entries(r.env)
+            .map(([k, v]) => `\`${k}=${v}\``)
+            .join(' ') || 'defaults'
+        } | ${r.ceiling.library} efC ${r.ceiling.efConstruction} | ${r.meta.date} | ${r.meta.host} | ${r.meta.loadAverage.join(' / ')} | \`${r.meta.command}\` | ${n(r.cli.store.intentions)} / ${n(r.http.store.intentions)} |`,
     ),
     '',
   ];

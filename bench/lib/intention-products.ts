@@ -15,15 +15,48 @@ import { readSample } from './scaled-catalog.js';
  */
 
 const QUALIFIERS = [
-  'for a family of four', 'on a tight budget', 'for a small apartment', 'as a gift for a friend', 'for the first time',
-  'for a weekend trip', 'for everyday use', 'for their parents', 'in a hurry', 'for a new home', 'for a big group',
-  'while travelling', 'at the office', 'with young kids', 'to replace an old one', 'as a backup', 'for a beginner',
-  'like a professional', 'for a college dorm', 'for a rental', 'for a party', 'to save time', 'for a small budget',
+  'for a family of four',
+  'on a tight budget',
+  'for a small apartment',
+  'as a gift for a friend',
+  'for the first time',
+  'for a weekend trip',
+  'for everyday use',
+  'for their parents',
+  'in a hurry',
+  'for a new home',
+  'for a big group',
+  'while travelling',
+  'at the office',
+  'with young kids',
+  'to replace an old one',
+  'as a backup',
+  'for a beginner',
+  'like a professional',
+  'for a college dorm',
+  'for a rental',
+  'for a party',
+  'to save time',
+  'for a small budget',
 ];
 const OCCASIONS = [
-  'before the holidays', 'this summer', 'for the winter', 'next month', 'after moving in', 'for a birthday',
-  'before guests arrive', 'on the weekend', 'for the new school year', 'after the old one broke', 'for spring cleaning',
-  'for a camping trip', 'for a long drive', 'for the garden', 'for the garage', 'for the patio', 'for the kitchen',
+  'before the holidays',
+  'this summer',
+  'for the winter',
+  'next month',
+  'after moving in',
+  'for a birthday',
+  'before guests arrive',
+  'on the weekend',
+  'for the new school year',
+  'after the old one broke',
+  'for spring cleaning',
+  'for a camping trip',
+  'for a long drive',
+  'for the garden',
+  'for the garage',
+  'for the patio',
+  'for the kitchen',
 ];
 
 export interface IntentionProductOptions {
@@ -51,7 +84,13 @@ export function* intentionProducts(o: IntentionProductOptions): Generator<Produc
     for (let j = 0; intentions.size < per; j++) {
       intentions.add(`${base.intentions[j % base.intentions.length]} ${random.pick(QUALIFIERS)} ${random.pick(OCCASIONS)}`);
     }
-    yield { id: `${o.idPrefix}-${i}`, title: `${base.title} (${o.idPrefix} ${i})`, category: base.category, intentions: [...intentions], attributes: base.attributes };
+    yield {
+      id: `${o.idPrefix}-${i}`,
+      title: `${base.title} (${o.idPrefix} ${i})`,
+      category: base.category,
+      intentions: [...intentions],
+      attributes: base.attributes,
+    };
   }
 }
 

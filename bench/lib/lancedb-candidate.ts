@@ -68,7 +68,12 @@ export class LanceCandidate {
     const batch = new ArrowTable({
       label: vectorFromArray(BigInt64Array.from(labels, (l) => BigInt(l))),
       vector: makeVector(
-        makeData({ type: vectorType(dim), length: labels.length, nullCount: 0, child: makeData({ type: new Float32(), length: flat.length, data: flat }) }),
+        makeData({
+          type: vectorType(dim),
+          length: labels.length,
+          nullCount: 0,
+          child: makeData({ type: new Float32(), length: flat.length, data: flat }),
+        }),
       ),
     });
     await this.table.add(batch as never);
@@ -84,7 +89,12 @@ export class LanceCandidate {
   /** Builds (or rebuilds) the HNSW-SQ index over every row present now. */
   async buildIndex(): Promise<void> {
     await this.table.createIndex('vector', {
-      config: Index.hnswSq({ distanceType: this.options.distance, numPartitions: 1, m: this.options.m, efConstruction: this.options.efConstruction }),
+      config: Index.hnswSq({
+        distanceType: this.options.distance,
+        numPartitions: 1,
+        m: this.options.m,
+        efConstruction: this.options.efConstruction,
+      }),
       replace: true,
     });
     this.indexed = true;
@@ -113,7 +123,13 @@ export class LanceCandidate {
     // while the flat scan of appended rows reports 1 − cos, so merged results were ranked on two
     // scales (churn "score" failures: 0.064 reported for a true cosine of 0.533). With it every
     // distance is the exact 1 − cos (measured error 0 on 1,000 results, indexed and appended).
-    let q = this.table.vectorSearch(queries[0]).distanceType(this.options.distance).limit(n).ef(Math.max(this.options.ef, n)).refineFactor(1).select(['label', '_distance']);
+    let q = this.table
+      .vectorSearch(queries[0])
+      .distanceType(this.options.distance)
+      .limit(n)
+      .ef(Math.max(this.options.ef, n))
+      .refineFactor(1)
+      .select(['label', '_distance']);
     for (let i = 1; i < queries.length; i++) q = q.addQueryVector(queries[i]);
     const rows = (await q.toArray()) as { label: bigint | number; _distance: number; query_index?: number }[];
     for (const row of rows) {

@@ -79,7 +79,12 @@ export interface StoreCounts {
 export async function storeCounts(url: string): Promise<StoreCounts> {
   const body = (await (await fetch(`${url}/readyz`)).json()) as Record<string, unknown> & { index?: { pendingTexts?: number } };
   const num = (v: unknown) => (typeof v === 'number' ? v : undefined);
-  return { products: num(body.products), intentions: num(body.intentions), titles: num(body.titles), pendingTexts: num(body.index?.pendingTexts) };
+  return {
+    products: num(body.products),
+    intentions: num(body.intentions),
+    titles: num(body.titles),
+    pendingTexts: num(body.index?.pendingTexts),
+  };
 }
 
 /** Waits until the index backlog is empty (or the server does not report one); the seconds it took. */

@@ -10,16 +10,44 @@ import { mulberry32 } from './synthetic.js';
  * (identical texts would make every query tie between copies, which real catalogs don't do).
  */
 const QUALIFIERS = [
-  'for a family of four', 'on a tight budget', 'for a small apartment', 'as a gift for a friend', 'for the first time',
-  'before the holidays', 'for a weekend trip', 'for everyday use', 'for their parents', 'in a hurry', 'for a new home',
-  'for a big group', 'while travelling', 'for the summer', 'for the winter', 'at the office', 'with young kids',
-  'for a special occasion', 'to replace an old one', 'as a backup', 'for outdoor use', 'for a beginner', 'like a professional',
-  'for a college dorm', 'for a road trip', 'for the garage', 'for a rental', 'for a party', 'for a long weekend', 'to save time',
+  'for a family of four',
+  'on a tight budget',
+  'for a small apartment',
+  'as a gift for a friend',
+  'for the first time',
+  'before the holidays',
+  'for a weekend trip',
+  'for everyday use',
+  'for their parents',
+  'in a hurry',
+  'for a new home',
+  'for a big group',
+  'while travelling',
+  'for the summer',
+  'for the winter',
+  'at the office',
+  'with young kids',
+  'for a special occasion',
+  'to replace an old one',
+  'as a backup',
+  'for outdoor use',
+  'for a beginner',
+  'like a professional',
+  'for a college dorm',
+  'for a road trip',
+  'for the garage',
+  'for a rental',
+  'for a party',
+  'for a long weekend',
+  'to save time',
 ];
 
 export function readSample<T = Product>(name: 'catalog.jsonl' | 'scripts.jsonl'): T[] {
   const path = fileURLToPath(new URL(`../../data/sample/${name}`, import.meta.url));
-  return readFileSync(path, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as T);
+  return readFileSync(path, 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as T);
 }
 
 /** Yields `copies` × the sample catalog, deterministic for a seed. */

@@ -35,7 +35,15 @@ export interface WriterTally {
 }
 
 export async function runSerialWriter(o: WriterOptions): Promise<WriterTally> {
-  const tally: WriterTally = { requests: 0, statuses: {}, shed: 0, acknowledgedProducts: 0, acknowledgedIntentions: 0, seconds: 0, batchLatenciesMs: [] };
+  const tally: WriterTally = {
+    requests: 0,
+    statuses: {},
+    shed: 0,
+    acknowledgedProducts: 0,
+    acknowledgedIntentions: 0,
+    seconds: 0,
+    batchLatenciesMs: [],
+  };
   const started = performance.now();
   const durationMs = o.durationMs ?? Infinity;
   let refusals = 0;
@@ -46,7 +54,12 @@ export async function runSerialWriter(o: WriterOptions): Promise<WriterTally> {
     let status: number;
     let text = '';
     try {
-      const res = await fetch(`${o.url}/products`, { method: 'POST', headers: o.headers, body, signal: AbortSignal.timeout(o.timeoutMs ?? 120_000) });
+      const res = await fetch(`${o.url}/products`, {
+        method: 'POST',
+        headers: o.headers,
+        body,
+        signal: AbortSignal.timeout(o.timeoutMs ?? 120_000),
+      });
       text = await res.text();
       status = res.status;
     } catch {
@@ -64,7 +77,8 @@ export async function runSerialWriter(o: WriterOptions): Promise<WriterTally> {
       refusals = 0;
     } else {
       if (status === 503) tally.shed++;
-      if (++refusals >= (o.maxConsecutiveRefusals ?? 300)) throw new Error(`POST /products refused ${refusals} times in a row (last: ${status} ${text.slice(0, 200)})`);
+      if (++refusals >= (o.maxConsecutiveRefusals ?? 300))
+        throw new Error(`POST /products refused ${refusals} times in a row (last: ${status} ${text.slice(0, 200)})`);
       // The same batch again after a pause (a 503 or a failed call wrote nothing we can count on).
       await new Promise((r) => setTimeout(r, o.retryPauseMs ?? 100));
     }

@@ -153,9 +153,7 @@ export interface SyntheticDataset {
 }
 
 /** Base points and queries from one cluster model; fully determined by the options. */
-export function clusteredDataset(
-  options: ClusterModelOptions & { count: number; queries: number },
-): SyntheticDataset {
+export function clusteredDataset(options: ClusterModelOptions & { count: number; queries: number }): SyntheticDataset {
   const model = new ClusterModel(options);
   return {
     dimension: options.dimension,

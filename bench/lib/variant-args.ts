@@ -25,7 +25,9 @@ export function parseVariant(args: readonly string[]): Variant {
     }
   }
   // Unlabelled runs are named after their settings, so two unlabelled variants never overwrite each other.
-  const settings = Object.entries(env).map(([k, v]) => `${k}=${v}`).join(' ');
+  const settings = Object.entries(env)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
   return { label: label ?? (settings || 'default'), env };
 }
 

@@ -7,7 +7,7 @@ export function readVectorFile(path: string, floats: number): Float32Array {
   const fd = openSync(path, 'r');
   try {
     // Reads of at most 1 GiB: a single readSync cannot return more than 2 GiB.
-    for (let off = 0; off < bytes.length; ) {
+    for (let off = 0; off < bytes.length;) {
       const got = readSync(fd, bytes, off, Math.min(bytes.length - off, 1 << 30), off);
       if (got <= 0) throw new Error(`benchmark data file ${path} is short`);
       off += got;

@@ -43,7 +43,14 @@ const TIME_SCALE = Number(values['time-scale']);
 const STEP_S = values.quick ? 3 : 6;
 const HOLD_S = values.quick ? 5 : 15;
 
-async function phase(server: ServerProcess, name: string, target: number | string, durationS: number, rateAt: (t: number) => number, next: () => PlannedRequest): Promise<PhaseSummary> {
+async function phase(
+  server: ServerProcess,
+  name: string,
+  target: number | string,
+  durationS: number,
+  rateAt: (t: number) => number,
+  next: () => PlannedRequest,
+): Promise<PhaseSummary> {
   let peak = 0;
   const sampler = setInterval(() => (peak = Math.max(peak, server.memory().rssBytes ?? 0)), 250);
   // The generator's own event-loop lag: when it is high, the generator, not the server, is late.
@@ -70,11 +77,22 @@ async function phase(server: ServerProcess, name: string, target: number | strin
  * (~50 steps each) are slow by nature and would otherwise set the p99 alone.
  */
 function meetsBound(s: PhaseSummary, rate: number, percentile: 'p95' | 'p99' = 'p99'): boolean {
-  return s.latencyMs[percentile] < (percentile === 'p99' ? P99_BOUND : PROFILES.load.thresholds.p95Ms) && s.shed === 0 && s.errors === 0 && s.droppedByGenerator === 0 && s.achievedRate >= rate * 0.97;
+  return (
+    s.latencyMs[percentile] < (percentile === 'p99' ? P99_BOUND : PROFILES.load.thresholds.p95Ms) &&
+    s.shed === 0 &&
+    s.errors === 0 &&
+    s.droppedByGenerator === 0 &&
+    s.achievedRate >= rate * 0.97
+  );
 }
 
 /** Geometric climb until the bound breaks, then two bisection steps, then a longer confirming hold. */
-async function findCapacity(server: ServerProcess, label: string, factory: () => PlannedRequest, bound: 'p95' | 'p99' = 'p99'): Promise<{ rate: number; trials: PhaseSummary[] }> {
+async function findCapacity(
+  server: ServerProcess,
+  label: string,
+  factory: () => PlannedRequest,
+  bound: 'p95' | 'p99' = 'p99',
+): Promise<{ rate: number; trials: PhaseSummary[] }> {
   const trials: PhaseSummary[] = [];
   const sustainable = (s: PhaseSummary, rate: number) => meetsBound(s, rate, bound);
   let good = 0;
@@ -152,18 +170,34 @@ async function main(): Promise<void> {
     const mix = await findCapacity(server, 'mix', mixedFactory(API_KEY), 'p95');
     headline.mix = { sustainedRate: mix.rate };
     tables.push({ title: 'Traffic mix: capacity search (bound on p95)', rows: mix.trials });
-    if (mix.rate === 0) throw new Error('the traffic mix could not be served within its bound even at the lowest rate; see the trials above');
+    if (mix.rate === 0)
+      throw new Error('the traffic mix could not be served within its bound even at the lowest rate; see the trials above');
     report.headline = headline;
     const profileRows: PhaseSummary[] = [];
-    for (const name of values.profiles.split(',').map((p) => p.trim()).filter(Boolean) as ProfileName[]) {
+    for (const name of values.profiles
+      .split(',')
+      .map((p) => p.trim())
+      .filter(Boolean) as ProfileName[]) {
       const profile = PROFILES[name];
       if (!profile) throw new Error(`--profiles: unknown profile "${name}" (smoke, load, stress, spike, soak)`);
       const full = profileDurationS(profile);
       const scale = name === 'soak' ? Number(values['soak-s']) / full : name === 'smoke' ? 1 / 3 : TIME_SCALE;
       process.stderr.write(`loadtest: profile ${name} (${Math.round(full * scale)} s, base rate ${mix.rate}/s)\n`);
-      profileRows.push(await phase(server, `profile ${name}`, `${mix.rate} x profile`, full * scale, (t) => mix.rate * rateFactorAt(profile, t / scale), mixedFactory(API_KEY, 7)));
+      profileRows.push(
+        await phase(
+          server,
+          `profile ${name}`,
+          `${mix.rate} x profile`,
+          full * scale,
+          (t) => mix.rate * rateFactorAt(profile, t / scale),
+          mixedFactory(API_KEY, 7),
+        ),
+      );
     }
-    tables.push({ title: `Profiles with the traffic mix (base rate ${mix.rate}/s; durations scaled: smoke 1/3, soak ${values['soak-s']} s, others x${TIME_SCALE})`, rows: profileRows });
+    tables.push({
+      title: `Profiles with the traffic mix (base rate ${mix.rate}/s; durations scaled: smoke 1/3, soak ${values['soak-s']} s, others x${TIME_SCALE})`,
+      rows: profileRows,
+    });
     const final = server.memory();
     report.server = { peakRssBytes: final.peakRssBytes, aliveAtEnd: (await fetch(`${server.url}/healthz`)).status === 200 };
     report.phases = tables;
@@ -209,7 +243,9 @@ function renderMarkdown(report: Record<string, unknown>, tables: { title: string
     '',
     `Embedder \`${String(report.embedder)}\`, ${machine.cpus} CPUs, Node ${machine.node}. ${String(report.note)}`,
     '',
-    '| | sustained req/s (p99 < ' + P99_BOUND + ' ms, nothing shed) | at 2x: shed | at 2x: served req/s | at 2x: p99 of served (client) | at 2x: p99 in the server | at 2x: generator lag p99 | at 2x: failed (timeouts, resets) | at 2x: 5xx other than 503 | peak RSS | alive after |',
+    '| | sustained req/s (p99 < ' +
+      P99_BOUND +
+      ' ms, nothing shed) | at 2x: shed | at 2x: served req/s | at 2x: p99 of served (client) | at 2x: p99 in the server | at 2x: generator lag p99 | at 2x: failed (timeouts, resets) | at 2x: 5xx other than 503 | peak RSS | alive after |',
     '|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const key of ['align1', 'align5'] as const) {
@@ -218,7 +254,11 @@ function renderMarkdown(report: Record<string, unknown>, tables: { title: string
       `| /align ${key === 'align1' ? '1 step' : '5 steps'} | ${r.sustainedRate} (p99 ${r.sustainedP99Ms} ms) | ${(r.overload.shedShare * 100).toFixed(1)} % | ${r.overload.servedRate} | ${r.overload.servedP99Ms} ms | <= ${r.overload.serverP99Ms} ms | ${r.overload.generatorLagP99Ms} ms | ${r.overload.failed} | ${r.overload.serverErrors} | ${mib(r.overload.peakRssBytes)} | ${r.overload.aliveAfter ? 'yes' : 'NO'} |`,
     );
   }
-  lines.push('', `Traffic mix sustained: ${h.mix.sustainedRate} req/s. Server peak RSS over the whole run: ${mib((report.server as { peakRssBytes?: number } | undefined)?.peakRssBytes)}.`, '');
+  lines.push(
+    '',
+    `Traffic mix sustained: ${h.mix.sustainedRate} req/s. Server peak RSS over the whole run: ${mib((report.server as { peakRssBytes?: number } | undefined)?.peakRssBytes)}.`,
+    '',
+  );
   for (const t of tables) lines.push(`## ${t.title}`, '', markdownTable(t.rows), '');
   return `${lines.join('\n')}\n`;
 }

@@ -36,8 +36,12 @@ export function summarize(phase: string, targetRate: number | string, run: OpenL
   }
   latencies.sort((a, b) => a - b);
   const shed = statuses['503'] ?? 0;
-  const failed = Object.entries(statuses).filter(([code]) => !(code.startsWith('2') || code === '503')).reduce((s, [, n]) => s + n, 0);
-  const serverErrors = Object.entries(statuses).filter(([code]) => code.startsWith('5') && code !== '503').reduce((s, [, n]) => s + n, 0);
+  const failed = Object.entries(statuses)
+    .filter(([code]) => !(code.startsWith('2') || code === '503'))
+    .reduce((s, [, n]) => s + n, 0);
+  const serverErrors = Object.entries(statuses)
+    .filter(([code]) => code.startsWith('5') && code !== '503')
+    .reduce((s, [, n]) => s + n, 0);
   const round = (x: number) => Math.round(x * 10) / 10;
   return {
     phase,

@@ -33,7 +33,12 @@ export function requestFactory(scenario: ScenarioName, apiKey: string, seed = 1)
     case 'align5':
       return () => {
         const s = pick(SCRIPTS);
-        return { scenario, method: 'POST', path: '/align', body: JSON.stringify({ objective: s.objective, steps: s.steps.slice(0, 5), k: 5 }) };
+        return {
+          scenario,
+          method: 'POST',
+          path: '/align',
+          body: JSON.stringify({ objective: s.objective, steps: s.steps.slice(0, 5), k: 5 }),
+        };
       };
     case 'alignBatch':
       return () => {

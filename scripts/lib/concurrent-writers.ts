@@ -52,12 +52,47 @@ interface Op {
   end: number;
 }
 
-const WORDS = ['anchor', 'blossom', 'canyon', 'drizzle', 'emerald', 'festival', 'glacier', 'harvest', 'island', 'jasmine', 'kettle', 'lantern', 'meadow', 'nutmeg', 'orchard', 'pebble', 'quill', 'ripple', 'summit', 'thistle', 'upland', 'valley', 'walnut', 'yonder'];
+const WORDS = [
+  'anchor',
+  'blossom',
+  'canyon',
+  'drizzle',
+  'emerald',
+  'festival',
+  'glacier',
+  'harvest',
+  'island',
+  'jasmine',
+  'kettle',
+  'lantern',
+  'meadow',
+  'nutmeg',
+  'orchard',
+  'pebble',
+  'quill',
+  'ripple',
+  'summit',
+  'thistle',
+  'upland',
+  'valley',
+  'walnut',
+  'yonder',
+];
 
 export async function runConcurrentWriters(options: WritersOptions): Promise<WritersReport> {
   const o = { writers: 4, requestsPerWriter: 40, poolSize: 800, maxBatch: 300, deleteShare: 0.2, callTimeoutMs: 30_000, ...options };
   const random = mulberry32(o.seed);
-  const report: WritersReport = { seed: o.seed, requests: 0, acknowledged: 0, failed: [], hung: [], mismatched: [], unfound: [], deletedReturned: [], ms: 0 };
+  const report: WritersReport = {
+    seed: o.seed,
+    requests: 0,
+    acknowledged: 0,
+    failed: [],
+    hung: [],
+    mismatched: [],
+    unfound: [],
+    deletedReturned: [],
+    ms: 0,
+  };
   const started = Date.now();
   const ids = Array.from({ length: o.poolSize }, (_, i) => `w${i}`);
   const ops = new Map<string, Op[]>();
@@ -107,7 +142,10 @@ export async function runConcurrentWriters(options: WritersOptions): Promise<Wri
         const products: Put[] = [...chosen].map((id) => {
           const v = ++version;
           const words = Array.from({ length: 3 }, () => WORDS[Math.floor(random() * WORDS.length)]);
-          const intentions = Array.from({ length: Math.floor(random() * 4) }, (_, j) => `because they want ${words[j % 3]} ${WORDS[Math.floor(random() * WORDS.length)]} ${id} ${v}`);
+          const intentions = Array.from(
+            { length: Math.floor(random() * 4) },
+            (_, j) => `because they want ${words[j % 3]} ${WORDS[Math.floor(random() * WORDS.length)]} ${id} ${v}`,
+          );
           return { id, title: `${words.join(' ')} item ${id} version ${v} writer ${w}`, intentions };
         });
         const start = performance.now();
@@ -138,7 +176,10 @@ export async function runConcurrentWriters(options: WritersOptions): Promise<Wri
       if (actual) live.set(id, actual);
       const allowed = lastWrites(ops.get(id) ?? []);
       const ok = allowed.length === 0 ? actual === null : allowed.some((op) => sameState(op.value, actual));
-      if (!ok) report.mismatched.push(`${id}: got ${actual ? actual.title : 'absent'}, allowed ${allowed.map((a) => a.value?.title ?? 'absent').join(' | ') || 'absent'}`);
+      if (!ok)
+        report.mismatched.push(
+          `${id}: got ${actual ? actual.title : 'absent'}, allowed ${allowed.map((a) => a.value?.title ?? 'absent').join(' | ') || 'absent'}`,
+        );
     }
     // Every live product is found by its own title; nothing returned is deleted.
     const liveIds = [...live.keys()];

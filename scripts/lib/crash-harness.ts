@@ -45,7 +45,40 @@ const BATCH = 25;
 const BACKLOG_BATCH = 300;
 const WRITERS = 2;
 
-const WORDS = ['amber', 'basil', 'cedar', 'delta', 'ember', 'fjord', 'gable', 'harbor', 'indigo', 'juniper', 'kelp', 'lagoon', 'maple', 'nectar', 'onyx', 'pepper', 'quartz', 'raven', 'saffron', 'tundra', 'umber', 'velvet', 'willow', 'yarrow', 'zephyr', 'bramble', 'cobalt', 'dune', 'falcon', 'garnet', 'hazel', 'iris'];
+const WORDS = [
+  'amber',
+  'basil',
+  'cedar',
+  'delta',
+  'ember',
+  'fjord',
+  'gable',
+  'harbor',
+  'indigo',
+  'juniper',
+  'kelp',
+  'lagoon',
+  'maple',
+  'nectar',
+  'onyx',
+  'pepper',
+  'quartz',
+  'raven',
+  'saffron',
+  'tundra',
+  'umber',
+  'velvet',
+  'willow',
+  'yarrow',
+  'zephyr',
+  'bramble',
+  'cobalt',
+  'dune',
+  'falcon',
+  'garnet',
+  'hazel',
+  'iris',
+];
 
 /**
  * A product whose intention is four words derived from its id plus the id itself, so probes are
@@ -63,8 +96,24 @@ export async function runCrashRounds(opts: CrashOptions): Promise<CrashReport> {
   const apiKey = opts.apiKey ?? 'crash-test-key-123';
   // Shedding off: on a busy machine a 503 to a verification request would read as a lost product.
   // One search worker whatever the core count, so the background path under test is the threaded one.
-  const env = { EMBEDDER: 'lexical', DATA_DIR: opts.dataDir, LOG_LEVEL: 'error', SNAPSHOT_INTERVAL_S: '1', API_KEY: apiKey, MAX_EVENT_LOOP_DELAY_MS: '0', SEARCH_THREADS: '1' };
-  const report: CrashReport = { kills: 0, acknowledgedProducts: 0, lostProducts: [], unsearchable: [], indexMismatches: [], failedOpens: [], killsDuringBacklog: 0 };
+  const env = {
+    EMBEDDER: 'lexical',
+    DATA_DIR: opts.dataDir,
+    LOG_LEVEL: 'error',
+    SNAPSHOT_INTERVAL_S: '1',
+    API_KEY: apiKey,
+    MAX_EVENT_LOOP_DELAY_MS: '0',
+    SEARCH_THREADS: '1',
+  };
+  const report: CrashReport = {
+    kills: 0,
+    acknowledgedProducts: 0,
+    lostProducts: [],
+    unsearchable: [],
+    indexMismatches: [],
+    failedOpens: [],
+    killsDuringBacklog: 0,
+  };
   const acknowledged: string[] = [];
   let nextBatch = 0;
 

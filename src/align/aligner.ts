@@ -60,9 +60,7 @@ export class Aligner {
     return {
       model: this.embedder.id,
       threshold,
-      scripts: scripts.map((script) =>
-        script.steps.map((text, index) => ({ index, text, products: matches[distinct.get(text)!] })),
-      ),
+      scripts: scripts.map((script) => script.steps.map((text, index) => ({ index, text, products: matches[distinct.get(text)!] }))),
     };
   }
 }

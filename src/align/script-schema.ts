@@ -3,13 +3,15 @@ import { textSchema } from '../catalog/product-schema.js';
 
 /** Shapes of scripts and alignment options, shared by the HTTP API and the bulk CLI. */
 
-export const ALIGN_LIMITS = { maxSteps: 64, maxK: 100, maxScriptsPerBatch: 256, maxFilterProductIds: 1000, maxFilterCategories: 100 } as const;
+export const ALIGN_LIMITS = {
+  maxSteps: 64,
+  maxK: 100,
+  maxScriptsPerBatch: 256,
+  maxFilterProductIds: 1000,
+  maxFilterCategories: 100,
+} as const;
 
-export const stepsSchema = z
-  .array(textSchema)
-  .min(1)
-  .max(ALIGN_LIMITS.maxSteps)
-  .describe('Ordered steps of the script, 1–64.');
+export const stepsSchema = z.array(textSchema).min(1).max(ALIGN_LIMITS.maxSteps).describe('Ordered steps of the script, 1–64.');
 
 export const alignOptionsShape = {
   k: z.number().int().min(1).max(ALIGN_LIMITS.maxK).default(5).describe('Products per step, 1–100.'),
@@ -19,10 +21,7 @@ export const alignOptionsShape = {
     .max(1)
     .optional()
     .describe("Minimum cosine similarity; defaults to the active model's calibrated threshold."),
-  match: z
-    .enum(['intentions', 'titles', 'both'])
-    .default('intentions')
-    .describe('Which product texts to match steps against.'),
+  match: z.enum(['intentions', 'titles', 'both']).default('intentions').describe('Which product texts to match steps against.'),
   filter: z
     .strictObject({
       categories: z.array(z.string().min(1).max(200)).min(1).max(ALIGN_LIMITS.maxFilterCategories).optional(),

@@ -47,7 +47,16 @@ export class AnnotationService {
       const counts = r.status === 'labelled' ? labels : r.status === 'open' ? openCounts : undefined;
       counts?.set(r.itemId, (counts.get(r.itemId) ?? 0) + 1);
     }
-    const id = pickNext({ order: items.ids, gold: new Set(items.gold.keys()), votes: this.options.votes, goldRate: this.options.goldRate, labels, open: openCounts, seen, seenGold });
+    const id = pickNext({
+      order: items.ids,
+      gold: new Set(items.gold.keys()),
+      votes: this.options.votes,
+      goldRate: this.options.goldRate,
+      labels,
+      open: openCounts,
+      seen,
+      seenGold,
+    });
     if (id === undefined) return undefined;
     this.store.markShown(annotator, task, id);
     return this.set.byId.get(id)!.view;

@@ -2,7 +2,14 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { z } from 'zod';
 import type { BinaryLabel } from '../benchmark/agreement.js';
-import { ANNOTATION_TASKS, annotationView, goldAnswer, type AnnotationTask, type AnnotationView, type CandidateRecord } from '../benchmark/annotation-items.js';
+import {
+  ANNOTATION_TASKS,
+  annotationView,
+  goldAnswer,
+  type AnnotationTask,
+  type AnnotationView,
+  type CandidateRecord,
+} from '../benchmark/annotation-items.js';
 
 /** A candidate set written by `build-benchmark`, read once and never written. */
 export interface CandidateSet {
@@ -33,7 +40,18 @@ export class CandidateSetError extends Error {
 const text = z.string();
 const recordSchemas = {
   t1: z.object({ id: text, task: z.literal('t1'), scriptId: text, objective: text.nullable(), steps: z.array(text).min(1), origin: text }),
-  t2: z.object({ id: text, task: z.literal('t2'), scriptId: text, objective: text.nullable(), stepIndex: z.number().int().min(0), step: text, productId: text, title: text, category: text.nullable(), origin: text }),
+  t2: z.object({
+    id: text,
+    task: z.literal('t2'),
+    scriptId: text,
+    objective: text.nullable(),
+    stepIndex: z.number().int().min(0),
+    step: text,
+    productId: text,
+    title: text,
+    category: text.nullable(),
+    origin: text,
+  }),
   t3: z.object({
     id: text,
     task: z.literal('t3'),
@@ -47,12 +65,21 @@ const recordSchemas = {
 export function loadCandidateSet(dir: string): CandidateSet {
   const full = resolve(dir);
   const files = ANNOTATION_TASKS.map((t) => join(full, `${t}.jsonl`));
-  if (!files.some((f) => existsSync(f))) throw new CandidateSetError(`${dir} holds no t1.jsonl, t2.jsonl or t3.jsonl: is it a directory written by build-benchmark?`);
-  const records = Object.fromEntries(ANNOTATION_TASKS.map((task, i) => [task, readTask(task, files[i])])) as Record<AnnotationTask, CandidateRecord[]>;
+  if (!files.some((f) => existsSync(f)))
+    throw new CandidateSetError(`${dir} holds no t1.jsonl, t2.jsonl or t3.jsonl: is it a directory written by build-benchmark?`);
+  const records = Object.fromEntries(ANNOTATION_TASKS.map((task, i) => [task, readTask(task, files[i])])) as Record<
+    AnnotationTask,
+    CandidateRecord[]
+  >;
 
   // T2 shows the whole script: take it from the set's original T1 scripts, else from a T3 set.
   const scripts = new Map<string, readonly string[]>();
-  for (const r of records.t3) if (r.task === 't3') scripts.set(r.scriptId, r.steps.map((s) => s.step));
+  for (const r of records.t3)
+    if (r.task === 't3')
+      scripts.set(
+        r.scriptId,
+        r.steps.map((s) => s.step),
+      );
   for (const r of records.t1) if (r.task === 't1' && r.origin === 'original') scripts.set(r.scriptId, r.steps);
 
   const byId: CandidateSet['byId'] = new Map();
@@ -74,20 +101,22 @@ export function loadCandidateSet(dir: string): CandidateSet {
 function readTask(task: AnnotationTask, file: string): CandidateRecord[] {
   if (!existsSync(file)) return [];
   const out: CandidateRecord[] = [];
-  readFileSync(file, 'utf8').split('\n').forEach((line, i) => {
-    if (line.trim() === '') return;
-    let json: unknown;
-    try {
-      json = JSON.parse(line);
-    } catch (err) {
-      throw new CandidateSetError(`${task}.jsonl line ${i + 1}: invalid JSON (${(err as Error).message})`);
-    }
-    const checked = recordSchemas[task].safeParse(json);
-    if (!checked.success) {
-      const issue = checked.error.issues[0];
-      throw new CandidateSetError(`${task}.jsonl line ${i + 1}: ${issue.path.join('.') || '(record)'}: ${issue.message}`);
-    }
-    out.push(json as CandidateRecord);
-  });
+  readFileSync(file, 'utf8')
+    .split('\n')
+    .forEach((line, i) => {
+      if (line.trim() === '') return;
+      let json: unknown;
+      try {
+        json = JSON.parse(line);
+      } catch (err) {
+        throw new CandidateSetError(`${task}.jsonl line ${i + 1}: invalid JSON (${(err as Error).message})`);
+      }
+      const checked = recordSchemas[task].safeParse(json);
+      if (!checked.success) {
+        const issue = checked.error.issues[0];
+        throw new CandidateSetError(`${task}.jsonl line ${i + 1}: ${issue.path.join('.') || '(record)'}: ${issue.message}`);
+      }
+      out.push(json as CandidateRecord);
+    });
   return out;
 }

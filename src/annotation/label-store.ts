@@ -46,8 +46,12 @@ export class LabelStore {
         INSERT INTO annotations (annotator, item_id, task, status, label, seq, updated_at)
         VALUES (@annotator, @itemId, @task, 'open', NULL, (SELECT coalesce(max(seq), 0) + 1 FROM annotations), @now)
         ON CONFLICT (annotator, item_id) DO NOTHING`),
-      open: this.db.prepare(`SELECT item_id AS itemId FROM annotations WHERE task = ? AND annotator = ? AND status = 'open' ORDER BY seq DESC LIMIT 1`),
-      last: this.db.prepare(`SELECT item_id AS itemId FROM annotations WHERE task = ? AND annotator = ? AND status != 'open' ORDER BY seq DESC LIMIT 1`),
+      open: this.db.prepare(
+        `SELECT item_id AS itemId FROM annotations WHERE task = ? AND annotator = ? AND status = 'open' ORDER BY seq DESC LIMIT 1`,
+      ),
+      last: this.db.prepare(
+        `SELECT item_id AS itemId FROM annotations WHERE task = ? AND annotator = ? AND status != 'open' ORDER BY seq DESC LIMIT 1`,
+      ),
       rows: this.db.prepare(`SELECT item_id AS itemId, annotator, status, label FROM annotations WHERE task = ?`),
       one: this.db.prepare(`SELECT status, label FROM annotations WHERE annotator = ? AND item_id = ?`),
     };

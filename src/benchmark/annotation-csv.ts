@@ -8,7 +8,18 @@ import type { T1Record, T2Record, T3Record } from './types.js';
  */
 export const CSV_HEADERS = {
   t1: csvRow(['id', 'script_id', 'objective', 'steps', 'label']),
-  t2: csvRow(['id', 'script_id', 'objective', 'step_number', 'step', 'product_id', 'product_title', 'product_category', 'matched_intention', 'label']),
+  t2: csvRow([
+    'id',
+    'script_id',
+    'objective',
+    'step_number',
+    'step',
+    'product_id',
+    'product_title',
+    'product_category',
+    'matched_intention',
+    'label',
+  ]),
   t3: csvRow(['id', 'script_id', 'objective', 'steps_and_products', 'label']),
 } as const;
 

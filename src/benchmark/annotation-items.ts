@@ -29,7 +29,11 @@ export function annotationView(record: CandidateRecord, scriptSteps: ScriptSteps
   const base = { id: record.id, task: record.task, objective: record.objective };
   if (record.task === 't1') return { ...base, steps: [...record.steps] };
   if (record.task === 't3') {
-    return { ...base, steps: record.steps.map((s) => s.step), products: record.steps.map((s) => s.products.map((p) => ({ title: p.title }))) };
+    return {
+      ...base,
+      steps: record.steps.map((s) => s.step),
+      products: record.steps.map((s) => s.products.map((p) => ({ title: p.title }))),
+    };
   }
   const script = scriptSteps(record.scriptId);
   // A set without the script (hand-made or partial) still shows the judged step on its own.

@@ -31,14 +31,32 @@ export interface TaskProgress {
 }
 
 /** Progress of one task from its rows; rows of ids not in the set (a rebuilt set) are ignored. */
-export function taskProgress(itemIds: ReadonlySet<string>, gold: ReadonlyMap<string, BinaryLabel>, rows: readonly AnnotationRow[], votes: number): TaskProgress {
+export function taskProgress(
+  itemIds: ReadonlySet<string>,
+  gold: ReadonlyMap<string, BinaryLabel>,
+  rows: readonly AnnotationRow[],
+  votes: number,
+): TaskProgress {
   const perItem = new Map<string, number>();
   const perAnnotator = new Map<string, AnnotatorProgress & { ones: number }>();
   let labels = 0;
   for (const r of rows) {
     if (!itemIds.has(r.itemId) || r.status === 'open') continue;
     let a = perAnnotator.get(r.annotator);
-    if (!a) perAnnotator.set(r.annotator, (a = { annotator: r.annotator, labels: 0, skipped: 0, positiveShare: null, goldLabels: 0, goldCorrect: 0, goldAccuracy: null, ones: 0 }));
+    if (!a)
+      perAnnotator.set(
+        r.annotator,
+        (a = {
+          annotator: r.annotator,
+          labels: 0,
+          skipped: 0,
+          positiveShare: null,
+          goldLabels: 0,
+          goldCorrect: 0,
+          goldAccuracy: null,
+          ones: 0,
+        }),
+      );
     if (r.status === 'skipped') {
       a.skipped++;
       continue;
@@ -55,7 +73,11 @@ export function taskProgress(itemIds: ReadonlySet<string>, gold: ReadonlyMap<str
   }
   const annotators = [...perAnnotator.values()]
     .sort((x, y) => (x.annotator < y.annotator ? -1 : 1))
-    .map(({ ones, ...a }) => ({ ...a, positiveShare: a.labels ? ones / a.labels : null, goldAccuracy: a.goldLabels ? a.goldCorrect / a.goldLabels : null }));
+    .map(({ ones, ...a }) => ({
+      ...a,
+      positiveShare: a.labels ? ones / a.labels : null,
+      goldAccuracy: a.goldLabels ? a.goldCorrect / a.goldLabels : null,
+    }));
   return {
     items: itemIds.size,
     goldItems: gold.size,
@@ -67,7 +89,11 @@ export function taskProgress(itemIds: ReadonlySet<string>, gold: ReadonlyMap<str
 
 /** The labelled rows of a task as agreement input. */
 export function itemLabels(rows: readonly AnnotationRow[], itemIds: ReadonlySet<string>): ItemLabel[] {
-  return rows.flatMap((r) => (r.status === 'labelled' && r.label !== null && itemIds.has(r.itemId) ? [{ itemId: r.itemId, annotator: r.annotator, label: r.label }] : []));
+  return rows.flatMap((r) =>
+    r.status === 'labelled' && r.label !== null && itemIds.has(r.itemId)
+      ? [{ itemId: r.itemId, annotator: r.annotator, label: r.label }]
+      : [],
+  );
 }
 
 export interface VotedItem<R> {
@@ -76,7 +102,11 @@ export interface VotedItem<R> {
 }
 
 /** Records (in the set's order) with at least `minVotes` labels, each with its majority vote. */
-export function votedItems<R extends { id: string }>(records: readonly R[], labels: readonly ItemLabel[], minVotes: number): VotedItem<R>[] {
+export function votedItems<R extends { id: string }>(
+  records: readonly R[],
+  labels: readonly ItemLabel[],
+  minVotes: number,
+): VotedItem<R>[] {
   const byItem = new Map<string, BinaryLabel[]>();
   for (const l of labels) byItem.set(l.itemId, [...(byItem.get(l.itemId) ?? []), l.label]);
   return records.flatMap((record) => {
@@ -92,7 +122,10 @@ const exportFields = (vote: MajorityVote) => ({ label: vote.label, votes: vote.v
  * `agreement`. Ties are left out: a tie is no label, and `calibrate` reads exactly these lines.
  */
 export function votedJsonl<R extends object>(items: readonly VotedItem<R>[]): string {
-  return items.filter((i) => i.vote.label !== 'tie').map((i) => `${JSON.stringify({ ...i.record, ...exportFields(i.vote) })}\n`).join('');
+  return items
+    .filter((i) => i.vote.label !== 'tie')
+    .map((i) => `${JSON.stringify({ ...i.record, ...exportFields(i.vote) })}\n`)
+    .join('');
 }
 
 /**

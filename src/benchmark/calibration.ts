@@ -45,7 +45,8 @@ export function sweep(items: readonly ScoredLabel[], thresholds: readonly number
     const tn = negatives - fp;
     const precision = tp + fp === 0 ? null : tp / (tp + fp);
     const recall = positives === 0 ? null : tp / positives;
-    const f1 = recall === null ? null : precision === null || precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall);
+    const f1 =
+      recall === null ? null : precision === null || precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall);
     return { threshold, tp, fp, fn, tn, precision, recall, f1 };
   });
 }
@@ -67,8 +68,9 @@ export function recommend(rows: readonly SweepRow[], minPrecision?: number): Rec
     if (
       !best ||
       r.f1 > best.f1! + EPS ||
-      (Math.abs(r.f1 - best.f1!) <= EPS && ((r.precision ?? -1) > (best.precision ?? -1) + EPS ||
-        (Math.abs((r.precision ?? -1) - (best.precision ?? -1)) <= EPS && r.threshold > best.threshold)))
+      (Math.abs(r.f1 - best.f1!) <= EPS &&
+        ((r.precision ?? -1) > (best.precision ?? -1) + EPS ||
+          (Math.abs((r.precision ?? -1) - (best.precision ?? -1)) <= EPS && r.threshold > best.threshold)))
     ) {
       best = r;
     }

@@ -56,7 +56,12 @@ export class CandidateSearch {
     const out = new Map<string, ProductMatch>();
     for (let i = 0; i < productIds.length; i += 1000) {
       const ids = productIds.slice(i, i + 1000);
-      const [matches] = await this.store.search([vector], { k: ids.length, threshold: -1, match: 'intentions', filter: { productIds: ids } });
+      const [matches] = await this.store.search([vector], {
+        k: ids.length,
+        threshold: -1,
+        match: 'intentions',
+        filter: { productIds: ids },
+      });
       for (const m of matches) out.set(m.productId, m);
     }
     return out;

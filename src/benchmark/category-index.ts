@@ -19,7 +19,10 @@ export class CategoryIndex {
     private readonly fallback: Map<string, number> | undefined,
   ) {}
 
-  static async build(store: Pick<VectorStore, 'listProducts'>, options: { pageSize?: number; onPage?: (products: number) => void } = {}): Promise<CategoryIndex> {
+  static async build(
+    store: Pick<VectorStore, 'listProducts'>,
+    options: { pageSize?: number; onPage?: (products: number) => void } = {},
+  ): Promise<CategoryIndex> {
     const pageSize = options.pageSize ?? 1000;
     let ids: Buffer = Buffer.alloc(1 << 20);
     let idBytes = 0;

@@ -10,7 +10,10 @@ export interface CsvRecord {
 }
 
 export class CsvSyntaxError extends Error {
-  constructor(readonly line: number, message: string) {
+  constructor(
+    readonly line: number,
+    message: string,
+  ) {
     super(`line ${line}: ${message}`);
     this.name = 'CsvSyntaxError';
   }
@@ -60,7 +63,8 @@ export class CsvReader {
         this.recordLine = this.line;
         this.lastWasCr = c === '\r';
       } else if (c === '"') {
-        if (this.field !== '' || this.quoted) throw new CsvSyntaxError(this.line, 'a quote inside an unquoted field (quote the whole field and double the quote)');
+        if (this.field !== '' || this.quoted)
+          throw new CsvSyntaxError(this.line, 'a quote inside an unquoted field (quote the whole field and double the quote)');
         this.inQuotes = true;
         this.quoted = true;
       } else {

@@ -20,7 +20,10 @@ export function mulberry32(seed: number): () => number {
 
 /** A 32-bit seed derived from the user's seed and the parts naming a stream (sha256, so unrelated parts give unrelated streams). */
 export function seedFor(seed: number, ...parts: readonly (string | number)[]): number {
-  return createHash('sha256').update(JSON.stringify([seed, ...parts])).digest().readUInt32LE(0);
+  return createHash('sha256')
+    .update(JSON.stringify([seed, ...parts]))
+    .digest()
+    .readUInt32LE(0);
 }
 
 export class Random {

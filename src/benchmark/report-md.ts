@@ -43,14 +43,16 @@ function annotationLines(r: CalibrationResult): string[] {
   const out: string[] = [];
   const v = r.labels.votes;
   if (v) {
-    const votes = v.votes.min === v.votes.max ? `${v.votes.min} votes each` : `${v.votes.min}–${v.votes.max} votes each (median ${v.votes.median})`;
+    const votes =
+      v.votes.min === v.votes.max ? `${v.votes.min} votes each` : `${v.votes.min}–${v.votes.max} votes each (median ${v.votes.median})`;
     out.push(
       '',
       `Labels are majority votes of human annotators: ${v.items} items, ${votes}; on average ${pct(v.meanAgreement)} of an item's votes agree with its label; Fleiss' κ over these items ${num(v.fleissKappa, 2)}. ` +
         "Ties are not in a JSONL export, so this is agreement among the items kept; the annotate server's `GET /api/agreement` measures it over every labelled item.",
     );
   }
-  if (r.labels.unlabelled) out.push('', `${r.labels.unlabelled} row(s) without a label (empty, or a tie between annotators) were left out.`);
+  if (r.labels.unlabelled)
+    out.push('', `${r.labels.unlabelled} row(s) without a label (empty, or a tie between annotators) were left out.`);
   return out;
 }
 
@@ -81,10 +83,14 @@ export function calibrationReport(r: CalibrationResult, plots: readonly ReportPl
   const perStep = (t: number) => r.productsPerStep.find((p) => Math.abs(p.threshold - t) < 1e-9);
   if (best && perStep(best.threshold)) {
     const p = perStep(best.threshold)!;
-    lines.push('', `At ${best.threshold.toFixed(2)} a labelled step gets ${p.mean.toFixed(2)} products on average (median ${p.median}, 90th percentile ${p.p90}, counting up to ${r.productsPerStepCap}); ${pct(p.coverage)} of steps get at least one.`);
+    lines.push(
+      '',
+      `At ${best.threshold.toFixed(2)} a labelled step gets ${p.mean.toFixed(2)} products on average (median ${p.median}, 90th percentile ${p.p90}, counting up to ${r.productsPerStepCap}); ${pct(p.coverage)} of steps get at least one.`,
+    );
   }
   lines.push('', '## Plots', '');
-  for (const p of plots) lines.push(`![${p.title}](${p.png ?? p.svg})`, '', `${p.title}: [SVG](${p.svg})${p.png ? `, [PNG](${p.png})` : ''}`, '');
+  for (const p of plots)
+    lines.push(`![${p.title}](${p.png ?? p.svg})`, '', `${p.title}: [SVG](${p.svg})${p.png ? `, [PNG](${p.png})` : ''}`, '');
   lines.push(pngNote, '');
   lines.push(
     '## Sweep',

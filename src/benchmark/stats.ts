@@ -92,7 +92,11 @@ export class BenchmarkStats {
     return {
       parameters: sortKeys(parameters),
       input: { ...this.input },
-      steps: { total: this.steps, withoutProductAboveThreshold: this.stepsWithoutProduct, shareWithoutProduct: ratio(this.stepsWithoutProduct, this.steps) },
+      steps: {
+        total: this.steps,
+        withoutProductAboveThreshold: this.stepsWithoutProduct,
+        shareWithoutProduct: ratio(this.stepsWithoutProduct, this.steps),
+      },
       t1: { ...task(this.t1), byOrigin: sortKeys(this.t1.byOrigin), negativesShort: this.t1.shortfall },
       t2: {
         ...task(this.t2),
@@ -100,7 +104,12 @@ export class BenchmarkStats {
         byNegativeKind: sortKeys(this.t2.byNegativeKind),
         negativesShort: { ...this.t2.shortfall },
       },
-      t3: { ...task(this.t3), byOrigin: sortKeys(this.t3.byOrigin), scriptsWithoutProducts: this.t3.scriptsWithoutProducts, negativesShort: this.t3.shortfall },
+      t3: {
+        ...task(this.t3),
+        byOrigin: sortKeys(this.t3.byOrigin),
+        scriptsWithoutProducts: this.t3.scriptsWithoutProducts,
+        negativesShort: this.t3.shortfall,
+      },
       categories,
       uncategorisedRecords: { ...this.uncategorised },
     };

@@ -67,7 +67,14 @@ function corrupt(
     out[stepIndex] = donor.step;
     return {
       steps: out,
-      corruption: { kind, stepIndex, removed: steps[stepIndex], inserted: donor.step, donorScriptId: donor.scriptId, donorObjective: donor.objective },
+      corruption: {
+        kind,
+        stepIndex,
+        removed: steps[stepIndex],
+        inserted: donor.step,
+        donorScriptId: donor.scriptId,
+        donorObjective: donor.objective,
+      },
     };
   }
   if (steps.length < 3) return undefined;

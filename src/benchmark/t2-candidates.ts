@@ -101,10 +101,11 @@ export async function t2ForStep(
     return code >= 0 && !positiveCodes.has(code) ? i : undefined;
   });
   const scores = categoryIds.length + easyIds.length ? await score([...categoryIds, ...easyIds]) : new Map<string, ProductMatch>();
-  const below = (ids: string[], limit: number) => ids.flatMap((id) => {
-    const m = scores.get(id);
-    return m && m.score < limit ? [m] : [];
-  });
+  const below = (ids: string[], limit: number) =>
+    ids.flatMap((id) => {
+      const m = scores.get(id);
+      return m && m.score < limit ? [m] : [];
+    });
   const categoryOk = below(categoryIds, threshold);
   const easyLimit = index.hasCategories ? threshold : threshold - options.hardMargin;
   const easyOk = below(easyIds, easyLimit).slice(0, wantEasy);

@@ -31,14 +31,28 @@ export function t3Records(
   if (base.every((s) => s.products.length === 0)) return [];
   const positiveKey = base.map((s) => [s.stepIndex, ...s.products.map((p) => p.productId)]);
   const out: T3Record[] = [
-    { id: recordId(['t3', scriptId, 'positive', JSON.stringify(positiveKey)]), task: 't3', scriptId, objective, steps: base, silverLabel: 1, origin: 'positive', swap: null },
+    {
+      id: recordId(['t3', scriptId, 'positive', JSON.stringify(positiveKey)]),
+      task: 't3',
+      scriptId,
+      objective,
+      steps: base,
+      silverLabel: 1,
+      origin: 'positive',
+      swap: null,
+    },
   ];
   const options = steps.flatMap((s, i) => (base[i].products.length ? s.hard.map((h) => ({ i, h })) : []));
   for (const { i, h } of random.sample(options, negatives)) {
     const slot = random.int(base[i].products.length);
     const removed = base[i].products[slot];
     const swapped = base.map((s, j) => (j === i ? { ...s, products: s.products.map((p, q) => (q === slot ? product(h) : p)) } : s));
-    const swap = { stepIndex: base[i].stepIndex, removedProductId: removed.productId, insertedProductId: h.productId, negativeKind: h.negativeKind! };
+    const swap = {
+      stepIndex: base[i].stepIndex,
+      removedProductId: removed.productId,
+      insertedProductId: h.productId,
+      negativeKind: h.negativeKind!,
+    };
     out.push({
       id: recordId(['t3', scriptId, 'swapped', swap.stepIndex, swap.removedProductId, swap.insertedProductId]),
       task: 't3',

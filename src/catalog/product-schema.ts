@@ -8,11 +8,7 @@ import { LIMITS } from '../core/product.js';
 
 const nonBlank = (s: string) => s.trim().length > 0;
 
-export const textSchema = z
-  .string()
-  .min(1)
-  .max(LIMITS.maxTextLength)
-  .refine(nonBlank, { message: 'must not be blank' });
+export const textSchema = z.string().min(1).max(LIMITS.maxTextLength).refine(nonBlank, { message: 'must not be blank' });
 
 export const productIdSchema = z
   .string()

@@ -106,7 +106,8 @@ export class EmbeddingCache {
     if (this.pending.size === 0) return;
     const rows = [...this.pending.values()];
     this.db.transaction(() => {
-      for (const r of rows) this.insert.run(this.modelId(r.model, true)!, r.hash, Buffer.from(r.vector.buffer, r.vector.byteOffset, r.vector.byteLength));
+      for (const r of rows)
+        this.insert.run(this.modelId(r.model, true)!, r.hash, Buffer.from(r.vector.buffer, r.vector.byteOffset, r.vector.byteLength));
     })();
     this.pending.clear();
   }

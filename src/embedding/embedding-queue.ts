@@ -66,7 +66,10 @@ export class EmbeddingQueue implements Embedder {
     if (texts.length === 0) return Promise.resolve([]);
     if (this.waiting.length >= this.options.maxDepth) {
       return Promise.reject(
-        new EmbedderOverloadedError(`The embedding queue is full (${this.options.maxDepth} requests waiting); retry shortly.`, this.retryAfter),
+        new EmbedderOverloadedError(
+          `The embedding queue is full (${this.options.maxDepth} requests waiting); retry shortly.`,
+          this.retryAfter,
+        ),
       );
     }
     return new Promise<Float32Array[]>((resolve, reject) => {

@@ -17,7 +17,10 @@ export interface RunningServer {
  * (the CLI passes createServices, or the demo's services it already has from ingesting); what it
  * returns is served, and closed with the server.
  */
-export async function startServer(config: Config, loadServices: (log: FastifyBaseLogger) => Promise<ServedServices>): Promise<RunningServer> {
+export async function startServer(
+  config: Config,
+  loadServices: (log: FastifyBaseLogger) => Promise<ServedServices>,
+): Promise<RunningServer> {
   const app = await buildApp(config);
   await app.listen({ port: config.port, host: config.host });
   const loading = loadServices(app.log);

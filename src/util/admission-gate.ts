@@ -140,9 +140,7 @@ export class AdmissionGate {
       if (sojourn <= (this.overloaded ? this.opts.targetMs : this.opts.intervalMs)) break;
       this.take();
       this.track(sojourn, now);
-      const message = this.overloaded
-        ? this.overloadMessage()
-        : `the request waited more than ${this.opts.intervalMs} ms for admission`;
+      const message = this.overloaded ? this.overloadMessage() : `the request waited more than ${this.opts.intervalMs} ms for admission`;
       this.settle(w).reject(this.refuse('queueDelay', message));
       refused++;
     }

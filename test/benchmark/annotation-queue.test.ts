@@ -34,5 +34,9 @@ it('mixes gold checks in at the rate, and serves either kind when the other runs
   assert.equal(pickNext(input({ gold, goldRate: 0.5 })), 'a', 'first served: 1 × 0.5 rounds down to no gold yet');
   assert.equal(pickNext(input({ gold, goldRate: 0.5, seen: new Set(['a']) })), 'b', 'second served is gold');
   assert.equal(pickNext(input({ gold, goldRate: 0.5, seen: new Set(['a', 'b']), seenGold: 1 })), 'c');
-  assert.equal(pickNext(input({ gold, goldRate: 0, seen: new Set(['a', 'c']) })), 'b', 'gold items still get labelled once the rest is done');
+  assert.equal(
+    pickNext(input({ gold, goldRate: 0, seen: new Set(['a', 'c']) })),
+    'b',
+    'gold items still get labelled once the rest is done',
+  );
 });

@@ -6,7 +6,17 @@ import { readJsonl, sampleScriptsFile, type sampleStore } from './sample-store.j
 
 export const silent = () => new Writable({ write: (_c, _e, done) => done() });
 
-export const DEFAULTS = { k: 5, threshold: 0.3, negativesPerPositive: 2, hardFraction: 0.5, hardMargin: 0.15, hardPool: 20, t3ProductsPerStep: 1, seed: 7, batchSize: 8 };
+export const DEFAULTS = {
+  k: 5,
+  threshold: 0.3,
+  negativesPerPositive: 2,
+  hardFraction: 0.5,
+  hardMargin: 0.15,
+  hardPool: 20,
+  t3ProductsPerStep: 1,
+  seed: 7,
+  batchSize: 8,
+};
 
 /** Builds a benchmark in-process from the sample scripts and reads the three record files back. */
 export async function build(s: Awaited<ReturnType<typeof sampleStore>>, name: string, overrides: Partial<BuildBenchmarkOptions> = {}) {

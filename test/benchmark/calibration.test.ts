@@ -66,8 +66,14 @@ describe('calibration arithmetic', () => {
     const bins = scoreHistogram(items, 0.1);
     assert.equal(bins[0].from, 0.2);
     assert.equal(bins.at(-1)!.to, 1);
-    assert.equal(bins.reduce((n, b) => n + b.positives, 0), 3);
-    assert.equal(bins.reduce((n, b) => n + b.negatives, 0), 3);
+    assert.equal(
+      bins.reduce((n, b) => n + b.positives, 0),
+      3,
+    );
+    assert.equal(
+      bins.reduce((n, b) => n + b.negatives, 0),
+      3,
+    );
     assert.equal(bins.find((b) => b.from === 0.9)!.positives, 1);
   });
 

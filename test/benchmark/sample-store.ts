@@ -15,7 +15,11 @@ export const sampleScriptsFile = join(root, 'data/sample/scripts.jsonl');
 export const sampleCatalogFile = join(root, 'data/sample/catalog.jsonl');
 
 export function readJsonl<T>(path: string): T[] {
-  return readFileSync(path, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as T);
+  return readFileSync(path, 'utf8')
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as T);
 }
 
 export const sampleScripts = () => readJsonl<ScriptIn>(sampleScriptsFile);
@@ -28,7 +32,12 @@ export const sampleScripts = () => readJsonl<ScriptIn>(sampleScriptsFile);
 export async function sampleStore(transform: (p: Product) => Product = (p) => p) {
   const dir = mkdtempSync(join(tmpdir(), 'ecomalign-bench-test-'));
   const embedder = new LexicalEmbedder();
-  const store = await EmbeddedStore.open({ dataDir: join(dir, 'store'), modelId: embedder.id, dimension: embedder.dimension, annFactory: exactIndexFactory });
+  const store = await EmbeddedStore.open({
+    dataDir: join(dir, 'store'),
+    modelId: embedder.id,
+    dimension: embedder.dimension,
+    annFactory: exactIndexFactory,
+  });
   await new CatalogService(embedder, store).upsert(readJsonl<Product>(sampleCatalogFile).map(transform));
   // Every text in the index, not some still in the exact tail: the tests compare results taken at
   // different moments, and the order of exact ties may differ between the two.

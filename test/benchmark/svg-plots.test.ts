@@ -42,8 +42,22 @@ describe('SVG plots', () => {
       yMax: 1,
       marker: { x: 0.5, label: 'recommended "0.50"' },
       series: [
-        { name: 'precision', points: [[0.2, 0.5], [0.5, null], [0.8, 1]] },
-        { name: 'recall', points: [[0.2, 1], [0.5, 0.7], [0.8, 0.1]] },
+        {
+          name: 'precision',
+          points: [
+            [0.2, 0.5],
+            [0.5, null],
+            [0.8, 1],
+          ],
+        },
+        {
+          name: 'recall',
+          points: [
+            [0.2, 1],
+            [0.5, 0.7],
+            [0.8, 0.1],
+          ],
+        },
       ],
     });
     assertWellFormed(svg);
@@ -58,8 +72,14 @@ describe('SVG plots', () => {
       title: 'Scores',
       xLabel: 'score',
       yLabel: 'pairs',
-      bins: [{ from: 0, to: 0.5 }, { from: 0.5, to: 1 }],
-      series: [{ name: 'useful', counts: [1, 4] }, { name: 'not useful', counts: [3, 0] }],
+      bins: [
+        { from: 0, to: 0.5 },
+        { from: 0.5, to: 1 },
+      ],
+      series: [
+        { name: 'useful', counts: [1, 4] },
+        { name: 'not useful', counts: [3, 0] },
+      ],
     });
     assertWellFormed(svg);
     assert.equal((svg.match(/<rect [^>]*fill-opacity/g) ?? []).length, 3);

@@ -16,7 +16,14 @@ describe('T1 corruptions', () => {
       assert.equal(records[0].origin, 'original');
       assert.equal(records[0].silverLabel, 1);
       assert.deepEqual(records[0].steps, script.steps);
-      assert.deepEqual(records.slice(1).map((r) => r.origin).sort(), ['dropped', 'shuffled', 'swapped'], script.id);
+      assert.deepEqual(
+        records
+          .slice(1)
+          .map((r) => r.origin)
+          .sort(),
+        ['dropped', 'shuffled', 'swapped'],
+        script.id,
+      );
       for (const r of records.slice(1)) {
         assert.equal(r.silverLabel, 0);
         assert.equal(r.corruption!.kind, r.origin);
@@ -32,7 +39,10 @@ describe('T1 corruptions', () => {
         const c = r.corruption!;
         if (c.kind === 'shuffled') {
           assert.deepEqual([...r.steps].sort(), [...script.steps].sort());
-          assert.deepEqual(c.order.map((o) => script.steps[o]), r.steps);
+          assert.deepEqual(
+            c.order.map((o) => script.steps[o]),
+            r.steps,
+          );
         } else if (c.kind === 'swapped') {
           assert.equal(r.steps.length, script.steps.length);
           assert.equal(r.steps[c.stepIndex], c.inserted);
@@ -43,7 +53,10 @@ describe('T1 corruptions', () => {
           assert.ok(donor.steps.includes(c.inserted));
         } else {
           assert.equal(r.steps.length, script.steps.length - 1);
-          assert.deepEqual(r.steps, script.steps.filter((_, i) => i !== c.stepIndex));
+          assert.deepEqual(
+            r.steps,
+            script.steps.filter((_, i) => i !== c.stepIndex),
+          );
         }
       }
     }

@@ -28,9 +28,14 @@ describe('T2 step–product candidates on the sample catalog', () => {
     scripts.forEach((script, i) => {
       aligned.scripts[i].forEach((step) => {
         // Exact ties (products sharing an intention text) may come in either order.
-        const order = (a: { score: number; productId: string }, b: { score: number; productId: string }) => b.score - a.score || (a.productId < b.productId ? -1 : 1);
+        const order = (a: { score: number; productId: string }, b: { score: number; productId: string }) =>
+          b.score - a.score || (a.productId < b.productId ? -1 : 1);
         const positives = (steps.get(`${script.id}|${step.index}`) ?? []).filter((r) => r.origin === 'positive').sort(order);
-        assert.deepEqual(positives.map((p) => p.productId), [...step.products].sort(order).map((p) => p.productId), `${script.id} step ${step.index}`);
+        assert.deepEqual(
+          positives.map((p) => p.productId),
+          [...step.products].sort(order).map((p) => p.productId),
+          `${script.id} step ${step.index}`,
+        );
       });
     });
   });
@@ -39,11 +44,16 @@ describe('T2 step–product candidates on the sample catalog', () => {
     const scripts = sampleScripts();
     const wide = await s.aligner.align(scripts, { k: 100, threshold, match: 'intentions' });
     const aboveByStep = new Map<string, Set<string>>();
-    scripts.forEach((script, i) => wide.scripts[i].forEach((st) => aboveByStep.set(`${script.id}|${st.index}`, new Set(st.products.map((p) => p.productId)))));
+    scripts.forEach((script, i) =>
+      wide.scripts[i].forEach((st) => aboveByStep.set(`${script.id}|${st.index}`, new Set(st.products.map((p) => p.productId)))),
+    );
     const negatives = t2.filter((r) => r.silverLabel === 0);
     assert.ok(negatives.length > 100);
     for (const r of negatives) {
-      assert.ok(!aboveByStep.get(`${r.scriptId}|${r.stepIndex}`)!.has(r.productId), `${r.productId} leaks into the negatives of ${r.scriptId}/${r.stepIndex}`);
+      assert.ok(
+        !aboveByStep.get(`${r.scriptId}|${r.stepIndex}`)!.has(r.productId),
+        `${r.productId} leaks into the negatives of ${r.scriptId}/${r.stepIndex}`,
+      );
     }
   });
 
@@ -71,7 +81,10 @@ describe('T2 step–product candidates on the sample catalog', () => {
         if (r.negativeKind === 'category') assert.ok(positiveCategories.has(r.category), `${r.productId} is not in a positive's category`);
         if (r.origin === 'easy') {
           assert.equal(r.negativeKind, 'other-category');
-          assert.ok(r.category !== null && !positiveCategories.has(r.category), `${r.productId} (${r.category}) shares a category with a positive`);
+          assert.ok(
+            r.category !== null && !positiveCategories.has(r.category),
+            `${r.productId} (${r.category}) shares a category with a positive`,
+          );
           assert.ok(r.score < threshold);
         }
       }

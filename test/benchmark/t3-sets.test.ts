@@ -23,7 +23,10 @@ describe('T3 script–product sets', () => {
           .filter((r) => r.scriptId === p.scriptId && r.stepIndex === step.stepIndex && r.origin === 'positive')
           .sort((a, b) => a.rank! - b.rank!)
           .slice(0, 2);
-        assert.deepEqual(step.products.map((x) => x.productId), expected.map((e) => e.productId));
+        assert.deepEqual(
+          step.products.map((x) => x.productId),
+          expected.map((e) => e.productId),
+        );
       }
     }
   });
@@ -40,11 +43,14 @@ describe('T3 script–product sets', () => {
         neg.steps.forEach((step, i) => {
           assert.equal(step.step, positive.steps[i].step);
           step.products.forEach((p, j) => {
-            if (p.productId !== positive.steps[i].products[j].productId) differences.push(`${step.stepIndex}:${positive.steps[i].products[j].productId}->${p.productId}`);
+            if (p.productId !== positive.steps[i].products[j].productId)
+              differences.push(`${step.stepIndex}:${positive.steps[i].products[j].productId}->${p.productId}`);
           });
         });
         assert.deepEqual(differences, [`${neg.swap!.stepIndex}:${neg.swap!.removedProductId}->${neg.swap!.insertedProductId}`]);
-        const hard = t2.find((r) => r.scriptId === neg.scriptId && r.stepIndex === neg.swap!.stepIndex && r.productId === neg.swap!.insertedProductId);
+        const hard = t2.find(
+          (r) => r.scriptId === neg.scriptId && r.stepIndex === neg.swap!.stepIndex && r.productId === neg.swap!.insertedProductId,
+        );
         assert.equal(hard?.origin, 'hard', 'the inserted product is a hard negative of that step');
       }
       assert.equal(new Set(records.map((r) => r.id)).size, records.length);

@@ -13,7 +13,14 @@ it('rebuilds items, votes and Fleiss κ from exported majority labels', () => {
   assert.equal(s.items, 3);
   assert.deepEqual(s.votes, { min: 3, median: 5, max: 5 });
   assert.equal(s.meanAgreement, (0.8 + 1 + 0.6) / 3);
-  assert.equal(s.fleissKappa, fleissKappa([[1, 4], [3, 0], [2, 3]]));
+  assert.equal(
+    s.fleissKappa,
+    fleissKappa([
+      [1, 4],
+      [3, 0],
+      [2, 3],
+    ]),
+  );
 });
 
 it('is null for labels that carry no votes (a hand-written labels file)', () => {

@@ -70,7 +70,10 @@ describe('docker/docker-compose.yml', () => {
     assert.deepEqual(Object.keys(c.services).sort(), ['ecomalign', 'ingest', 'qdrant']);
     const config = checkCommon(c);
     assert.match(c.services.qdrant.image!, /^qdrant\/qdrant:v1\.\d+\.\d+$/);
-    assert.ok(c.services.qdrant.volumes!.some((v) => v.endsWith(':/qdrant/storage')), 'Qdrant data survives the container');
+    assert.ok(
+      c.services.qdrant.volumes!.some((v) => v.endsWith(':/qdrant/storage')),
+      'Qdrant data survives the container',
+    );
     assert.equal(config.qdrant.url, 'http://qdrant:6333');
     assert.equal(config.qdrant.shards, 1);
   });
@@ -79,7 +82,9 @@ describe('docker/docker-compose.yml', () => {
 describe('docker/docker-compose.cluster.yml', () => {
   it('runs three clustered Qdrant nodes, one bootstrapping the others, each with its own volume', () => {
     const c = compose('docker-compose.cluster.yml');
-    const nodes = Object.keys(c.services).filter((n) => n.startsWith('qdrant-')).sort();
+    const nodes = Object.keys(c.services)
+      .filter((n) => n.startsWith('qdrant-'))
+      .sort();
     assert.deepEqual(nodes, ['qdrant-1', 'qdrant-2', 'qdrant-3']);
     const volumes = new Set<string>();
     for (const n of nodes) {
@@ -106,24 +111,37 @@ describe('docker/docker-compose.cluster.yml', () => {
 
 describe('docker/Dockerfile', () => {
   const text = readFileSync(join(root, 'docker/Dockerfile'), 'utf8');
-  const lines = text.replace(/\\\n/g, ' ').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+  const lines = text
+    .replace(/\\\n/g, ' ')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'));
 
   it('builds in stages and runs a slim, non-root runtime with the model baked in', () => {
     const stages = lines.filter((l) => l.startsWith('FROM ')).map((l) => l.split(/\s+AS\s+/i)[1]);
     assert.deepEqual(stages, ['build', 'model', 'prod-deps', 'runtime']);
     const runtime = lines.slice(lines.findIndex((l) => l.endsWith('AS runtime')));
-    assert.ok(runtime.some((l) => /^USER (node|\d+)$/.test(l)), 'non-root user');
+    assert.ok(
+      runtime.some((l) => /^USER (node|\d+)$/.test(l)),
+      'non-root user',
+    );
     assert.ok(!runtime.some((l) => /^RUN .*(apt-get|npm ci)/.test(l)), 'no compilers or installs in the runtime stage');
     assert.ok(runtime.some((l) => /ALLOW_MODEL_DOWNLOAD=false/.test(l)));
     assert.ok(runtime.some((l) => /MODEL_DIR=\/app\/models/.test(l)));
     assert.ok(runtime.some((l) => l.startsWith('COPY --from=model /app/models')));
-    assert.ok(lines.some((l) => /^ARG MODEL_ID=/.test(l)), 'the model is a build argument');
+    assert.ok(
+      lines.some((l) => /^ARG MODEL_ID=/.test(l)),
+      'the model is a build argument',
+    );
     const health = runtime.find((l) => l.startsWith('HEALTHCHECK'));
     assert.match(health ?? '', /\/readyz/);
   });
 
   it('copies only files that exist in the build context and that .dockerignore lets through', () => {
-    const ignored = readFileSync(join(root, '.dockerignore'), 'utf8').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+    const ignored = readFileSync(join(root, '.dockerignore'), 'utf8')
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l && !l.startsWith('#'));
     for (const line of lines.filter((l) => l.startsWith('COPY ') && !l.includes('--from='))) {
       const sources = line.split(/\s+/).slice(1, -1);
       for (const source of sources) {

@@ -45,7 +45,10 @@ describe('CachedEmbedder', () => {
     assert.deepEqual(inner.calls, [['light the grill', 'pack the tent']]);
     const second = await cached.embed(['pack the tent', 'bake a cake', 'light the grill']);
     assert.deepEqual(inner.calls[1], ['bake a cake'], 'hits are not embedded again');
-    assert.deepEqual(Buffer.from(second[0].buffer, second[0].byteOffset, second[0].byteLength), Buffer.from(first[1].buffer, first[1].byteOffset, first[1].byteLength));
+    assert.deepEqual(
+      Buffer.from(second[0].buffer, second[0].byteOffset, second[0].byteLength),
+      Buffer.from(first[1].buffer, first[1].byteOffset, first[1].byteLength),
+    );
     const direct = await new LexicalEmbedder().embed(['light the grill']);
     assert.deepEqual(second[2], direct[0]);
     assert.deepEqual(cached.counters, { hits: 2, misses: 3 }, 'hits: texts answered from the cache; misses: distinct texts embedded');

@@ -84,7 +84,11 @@ describe('createEmbedder', () => {
     assert.ok(e instanceof WordNetEmbedder);
     assert.equal(e.id, WORDNET_EMBEDDER_ID);
     assert.equal(e.dimension, 384);
-    assert.equal(e.source.path, join(wordnetCacheDir, cacheFileName(WORDNET_EMBEDDER_ID, e.params)), 'the table file lives in wordnetCacheDir');
+    assert.equal(
+      e.source.path,
+      join(wordnetCacheDir, cacheFileName(WORDNET_EMBEDDER_ID, e.params)),
+      'the table file lives in wordnetCacheDir',
+    );
     assert.ok(existsSync(e.source.path));
     assert.equal(messages.length, 0);
   });

@@ -30,7 +30,11 @@ describe('EmbeddingCache', () => {
   it('looks up more keys than one SQL statement takes', () => {
     const cache = new EmbeddingCache({ path: join(dir, 'b.sqlite') });
     const texts = Array.from({ length: 1234 }, (_, i) => `text ${i}`);
-    cache.put('m', texts, texts.map((_, i) => vec(i, -i)));
+    cache.put(
+      'm',
+      texts,
+      texts.map((_, i) => vec(i, -i)),
+    );
     cache.flush();
     const got = cache.get('m', texts, 2);
     assert.ok(got.every((v, i) => v && v[0] === i && v[1] === -i));

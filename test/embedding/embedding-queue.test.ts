@@ -43,9 +43,18 @@ describe('EmbeddingQueue', () => {
     assert.equal(calls.length, 2);
     assert.deepEqual(calls[1].texts, ['bb', 'ccc', 'dddd'], 'waiting callers share one batch');
     calls[1].finish();
-    assert.deepEqual((await first).map((v) => v[0]), [1]);
-    assert.deepEqual((await second).map((v) => v[0]), [2, 3]);
-    assert.deepEqual((await third).map((v) => v[0]), [4]);
+    assert.deepEqual(
+      (await first).map((v) => v[0]),
+      [1],
+    );
+    assert.deepEqual(
+      (await second).map((v) => v[0]),
+      [2, 3],
+    );
+    assert.deepEqual(
+      (await third).map((v) => v[0]),
+      [4],
+    );
   });
 
   it('never merges past the batch budget, but always runs a single oversized caller', async () => {
@@ -92,7 +101,11 @@ describe('EmbeddingQueue', () => {
     await assert.rejects(starved, /Waited 30 ms/);
     assert.equal(queue.depth, 0, 'the timed-out caller left the queue');
     calls[0].finish();
-    assert.deepEqual((await running).map((v) => v[0]), [4], 'work already running is not abandoned');
+    assert.deepEqual(
+      (await running).map((v) => v[0]),
+      [4],
+      'work already running is not abandoned',
+    );
     await tick();
     assert.equal(calls.length, 1, 'the timed-out texts were never embedded');
   });
@@ -113,7 +126,10 @@ describe('EmbeddingQueue', () => {
     const after = queue.embed(['dd']);
     await tick();
     calls[2].finish();
-    assert.deepEqual((await after).map((v) => v[0]), [2]);
+    assert.deepEqual(
+      (await after).map((v) => v[0]),
+      [2],
+    );
   });
 
   it('rejects waiting callers on close and answers an empty batch without a model call', async () => {

@@ -8,11 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { dot } from '../../src/core/vector-math.js';
-import {
-  MINILM_DEFAULT_THRESHOLD,
-  ModelUnavailableError,
-  TransformersEmbedder,
-} from '../../src/embedding/transformers-embedder.js';
+import { MINILM_DEFAULT_THRESHOLD, ModelUnavailableError, TransformersEmbedder } from '../../src/embedding/transformers-embedder.js';
 import { TINY_HIDDEN_SIZE, makeTinyModel, tinyModelReference } from '../fixtures/make-tiny-model.js';
 
 const MODEL_ID = 'ecomalign/tiny-bert';
@@ -135,7 +131,10 @@ describe('TransformersEmbedder (tiny generated model, offline)', () => {
       const texts = Array.from({ length: 9 }, (_, i) => `${'grill '.repeat(9 - i)}charcoal ${i}`);
       const chunked = await small.embed(texts);
       const whole = await q8.embed(texts);
-      assert.ok(chunked.every((v) => v.buffer === chunked[0].buffer), 'vectors are views into one buffer');
+      assert.ok(
+        chunked.every((v) => v.buffer === chunked[0].buffer),
+        'vectors are views into one buffer',
+      );
       for (let i = 0; i < texts.length; i++) assert.ok(maxAbsDiff(chunked[i], whole[i]) < 1e-5, `text ${i}`);
     } finally {
       await small.close();

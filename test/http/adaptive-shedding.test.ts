@@ -29,7 +29,10 @@ describe('adaptive load shedding', () => {
       assert.equal((await app.inject({ method: 'GET', url: '/align' })).statusCode, 200);
       lag = 1000;
       // Steps of +0.2 every 5 ms: the share passes one half within a few steps (polled, for slow CI).
-      const shed = await until(() => app.inject({ method: 'GET', url: '/align' }), (r) => r.statusCode === 503);
+      const shed = await until(
+        () => app.inject({ method: 'GET', url: '/align' }),
+        (r) => r.statusCode === 503,
+      );
       assert.equal(shed.statusCode, 503);
       assert.equal(shed.headers['retry-after'], '1');
       assert.equal(shed.headers['content-type'], 'application/problem+json; charset=utf-8');
@@ -37,7 +40,10 @@ describe('adaptive load shedding', () => {
       assert.equal((await app.inject({ method: 'GET', url: '/healthz' })).statusCode, 200, 'probes are never shed');
       lag = 0;
       // Decays 0.02 per step: below one half again after ~25 steps.
-      const recovered = await until(() => app.inject({ method: 'GET', url: '/align' }), (r) => r.statusCode === 200);
+      const recovered = await until(
+        () => app.inject({ method: 'GET', url: '/align' }),
+        (r) => r.statusCode === 200,
+      );
       assert.equal(recovered.statusCode, 200, 'recovered');
     } finally {
       await app.close();

@@ -196,7 +196,13 @@ describe('admission plugin', () => {
       const a = app.inject(align);
       await until(() => holds.length === 1, 'A runs');
       const body = JSON.stringify(align.payload);
-      const client = httpRequest({ host: '127.0.0.1', port, method: 'POST', path: '/align', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } });
+      const client = httpRequest({
+        host: '127.0.0.1',
+        port,
+        method: 'POST',
+        path: '/align',
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+      });
       client.on('error', () => undefined); // the hang-up below
       client.end(body);
       await until(() => read().queued === 1, 'the socket request waits');

@@ -19,7 +19,10 @@ test('POST /align', async (t) => {
     assert.equal(body.threshold, 0.1);
     assert.equal(typeof body.tookMs, 'number');
     assert.equal(body.steps.length, 2);
-    assert.deepEqual(body.steps.map((s: { index: number }) => s.index), [0, 1]);
+    assert.deepEqual(
+      body.steps.map((s: { index: number }) => s.index),
+      [0, 1],
+    );
     assert.equal(body.steps[0].text, 'Light the charcoal');
     assert.equal(body.steps[0].products[0].productId, 'chimney-1');
     assert.equal(body.steps[0].products[0].matched.kind, 'intention');
@@ -29,7 +32,10 @@ test('POST /align', async (t) => {
       assert.ok(step.products.length <= 2);
       for (const p of step.products) assert.ok(p.score >= 0.1);
       const scores = step.products.map((p: { score: number }) => p.score);
-      assert.deepEqual(scores, [...scores].sort((a, b) => b - a));
+      assert.deepEqual(
+        scores,
+        [...scores].sort((a, b) => b - a),
+      );
     }
   });
 
@@ -64,13 +70,19 @@ test('POST /align', async (t) => {
       url: '/align',
       payload: { steps: ['keep drinks cold'], threshold: -1, k: 10, filter: { categories: ['grilling'] } },
     });
-    assert.deepEqual(res.json().steps[0].products.map((p: { category: string }) => p.category), ['grilling', 'grilling']);
+    assert.deepEqual(
+      res.json().steps[0].products.map((p: { category: string }) => p.category),
+      ['grilling', 'grilling'],
+    );
     res = await app.inject({
       method: 'POST',
       url: '/align',
       payload: { steps: ['keep drinks cold'], threshold: -1, k: 10, filter: { productIds: ['tent-1', 'missing'] } },
     });
-    assert.deepEqual(res.json().steps[0].products.map((p: { productId: string }) => p.productId), ['tent-1']);
+    assert.deepEqual(
+      res.json().steps[0].products.map((p: { productId: string }) => p.productId),
+      ['tent-1'],
+    );
   });
 
   await t.test('aligns a batch of scripts and echoes their ids', async () => {
@@ -87,7 +99,10 @@ test('POST /align', async (t) => {
     });
     assert.equal(res.statusCode, 200, res.body);
     const body = res.json();
-    assert.deepEqual(body.results.map((r: { id: string }) => r.id), ['s1', 's2']);
+    assert.deepEqual(
+      body.results.map((r: { id: string }) => r.id),
+      ['s1', 's2'],
+    );
     assert.equal(body.results[1].steps[1].products[0].productId, 'chimney-1');
     assert.deepEqual(body.results[0].steps[0].products, body.results[1].steps[1].products, 'same step, same answer');
   });

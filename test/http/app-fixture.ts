@@ -49,7 +49,14 @@ async function open({ env = {}, overrides = {}, services: serve = true }: BuildO
   const { dir, cleanup } = env.DATA_DIR ? { dir: env.DATA_DIR, cleanup: () => undefined } : tempDir('ecomalign-http-');
   // Load shedding off unless a test turns it on: a busy CI machine's event-loop lag must not turn
   // functional tests into 503s (test/http/protection.test.ts covers shedding itself).
-  const config = loadConfig({ EMBEDDER: 'lexical', DATA_DIR: dir, LOG_LEVEL: 'silent', SNAPSHOT_INTERVAL_S: '0', MAX_EVENT_LOOP_DELAY_MS: '0', ...env });
+  const config = loadConfig({
+    EMBEDDER: 'lexical',
+    DATA_DIR: dir,
+    LOG_LEVEL: 'silent',
+    SNAPSHOT_INTERVAL_S: '0',
+    MAX_EVENT_LOOP_DELAY_MS: '0',
+    ...env,
+  });
   let services: Services | undefined;
   try {
     services = serve ? await createServices(config, pino({ level: config.logLevel }), overrides) : undefined;
@@ -87,5 +94,10 @@ export const sampleProducts = [
     category: 'camping',
     intentions: ['because they want to keep drinks cold at the beach', 'because they need ice for a camping trip'],
   },
-  { id: 'tent-1', title: 'Four Person Dome Tent', category: 'camping', intentions: ['because they want to sleep outdoors on a camping trip'] },
+  {
+    id: 'tent-1',
+    title: 'Four Person Dome Tent',
+    category: 'camping',
+    intentions: ['because they want to sleep outdoors on a camping trip'],
+  },
 ];

@@ -54,15 +54,24 @@ test('hostile input', async (t) => {
   });
 
   await t.test('POST /align: never a 5xx for generated bodies', async () => {
-    await fc.assert(fc.asyncProperty(alignBody, async (body) => send(post('/align', body, 'application/json'), false)), { seed: SEED, numRuns: 400 });
+    await fc.assert(
+      fc.asyncProperty(alignBody, async (body) => send(post('/align', body, 'application/json'), false)),
+      { seed: SEED, numRuns: 400 },
+    );
   });
 
   await t.test('POST /align/batch: never a 5xx for generated bodies', async () => {
-    await fc.assert(fc.asyncProperty(alignBatchBody, async (body) => send(post('/align/batch', body, 'application/json'), false)), { seed: SEED, numRuns: 300 });
+    await fc.assert(
+      fc.asyncProperty(alignBatchBody, async (body) => send(post('/align/batch', body, 'application/json'), false)),
+      { seed: SEED, numRuns: 300 },
+    );
   });
 
   await t.test('POST /products: never a 5xx, and a rejected batch writes nothing', async () => {
-    await fc.assert(fc.asyncProperty(productsBody, async (body) => send(post('/products', body, 'application/json'), true)), { seed: SEED, numRuns: 400 });
+    await fc.assert(
+      fc.asyncProperty(productsBody, async (body) => send(post('/products', body, 'application/json'), true)),
+      { seed: SEED, numRuns: 400 },
+    );
   });
 
   await t.test('every POST endpoint: pathological bodies and content types', async () => {
@@ -85,9 +94,32 @@ test('hostile input', async (t) => {
 
   await t.test('hostile methods, paths, query strings and auth headers', async () => {
     const method = fc.constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD') as fc.Arbitrary<InjectOptions['method']>;
-    const path = fc.oneof(fc.constantFrom('/align', '/products', '/readyz', '/healthz', '/metrics', '/docs/', '/openapi.json', '/', '//align', '/align/', '/ALIGN'), productIdPath.map((p) => `/${p}`));
-    const query = fc.oneof(fc.constant(''), fc.string({ unit: 'binary', maxLength: 50 }).map((q) => `?${encodeURIComponent(q)}=1`), fc.constantFrom('?__proto__[x]=1', '?constructor.prototype.x=1', '?a=%', '?a[]=1&a[]=2'));
-    const authorization = fc.oneof(fc.constant(`Bearer ${API_KEY}`), fc.string({ maxLength: 100 }), fc.constantFrom('Bearer', 'Bearer ', 'Basic YWxhZGRpbjpvcGVu', `bearer ${API_KEY}x`, `Bearer ${'k'.repeat(8000)}`));
+    const path = fc.oneof(
+      fc.constantFrom(
+        '/align',
+        '/products',
+        '/readyz',
+        '/healthz',
+        '/metrics',
+        '/docs/',
+        '/openapi.json',
+        '/',
+        '//align',
+        '/align/',
+        '/ALIGN',
+      ),
+      productIdPath.map((p) => `/${p}`),
+    );
+    const query = fc.oneof(
+      fc.constant(''),
+      fc.string({ unit: 'binary', maxLength: 50 }).map((q) => `?${encodeURIComponent(q)}=1`),
+      fc.constantFrom('?__proto__[x]=1', '?constructor.prototype.x=1', '?a=%', '?a[]=1&a[]=2'),
+    );
+    const authorization = fc.oneof(
+      fc.constant(`Bearer ${API_KEY}`),
+      fc.string({ maxLength: 100 }),
+      fc.constantFrom('Bearer', 'Bearer ', 'Basic YWxhZGRpbjpvcGVu', `bearer ${API_KEY}x`, `Bearer ${'k'.repeat(8000)}`),
+    );
     await fc.assert(
       fc.asyncProperty(method, path, query, authorization, async (m, p, q, a) => {
         const asciiOnly = /^[\t\x20-\x7e]*$/.test(a); // Node refuses other header bytes before the server sees them
@@ -104,7 +136,9 @@ test('hostile input', async (t) => {
     assert.equal(tally.serverErrors, 0);
     assert.ok(tally.requests >= 2000, `only ${tally.requests} hostile requests were sent`);
     assert.ok(tally.rejected > tally.requests / 2, 'most generated requests should be invalid, or the generators are too tame');
-    t.diagnostic(`hostile requests: ${tally.requests}, rejected 4xx: ${tally.rejected}, accepted: ${tally.accepted}, 5xx: ${tally.serverErrors}`);
+    t.diagnostic(
+      `hostile requests: ${tally.requests}, rejected 4xx: ${tally.rejected}, accepted: ${tally.accepted}, 5xx: ${tally.serverErrors}`,
+    );
   });
 });
 

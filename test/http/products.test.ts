@@ -27,11 +27,19 @@ test('products API', async (t) => {
   });
 
   await t.test('deletes a product so it is no longer aligned', async () => {
-    const before = await app.inject({ method: 'POST', url: '/align', payload: { steps: ['sleep outdoors camping'], threshold: -1, k: 10 } });
+    const before = await app.inject({
+      method: 'POST',
+      url: '/align',
+      payload: { steps: ['sleep outdoors camping'], threshold: -1, k: 10 },
+    });
     assert.ok(before.json().steps[0].products.some((p: { productId: string }) => p.productId === 'tent-1'));
     const del = await app.inject({ method: 'DELETE', url: '/products/tent-1' });
     assert.equal(del.statusCode, 204);
-    const afterDel = await app.inject({ method: 'POST', url: '/align', payload: { steps: ['sleep outdoors camping'], threshold: -1, k: 10 } });
+    const afterDel = await app.inject({
+      method: 'POST',
+      url: '/align',
+      payload: { steps: ['sleep outdoors camping'], threshold: -1, k: 10 },
+    });
     assert.ok(!afterDel.json().steps[0].products.some((p: { productId: string }) => p.productId === 'tent-1'));
     assert.equal((await app.inject({ method: 'GET', url: '/products/tent-1' })).statusCode, 404);
   });
@@ -40,7 +48,12 @@ test('products API', async (t) => {
     const res = await app.inject({
       method: 'POST',
       url: '/products',
-      payload: { products: [{ id: 'dup', title: 'First' }, { id: 'dup', title: 'Second' }] },
+      payload: {
+        products: [
+          { id: 'dup', title: 'First' },
+          { id: 'dup', title: 'Second' },
+        ],
+      },
     });
     assert.deepEqual(res.json(), { upserted: 1, unchanged: 0, intentionsIndexed: 0 });
     assert.equal((await app.inject({ method: 'GET', url: '/products/dup' })).json().title, 'Second');

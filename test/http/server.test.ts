@@ -41,7 +41,15 @@ describe('ecomalign serve', () => {
     const dataDir = join(dir, 'graceful');
     const child = spawn(process.execPath, ['--import', 'tsx', main, 'serve'], {
       cwd: root,
-      env: { ...process.env, EMBEDDER: 'lexical', DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'info', SNAPSHOT_INTERVAL_S: '0', MAX_EVENT_LOOP_DELAY_MS: '0' },
+      env: {
+        ...process.env,
+        EMBEDDER: 'lexical',
+        DATA_DIR: dataDir,
+        PORT: String(port),
+        LOG_LEVEL: 'info',
+        SNAPSHOT_INTERVAL_S: '0',
+        MAX_EVENT_LOOP_DELAY_MS: '0',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     // The server logs each request as it arrives (pino JSON on stdout); wait for that line.
@@ -64,10 +72,21 @@ describe('ecomalign serve', () => {
     });
     assert.equal(upsert.status, 200);
     const metrics = await (await fetch(`${url}/metrics`)).text();
-    assert.match(metrics, /ecomalign_embedding_batch_duration_seconds_count\{model="lexical-hash-384-v1"\} [1-9]/, 'embedding batches are timed');
+    assert.match(
+      metrics,
+      /ecomalign_embedding_batch_duration_seconds_count\{model="lexical-hash-384-v1"\} [1-9]/,
+      'embedding batches are timed',
+    );
     // A large batch keeps the server busy while the signal arrives.
-    const scripts = Array.from({ length: 256 }, (_, i) => ({ id: `s${i}`, steps: Array.from({ length: 64 }, (_, j) => `grill burgers number ${i} ${j}`) }));
-    const inFlight = fetch(`${url}/align/batch`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ scripts }) });
+    const scripts = Array.from({ length: 256 }, (_, i) => ({
+      id: `s${i}`,
+      steps: Array.from({ length: 64 }, (_, j) => `grill burgers number ${i} ${j}`),
+    }));
+    const inFlight = fetch(`${url}/align/batch`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ scripts }),
+    });
     for (let i = 0; i < 300 && !/"url":"\/align\/batch"/.test(logs); i++) await new Promise((r) => setTimeout(r, 10));
     assert.match(logs, /"url":"\/align\/batch"/, 'the batch request reached the server');
     child.kill('SIGTERM');

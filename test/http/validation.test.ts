@@ -65,7 +65,11 @@ test('bad input gets a clear 4xx problem, never a 500', async (t) => {
     await expectProblem(align({ steps: ['ok'], k: 2.5 }), 400, 'body.k');
     await expectProblem(align({ steps: ['ok'], threshold: 1.5 }), 400, 'body.threshold');
     await expectProblem(align({ steps: ['ok'], threshold: -2 }), 400, 'body.threshold');
-    await expectProblem(align({ steps: ['ok'], filter: { productIds: Array.from({ length: 1001 }, (_, i) => `p${i}`) } }), 400, 'body.filter.productIds');
+    await expectProblem(
+      align({ steps: ['ok'], filter: { productIds: Array.from({ length: 1001 }, (_, i) => `p${i}`) } }),
+      400,
+      'body.filter.productIds',
+    );
   });
 
   await t.test('batch limits', async () => {
@@ -76,10 +80,18 @@ test('bad input gets a clear 4xx problem, never a 500', async (t) => {
   await t.test('product validation names the product and field, and a rejected batch writes nothing', async () => {
     const products = [sampleProducts[0], { ...sampleProducts[1], intentions: ['fine', ''] }];
     await expectProblem({ method: 'POST', url: '/products', payload: { products } }, 400, 'body.products[1].intentions[1]');
-    await expectProblem({ method: 'POST', url: '/products', payload: { products: [{ id: 'x'.repeat(129), title: 't' }] } }, 400, 'body.products[0].id');
+    await expectProblem(
+      { method: 'POST', url: '/products', payload: { products: [{ id: 'x'.repeat(129), title: 't' }] } },
+      400,
+      'body.products[0].id',
+    );
     await expectProblem({ method: 'POST', url: '/products', payload: { products: [{ id: 'a' }] } }, 400, 'body.products[0].title');
     await expectProblem(
-      { method: 'POST', url: '/products', payload: { products: [{ id: 'a', title: 't', intentions: Array.from({ length: 65 }, () => 'i') }] } },
+      {
+        method: 'POST',
+        url: '/products',
+        payload: { products: [{ id: 'a', title: 't', intentions: Array.from({ length: 65 }, () => 'i') }] },
+      },
       400,
       'body.products[0].intentions',
     );
@@ -100,7 +112,12 @@ test('bad input gets a clear 4xx problem, never a 500', async (t) => {
 
   await t.test('prototype-pollution keys are rejected', async () => {
     await expectProblem(
-      { method: 'POST', url: '/align', payload: '{"steps":["ok"],"__proto__":{"polluted":true}}', headers: { 'content-type': 'application/json' } },
+      {
+        method: 'POST',
+        url: '/align',
+        payload: '{"steps":["ok"],"__proto__":{"polluted":true}}',
+        headers: { 'content-type': 'application/json' },
+      },
       400,
     );
     assert.equal(({} as Record<string, unknown>).polluted, undefined);

@@ -37,8 +37,18 @@ describe('benchmark helpers', () => {
       { label: 'default', size: 'preloaded', v: 2 },
       { label: 'st0', size: 'empty', v: 3 },
     ];
-    const merged = mergeRows(old, [{ label: 'default', size: 'preloaded', v: 20 }, { label: 'st0', size: 'preloaded', v: 40 }], key);
-    assert.deepEqual(merged.map((r) => r.v), [1, 20, 3, 40]);
+    const merged = mergeRows(
+      old,
+      [
+        { label: 'default', size: 'preloaded', v: 20 },
+        { label: 'st0', size: 'preloaded', v: 40 },
+      ],
+      key,
+    );
+    assert.deepEqual(
+      merged.map((r) => r.v),
+      [1, 20, 3, 40],
+    );
     assert.deepEqual(mergeRows([], old, key), old);
   });
 
@@ -48,7 +58,10 @@ describe('benchmark helpers', () => {
       label: 'SEARCH_THREADS=0 MAX_EVENT_LOOP_DELAY_MS=50',
       env: { SEARCH_THREADS: '0', MAX_EVENT_LOOP_DELAY_MS: '50' },
     });
-    assert.deepEqual(parseVariant(['--label', 'no-threads', '--env', 'SEARCH_THREADS=0']), { label: 'no-threads', env: { SEARCH_THREADS: '0' } });
+    assert.deepEqual(parseVariant(['--label', 'no-threads', '--env', 'SEARCH_THREADS=0']), {
+      label: 'no-threads',
+      env: { SEARCH_THREADS: '0' },
+    });
     assert.throws(() => parseVariant(['--env', 'search_threads']), /KEY=VALUE/);
   });
 });

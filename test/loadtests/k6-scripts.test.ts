@@ -21,7 +21,9 @@ function tsc(project: string) {
 
 describe('k6 load-test scripts', () => {
   it('has one script per profile', () => {
-    const scripts = readdirSync(LOADTESTS).filter((f) => f.endsWith('.ts')).sort();
+    const scripts = readdirSync(LOADTESTS)
+      .filter((f) => f.endsWith('.ts'))
+      .sort();
     assert.deepEqual(scripts, ['load.ts', 'smoke.ts', 'soak.ts', 'spike.ts', 'stress.ts']);
   });
 
@@ -42,7 +44,14 @@ describe('k6 load-test scripts', () => {
           "export default function () { http.post('http://x', { steps: 1 }, { timeout: true }); }", // timeout must be string|number
         ].join('\n'),
       );
-      writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ extends: join(LOADTESTS, 'tsconfig.json'), include: ['bad.ts'], compilerOptions: { typeRoots: [join(LOADTESTS, '../node_modules/@types')] } }));
+      writeFileSync(
+        join(dir, 'tsconfig.json'),
+        JSON.stringify({
+          extends: join(LOADTESTS, 'tsconfig.json'),
+          include: ['bad.ts'],
+          compilerOptions: { typeRoots: [join(LOADTESTS, '../node_modules/@types')] },
+        }),
+      );
       const res = tsc(join(dir, 'tsconfig.json'));
       assert.notEqual(res.status, 0);
       assert.match(res.stdout, /bad\.ts\(3,[0-9]+\): error TS2345/, res.stdout);

@@ -24,7 +24,12 @@ describe('open-model load generator', () => {
 
   it('sends on schedule and tallies answers by status and scenario', async () => {
     slow = false;
-    const run = await runOpenLoop({ baseUrl: url, durationS: 1, rateAt: () => 200, next: () => ({ scenario: 'ping', method: 'GET', path: '/' }) });
+    const run = await runOpenLoop({
+      baseUrl: url,
+      durationS: 1,
+      rateAt: () => 200,
+      next: () => ({ scenario: 'ping', method: 'GET', path: '/' }),
+    });
     const tally = run.scenarios.ping;
     assert.ok(run.scheduled >= 190 && run.scheduled <= 201, `scheduled ${run.scheduled} at 200/s for 1 s`);
     assert.equal(tally.sent, run.scheduled);
@@ -39,7 +44,13 @@ describe('open-model load generator', () => {
   it('keeps sending while answers are slow (open model), and counts the wait in latency', async () => {
     slow = true;
     // At most 4 sockets: with 150 ms answers they serve ~27 req/s, far below the 100/s offered.
-    const run = await runOpenLoop({ baseUrl: url, durationS: 1, rateAt: () => 100, next: () => ({ scenario: 'ping', method: 'GET', path: '/' }), maxSockets: 4 });
+    const run = await runOpenLoop({
+      baseUrl: url,
+      durationS: 1,
+      rateAt: () => 100,
+      next: () => ({ scenario: 'ping', method: 'GET', path: '/' }),
+      maxSockets: 4,
+    });
     assert.ok(run.scheduled >= 95, `a closed-loop generator would have slowed down; scheduled ${run.scheduled}`);
     const s = summarize('ping', 100, run);
     assert.ok(s.latencyMs.p99 > 1000, `queued requests must show their wait (p99 ${s.latencyMs.p99} ms)`);

@@ -7,9 +7,13 @@ const MODULE = fileURLToPath(new URL('../../src/util/stall-watchdog.ts', import.
 
 function runChild(body: string): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string; ms: number }> {
   const started = Date.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', `import { startStallWatchdog } from ${JSON.stringify(MODULE)};\n${body}`], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', '--input-type=module', '-e', `import { startStallWatchdog } from ${JSON.stringify(MODULE)};\n${body}`],
+    {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
   // A backstop so a watchdog that never fires fails the test instead of hanging it.
@@ -24,7 +28,9 @@ function runChild(body: string): Promise<{ code: number | null; signal: NodeJS.S
 
 it('kills a process whose main thread is stuck, after logging why', async () => {
   // A busy loop of 50 s stands in for a native call that never returns.
-  const r = await runChild(`startStallWatchdog(500); setTimeout(() => { const end = Date.now() + 50_000; while (Date.now() < end); process.exit(0); }, 100);`);
+  const r = await runChild(
+    `startStallWatchdog(500); setTimeout(() => { const end = Date.now() + 50_000; while (Date.now() < end); process.exit(0); }, 100);`,
+  );
   assert.equal(r.signal, 'SIGKILL', `exit ${r.code}/${r.signal}: ${r.stderr}`);
   assert.match(r.stderr, /event loop stalled for \d+ ms/);
   assert.ok(r.ms < 45_000, `killed after ${r.ms} ms, before the busy loop would have ended`);

@@ -44,7 +44,7 @@ export class Analyzer {
     const tokens = tokenize(text);
     const content = tokens.some((t) => !STOP_WORDS.has(t));
     const out: Unit[] = [];
-    for (let i = 0; i < tokens.length; ) {
+    for (let i = 0; i < tokens.length;) {
       const t = tokens[i];
       if (content && STOP_WORDS.has(t)) {
         i++;
@@ -110,7 +110,12 @@ export class Analyzer {
   }
 
   private unknown(surface: string): Unit {
-    return { rows: new Int32Array(0), weights: new Float32Array(0), unknownHash: hashString(surface), unknownWeight: this.params.unknownWeight };
+    return {
+      rows: new Int32Array(0),
+      weights: new Float32Array(0),
+      unknownHash: hashString(surface),
+      unknownWeight: this.params.unknownWeight,
+    };
   }
 
   idfWeight(idf: number): number {

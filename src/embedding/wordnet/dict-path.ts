@@ -5,7 +5,17 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
-export const WORDNET_FILES = ['data.noun', 'data.verb', 'data.adj', 'data.adv', 'index.noun', 'index.verb', 'index.adj', 'index.adv', 'index.sense'] as const;
+export const WORDNET_FILES = [
+  'data.noun',
+  'data.verb',
+  'data.adj',
+  'data.adv',
+  'index.noun',
+  'index.verb',
+  'index.adj',
+  'index.adv',
+  'index.sense',
+] as const;
 
 export function wordnetDictPath(): string {
   const require = createRequire(import.meta.url);

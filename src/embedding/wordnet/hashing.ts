@@ -10,7 +10,6 @@ export const WORD_FEATURE = 0x2c9b_7d05;
 const PROBES = 2;
 const PROBE_WEIGHT = 1 / Math.sqrt(PROBES);
 
-
 /** FNV-1a of a string's UTF-16 code units, finalised. Stable across runs and platforms. */
 export function hashString(s: string): number {
   let h = 0x811c_9dc5;

@@ -36,31 +36,38 @@ export function nextDropProbability(current: number, lagMs: number, targetMs: nu
   return current;
 }
 
-export const adaptiveSheddingPlugin = fp(async (app: FastifyInstance, opts: AdaptiveSheddingOptions) => {
-  if (opts.targetLagMs <= 0) return;
-  const retryAfter = String(opts.retryAfterSeconds ?? RETRY_AFTER_SECONDS.overloaded);
-  const random = opts.random ?? Math.random;
-  const interval = opts.intervalMs ?? 50;
-  const histogram = opts.lagSource ? undefined : monitorEventLoopDelay({ resolution: 10 });
-  histogram?.enable();
-  const lagSource = opts.lagSource ?? eventLoopLag(histogram!, interval);
-  let drop = 0;
-  const timer = setInterval(() => {
-    drop = nextDropProbability(drop, lagSource(), opts.targetLagMs);
-  }, interval);
-  timer.unref();
-  app.addHook('onClose', async () => {
-    clearInterval(timer);
-    histogram?.disable();
-  });
+export const adaptiveSheddingPlugin = fp(
+  async (app: FastifyInstance, opts: AdaptiveSheddingOptions) => {
+    if (opts.targetLagMs <= 0) return;
+    const retryAfter = String(opts.retryAfterSeconds ?? RETRY_AFTER_SECONDS.overloaded);
+    const random = opts.random ?? Math.random;
+    const interval = opts.intervalMs ?? 50;
+    const histogram = opts.lagSource ? undefined : monitorEventLoopDelay({ resolution: 10 });
+    histogram?.enable();
+    const lagSource = opts.lagSource ?? eventLoopLag(histogram!, interval);
+    let drop = 0;
+    const timer = setInterval(() => {
+      drop = nextDropProbability(drop, lagSource(), opts.targetLagMs);
+    }, interval);
+    timer.unref();
+    app.addHook('onClose', async () => {
+      clearInterval(timer);
+      histogram?.disable();
+    });
 
-  app.addHook('onRequest', async (request, reply) => {
-    if (drop === 0 || isOperationalRoute(request.url) || random() >= drop) return;
-    app.metrics.shedRequests.inc({ reason: 'eventLoopDelay' });
-    reply.header('Retry-After', retryAfter);
-    return sendProblem(reply, 503, `The service is overloaded (event-loop lag over ${opts.targetLagMs} ms); retry after ${retryAfter} s.`);
-  });
-}, { name: 'adaptive-shedding', dependencies: ['metrics'] });
+    app.addHook('onRequest', async (request, reply) => {
+      if (drop === 0 || isOperationalRoute(request.url) || random() >= drop) return;
+      app.metrics.shedRequests.inc({ reason: 'eventLoopDelay' });
+      reply.header('Retry-After', retryAfter);
+      return sendProblem(
+        reply,
+        503,
+        `The service is overloaded (event-loop lag over ${opts.targetLagMs} ms); retry after ${retryAfter} s.`,
+      );
+    });
+  },
+  { name: 'adaptive-shedding', dependencies: ['metrics'] },
+);
 
 /**
  * Lag, two ways, taking the worse: the mean delay of a 10 ms probe timer over the interval (it

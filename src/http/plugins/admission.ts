@@ -50,7 +50,13 @@ interface Ticket {
 
 export const admissionPlugin = fp(
   async (app: FastifyInstance, opts: AdmissionOptions) => {
-    const common = { maxQueue: opts.maxQueue, targetMs: opts.targetMs, intervalMs: opts.intervalMs, retryAfterSeconds: opts.retryAfterSeconds, now: opts.now };
+    const common = {
+      maxQueue: opts.maxQueue,
+      targetMs: opts.targetMs,
+      intervalMs: opts.intervalMs,
+      retryAfterSeconds: opts.retryAfterSeconds,
+      now: opts.now,
+    };
     const gates: Record<AdmissionClass, AdmissionGate> = {
       read: new AdmissionGate({ ...common, limit: opts.readConcurrency }),
       write: new AdmissionGate({ ...common, limit: opts.writeConcurrency }),

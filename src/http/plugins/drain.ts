@@ -16,35 +16,38 @@ declare module 'fastify' {
   }
 }
 
-export const drainPlugin = fp(async (app: FastifyInstance) => {
-  let draining = false;
-  const inFlight = new Set<object>();
-  const flushing = new Set<NodeJS.WritableStream>();
+export const drainPlugin = fp(
+  async (app: FastifyInstance) => {
+    let draining = false;
+    const inFlight = new Set<object>();
+    const flushing = new Set<NodeJS.WritableStream>();
 
-  app.addHook('onRequest', async (request, reply) => {
-    if (draining) {
-      reply.header('Connection', 'close').header('Retry-After', String(RETRY_AFTER_SECONDS.unavailable));
-      return sendProblem(reply, 503, 'The server is shutting down.');
-    }
-    inFlight.add(request.raw);
-  });
-  const done = async (request: { raw: object & { socket: NodeJS.WritableStream & { writableLength?: number } } }) => {
-    if (!inFlight.delete(request.raw)) return;
-    const socket = request.raw.socket;
-    if (socket && (socket.writableLength ?? 0) > 0) {
-      flushing.add(socket);
-      const release = () => flushing.delete(socket);
-      socket.once('drain', release);
-      socket.once('close', release);
-    }
-  };
-  app.addHook('onResponse', async (request) => done(request));
-  app.addHook('onRequestAbort', async (request) => done(request));
+    app.addHook('onRequest', async (request, reply) => {
+      if (draining) {
+        reply.header('Connection', 'close').header('Retry-After', String(RETRY_AFTER_SECONDS.unavailable));
+        return sendProblem(reply, 503, 'The server is shutting down.');
+      }
+      inFlight.add(request.raw);
+    });
+    const done = async (request: { raw: object & { socket: NodeJS.WritableStream & { writableLength?: number } } }) => {
+      if (!inFlight.delete(request.raw)) return;
+      const socket = request.raw.socket;
+      if (socket && (socket.writableLength ?? 0) > 0) {
+        flushing.add(socket);
+        const release = () => flushing.delete(socket);
+        socket.once('drain', release);
+        socket.once('close', release);
+      }
+    };
+    app.addHook('onResponse', async (request) => done(request));
+    app.addHook('onRequestAbort', async (request) => done(request));
 
-  app.decorate('drain', async (timeoutMs: number) => {
-    draining = true;
-    const deadline = Date.now() + timeoutMs;
-    while ((inFlight.size > 0 || flushing.size > 0) && Date.now() < deadline) await sleep(20);
-    return inFlight.size === 0 && flushing.size === 0;
-  });
-}, { name: 'drain' });
+    app.decorate('drain', async (timeoutMs: number) => {
+      draining = true;
+      const deadline = Date.now() + timeoutMs;
+      while ((inFlight.size > 0 || flushing.size > 0) && Date.now() < deadline) await sleep(20);
+      return inFlight.size === 0 && flushing.size === 0;
+    });
+  },
+  { name: 'drain' },
+);

@@ -9,39 +9,45 @@ import { sendProblem } from '../support/problem.js';
  * wrong with which field; anything else is a 500 whose body reveals nothing internal (the details
  * go to the log with the request id).
  */
-export const errorHandlerPlugin = fp(async (app: FastifyInstance) => {
-  app.setErrorHandler((error: FastifyError, request, reply) => {
-    if (hasZodFastifySchemaValidationErrors(error)) {
-      const where = error.validationContext ?? 'body';
-      const errors = error.validation.flatMap((issue) => {
-        const base = fieldPath(where, issue.instancePath);
-        const params = issue.params as { keys?: string[] };
-        if (issue.keyword === 'unrecognized_keys' && params.keys?.length) {
-          return params.keys.map((key) => ({ field: `${base}.${key}`, message: 'unknown field' }));
-        }
-        return [{ field: base, message: issue.message ?? 'invalid' }];
-      });
-      return sendProblem(reply, 400, `Invalid request ${where}: ${errors.map((e) => `${e.field}: ${e.message}`).join('; ')}`, errors);
-    }
-    if (error instanceof ServiceUnavailableError) {
-      // Our own refusals (overload, a backend that is down): expected under stress, so a warning, and
-      // their message says what happened without internals.
-      request.log.warn({ err: error }, 'request refused: service unavailable');
-      return sendProblem(reply.header('Retry-After', String(Math.max(1, Math.ceil(error.retryAfterSeconds)))), 503, error.message);
-    }
-    const status = error.statusCode ?? 500;
-    if (status >= 400 && status < 500) {
-      return sendProblem(reply, status, clientMessage(error));
-    }
-    request.log.error({ err: error }, 'request failed');
-    if (status === 503) return sendProblem(reply.header('Retry-After', String(RETRY_AFTER_SECONDS.unavailable)), 503, 'The service is temporarily unavailable.');
-    return sendProblem(reply, 500, 'An internal error occurred; it has been logged with this request id.');
-  });
+export const errorHandlerPlugin = fp(
+  async (app: FastifyInstance) => {
+    app.setErrorHandler((error: FastifyError, request, reply) => {
+      if (hasZodFastifySchemaValidationErrors(error)) {
+        const where = error.validationContext ?? 'body';
+        const errors = error.validation.flatMap((issue) => {
+          const base = fieldPath(where, issue.instancePath);
+          const params = issue.params as { keys?: string[] };
+          if (issue.keyword === 'unrecognized_keys' && params.keys?.length) {
+            return params.keys.map((key) => ({ field: `${base}.${key}`, message: 'unknown field' }));
+          }
+          return [{ field: base, message: issue.message ?? 'invalid' }];
+        });
+        return sendProblem(reply, 400, `Invalid request ${where}: ${errors.map((e) => `${e.field}: ${e.message}`).join('; ')}`, errors);
+      }
+      if (error instanceof ServiceUnavailableError) {
+        // Our own refusals (overload, a backend that is down): expected under stress, so a warning, and
+        // their message says what happened without internals.
+        request.log.warn({ err: error }, 'request refused: service unavailable');
+        return sendProblem(reply.header('Retry-After', String(Math.max(1, Math.ceil(error.retryAfterSeconds)))), 503, error.message);
+      }
+      const status = error.statusCode ?? 500;
+      if (status >= 400 && status < 500) {
+        return sendProblem(reply, status, clientMessage(error));
+      }
+      request.log.error({ err: error }, 'request failed');
+      if (status === 503)
+        return sendProblem(
+          reply.header('Retry-After', String(RETRY_AFTER_SECONDS.unavailable)),
+          503,
+          'The service is temporarily unavailable.',
+        );
+      return sendProblem(reply, 500, 'An internal error occurred; it has been logged with this request id.');
+    });
 
-  app.setNotFoundHandler((request, reply) =>
-    sendProblem(reply, 404, `No route for ${request.method} ${request.url.split('?')[0]}.`),
-  );
-}, { name: 'error-handler' });
+    app.setNotFoundHandler((request, reply) => sendProblem(reply, 404, `No route for ${request.method} ${request.url.split('?')[0]}.`));
+  },
+  { name: 'error-handler' },
+);
 
 /** "/steps/3" in body → "body.steps[3]". */
 function fieldPath(where: string, instancePath: string): string {

@@ -17,20 +17,23 @@ export interface LoadSheddingOptions {
  * work that would push the process into an out-of-memory crash; clients retry elsewhere or later.
  * Event-loop lag is handled in proportion by adaptive-shedding.ts.
  */
-export const loadSheddingPlugin = fp(async (app: FastifyInstance, opts: LoadSheddingOptions) => {
-  const retryAfter = opts.retryAfterSeconds ?? RETRY_AFTER_SECONDS.memoryPressure;
-  await app.register(underPressure, {
-    maxHeapUsedBytes: opts.maxHeapUsedBytes,
-    // A short sampling interval reacts to a spike within a fraction of a second.
-    // (under-pressure's own event-loop check stays off: adaptive-shedding.ts does that better.)
-    sampleInterval: 200,
-    exposeStatusRoute: false,
-    pressureHandler: (request, reply, type, value) => {
-      if (isOperationalRoute(request.url)) return undefined; // continue to the route
-      app.metrics.shedRequests.inc({ reason: type });
-      request.log.warn({ type, value }, 'shedding load');
-      reply.code(503).type(PROBLEM_CONTENT_TYPE).header('Retry-After', String(retryAfter));
-      return problem(503, `The service is overloaded (${type}); retry after ${retryAfter} s.`) as unknown as void;
-    },
-  });
-}, { name: 'load-shedding', dependencies: ['metrics'] });
+export const loadSheddingPlugin = fp(
+  async (app: FastifyInstance, opts: LoadSheddingOptions) => {
+    const retryAfter = opts.retryAfterSeconds ?? RETRY_AFTER_SECONDS.memoryPressure;
+    await app.register(underPressure, {
+      maxHeapUsedBytes: opts.maxHeapUsedBytes,
+      // A short sampling interval reacts to a spike within a fraction of a second.
+      // (under-pressure's own event-loop check stays off: adaptive-shedding.ts does that better.)
+      sampleInterval: 200,
+      exposeStatusRoute: false,
+      pressureHandler: (request, reply, type, value) => {
+        if (isOperationalRoute(request.url)) return undefined; // continue to the route
+        app.metrics.shedRequests.inc({ reason: type });
+        request.log.warn({ type, value }, 'shedding load');
+        reply.code(503).type(PROBLEM_CONTENT_TYPE).header('Retry-After', String(retryAfter));
+        return problem(503, `The service is overloaded (${type}); retry after ${retryAfter} s.`) as unknown as void;
+      },
+    });
+  },
+  { name: 'load-shedding', dependencies: ['metrics'] },
+);

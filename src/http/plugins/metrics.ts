@@ -25,77 +25,80 @@ declare module 'fastify' {
   }
 }
 
-export const metricsPlugin = fp(async (app: FastifyInstance) => {
-  const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'ecomalign_' });
-  const latency = new Histogram({
-    name: 'ecomalign_http_request_duration_seconds',
-    help: 'HTTP request latency by route',
-    labelNames: ['method', 'route', 'status'],
-    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
-    registers: [registry],
-  });
-  const embedSeconds = new Histogram({
-    name: 'ecomalign_embedding_batch_duration_seconds',
-    help: 'Time to embed one batch of texts',
-    labelNames: ['model'],
-    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
-    registers: [registry],
-  });
-  const alignSteps = new Counter({
-    name: 'ecomalign_aligned_steps_total',
-    help: 'Script steps aligned',
-    labelNames: ['route'],
-    registers: [registry],
-  });
-  const shedRequests = new Counter({
-    name: 'ecomalign_shed_requests_total',
-    help: 'Requests answered 503 to protect the process, by reason (and admission class)',
-    labelNames: ['reason', 'class'],
-    registers: [registry],
-  });
-  const admissionWait = new Histogram({
-    name: 'ecomalign_admission_wait_seconds',
-    help: 'Time admitted requests waited in the admission queue (0 when a slot was free), by class',
-    labelNames: ['class'],
-    // Around the CoDel target (10 ms) and interval (100 ms) defaults.
-    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
-    registers: [registry],
-  });
-  const admissionGates = new Map<string, () => { inFlight: number; queued: number }>();
-  new Gauge({
-    name: 'ecomalign_admission_in_flight',
-    help: 'Requests admitted and not yet answered, by admission class',
-    labelNames: ['class'],
-    registers: [registry],
-    collect() {
-      for (const [cls, stats] of admissionGates) this.set({ class: cls }, stats().inFlight);
-    },
-  });
-  new Gauge({
-    name: 'ecomalign_admission_queued',
-    help: 'Requests waiting for admission, by admission class',
-    labelNames: ['class'],
-    registers: [registry],
-    collect() {
-      for (const [cls, stats] of admissionGates) this.set({ class: cls }, stats().queued);
-    },
-  });
-  app.decorate('metrics', { registry, embedSeconds, alignSteps, shedRequests, admissionWait, admissionGates });
+export const metricsPlugin = fp(
+  async (app: FastifyInstance) => {
+    const registry = new Registry();
+    collectDefaultMetrics({ register: registry, prefix: 'ecomalign_' });
+    const latency = new Histogram({
+      name: 'ecomalign_http_request_duration_seconds',
+      help: 'HTTP request latency by route',
+      labelNames: ['method', 'route', 'status'],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [registry],
+    });
+    const embedSeconds = new Histogram({
+      name: 'ecomalign_embedding_batch_duration_seconds',
+      help: 'Time to embed one batch of texts',
+      labelNames: ['model'],
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [registry],
+    });
+    const alignSteps = new Counter({
+      name: 'ecomalign_aligned_steps_total',
+      help: 'Script steps aligned',
+      labelNames: ['route'],
+      registers: [registry],
+    });
+    const shedRequests = new Counter({
+      name: 'ecomalign_shed_requests_total',
+      help: 'Requests answered 503 to protect the process, by reason (and admission class)',
+      labelNames: ['reason', 'class'],
+      registers: [registry],
+    });
+    const admissionWait = new Histogram({
+      name: 'ecomalign_admission_wait_seconds',
+      help: 'Time admitted requests waited in the admission queue (0 when a slot was free), by class',
+      labelNames: ['class'],
+      // Around the CoDel target (10 ms) and interval (100 ms) defaults.
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+      registers: [registry],
+    });
+    const admissionGates = new Map<string, () => { inFlight: number; queued: number }>();
+    new Gauge({
+      name: 'ecomalign_admission_in_flight',
+      help: 'Requests admitted and not yet answered, by admission class',
+      labelNames: ['class'],
+      registers: [registry],
+      collect() {
+        for (const [cls, stats] of admissionGates) this.set({ class: cls }, stats().inFlight);
+      },
+    });
+    new Gauge({
+      name: 'ecomalign_admission_queued',
+      help: 'Requests waiting for admission, by admission class',
+      labelNames: ['class'],
+      registers: [registry],
+      collect() {
+        for (const [cls, stats] of admissionGates) this.set({ class: cls }, stats().queued);
+      },
+    });
+    app.decorate('metrics', { registry, embedSeconds, alignSteps, shedRequests, admissionWait, admissionGates });
 
-  // Our own refusals (overload, a backend that is down) count as shed requests wherever they are
-  // thrown; the error handler (error-handler.ts) answers them, and needs no metrics to do so.
-  app.addHook('onError', async (_request, _reply, error) => {
-    if (error instanceof ServiceUnavailableError) shedRequests.inc({ reason: error.name });
-  });
+    // Our own refusals (overload, a backend that is down) count as shed requests wherever they are
+    // thrown; the error handler (error-handler.ts) answers them, and needs no metrics to do so.
+    app.addHook('onError', async (_request, _reply, error) => {
+      if (error instanceof ServiceUnavailableError) shedRequests.inc({ reason: error.name });
+    });
 
-  app.addHook('onResponse', async (request, reply) => {
-    const route = request.routeOptions.url ?? 'unmatched';
-    latency.observe({ method: request.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
-  });
+    app.addHook('onResponse', async (request, reply) => {
+      const route = request.routeOptions.url ?? 'unmatched';
+      latency.observe({ method: request.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+    });
 
-  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
-    reply.type(registry.contentType);
-    return registry.metrics();
-  });
-}, { name: 'metrics' });
+    app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+      reply.type(registry.contentType);
+      return registry.metrics();
+    });
+  },
+  { name: 'metrics' },
+);

@@ -15,19 +15,24 @@ export interface RateLimitOptions {
  * default. A client is its bearer token when it sends one (hashed, so keys never sit in memory in
  * clear), otherwise its address. Over quota: 429 with Retry-After, as an RFC 9457 problem.
  */
-export const rateLimitPlugin = fp(async (app: FastifyInstance, opts: RateLimitOptions) => {
-  await app.register(rateLimit, {
-    global: true,
-    max: opts.max,
-    timeWindow: opts.windowMs,
-    keyGenerator: clientKey,
-    allowList: (request) => isOperationalRoute(request.url),
-    errorResponseBuilder: (_request, context) => {
-      const err = new Error(`Rate limit of ${context.max} requests per ${context.after} exceeded; retry after the Retry-After header's seconds.`);
-      return Object.assign(err, { statusCode: context.statusCode });
-    },
-  });
-}, { name: 'rate-limit' });
+export const rateLimitPlugin = fp(
+  async (app: FastifyInstance, opts: RateLimitOptions) => {
+    await app.register(rateLimit, {
+      global: true,
+      max: opts.max,
+      timeWindow: opts.windowMs,
+      keyGenerator: clientKey,
+      allowList: (request) => isOperationalRoute(request.url),
+      errorResponseBuilder: (_request, context) => {
+        const err = new Error(
+          `Rate limit of ${context.max} requests per ${context.after} exceeded; retry after the Retry-After header's seconds.`,
+        );
+        return Object.assign(err, { statusCode: context.statusCode });
+      },
+    });
+  },
+  { name: 'rate-limit' },
+);
 
 export function clientKey(request: FastifyRequest): string {
   const match = /^Bearer\s+(.+)$/i.exec(request.headers.authorization ?? '');

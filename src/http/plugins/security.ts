@@ -13,15 +13,18 @@ export interface SecurityOptions {
  * the Swagger UI's static files satisfy, HSTS) and CORS only when origins are configured: a
  * browser app on another origin must be named explicitly.
  */
-export const securityPlugin = fp(async (app: FastifyInstance, opts: SecurityOptions) => {
-  await app.register(helmet, { global: true });
-  if (opts.corsOrigins) {
-    await app.register(cors, {
-      origin: opts.corsOrigins === '*' ? '*' : opts.corsOrigins,
-      methods: ['GET', 'POST', 'DELETE'],
-      allowedHeaders: ['content-type', 'authorization', 'x-request-id'],
-      exposedHeaders: ['x-request-id', 'retry-after', 'ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset'],
-      maxAge: 600,
-    });
-  }
-}, { name: 'security' });
+export const securityPlugin = fp(
+  async (app: FastifyInstance, opts: SecurityOptions) => {
+    await app.register(helmet, { global: true });
+    if (opts.corsOrigins) {
+      await app.register(cors, {
+        origin: opts.corsOrigins === '*' ? '*' : opts.corsOrigins,
+        methods: ['GET', 'POST', 'DELETE'],
+        allowedHeaders: ['content-type', 'authorization', 'x-request-id'],
+        exposedHeaders: ['x-request-id', 'retry-after', 'ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset'],
+        maxAge: 600,
+      });
+    }
+  },
+  { name: 'security' },
+);

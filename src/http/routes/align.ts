@@ -38,7 +38,10 @@ export const alignRoutes: FastifyPluginAsyncZod = async (app) => {
       const started = performance.now();
       const { scripts, k, threshold, match, filter } = request.body;
       const result = await app.services.get().aligner.align(scripts, { k, threshold, match, filter });
-      app.metrics.alignSteps.inc({ route: '/align/batch' }, scripts.reduce((n, s) => n + s.steps.length, 0));
+      app.metrics.alignSteps.inc(
+        { route: '/align/batch' },
+        scripts.reduce((n, s) => n + s.steps.length, 0),
+      );
       return {
         model: result.model,
         threshold: result.threshold,

@@ -21,8 +21,12 @@ export const readyResponse = z.object({
       lastCheck: z
         .object({
           at: z.string(),
-          missing: z.object({ intention: z.number().int(), title: z.number().int() }).describe('Catalog texts the index could not return (put back by the check).'),
-          extra: z.object({ intention: z.number().int(), title: z.number().int() }).describe('Index entries the catalog does not have (never returned).'),
+          missing: z
+            .object({ intention: z.number().int(), title: z.number().int() })
+            .describe('Catalog texts the index could not return (put back by the check).'),
+          extra: z
+            .object({ intention: z.number().int(), title: z.number().int() })
+            .describe('Index entries the catalog does not have (never returned).'),
           unreachable: z
             .object({ intention: z.number().int(), title: z.number().int() })
             .describe('Probed texts the index holds but no search for their own vector returns (re-inserted by the check).'),

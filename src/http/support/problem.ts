@@ -24,5 +24,8 @@ export function problem(status: number, detail?: string, errors?: Problem['error
 }
 
 export function sendProblem(reply: FastifyReply, status: number, detail?: string, errors?: Problem['errors']): FastifyReply {
-  return reply.code(status).type(PROBLEM_CONTENT_TYPE).send(problem(status, detail, errors));
+  return reply
+    .code(status)
+    .type(PROBLEM_CONTENT_TYPE)
+    .send(problem(status, detail, errors));
 }

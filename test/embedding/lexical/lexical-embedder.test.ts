@@ -114,7 +114,10 @@ describe('LexicalEmbedder', () => {
     for (const text of ['', '   ', '\n\t', '?!...', '—']) {
       const v = await one(text);
       assert.equal(v.length, 384);
-      assert.ok(v.every((x) => x === 0), JSON.stringify(text));
+      assert.ok(
+        v.every((x) => x === 0),
+        JSON.stringify(text),
+      );
     }
   });
 

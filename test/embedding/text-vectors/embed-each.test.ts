@@ -6,7 +6,10 @@ describe('embedEach', () => {
   it('fills one zeroed buffer and returns a view per text, in order', () => {
     const seen: string[] = [];
     const vs = embedEach(['a', 'bb', 'ccc'], 4, (text, out) => {
-      assert.ok(out.every((x) => x === 0), 'slice starts zeroed');
+      assert.ok(
+        out.every((x) => x === 0),
+        'slice starts zeroed',
+      );
       seen.push(text);
       out[0] = text.length;
     });
@@ -23,6 +26,9 @@ describe('embedEach', () => {
     const seen: string[] = [];
     embedEach([undefined as unknown as string], 2, (text) => seen.push(text));
     assert.deepEqual(seen, ['']);
-    assert.deepEqual(embedEach([], 2, () => assert.fail('not called')), []);
+    assert.deepEqual(
+      embedEach([], 2, () => assert.fail('not called')),
+      [],
+    );
   });
 });

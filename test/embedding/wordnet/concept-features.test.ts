@@ -102,7 +102,7 @@ describe('WordNet concept features', () => {
     assert.ok((hold.synsets.get(barbecue) ?? 0) < f.synsets.get(barbecue)! / 5);
   });
 
-  it('adds second-order glosses (v2): what a sense\'s neighbours are defined with', () => {
+  it("adds second-order glosses (v2): what a sense's neighbours are defined with", () => {
     // grill (n) -> grill (v) by derivation, defined "cook over a grill": "cook" is not in grill (n)'s own definitions.
     const without = features('grill', NOUN, { relatedGloss: 0, glossBacklink: 0 });
     const withIt = features('grill', NOUN, { glossBacklink: 0 });
@@ -130,7 +130,10 @@ describe('WordNet concept features', () => {
   });
 
   it('builds rows that put related words closer than unrelated ones, and round-trips through the file format', () => {
-    const table = buildWordTable(DEFAULT_WORDNET_PARAMS, { wordnet: wn, onlyLemmas: ['tent', 'camping', 'grill', 'barbecue', 'laptop', 'cake'] });
+    const table = buildWordTable(DEFAULT_WORDNET_PARAMS, {
+      wordnet: wn,
+      onlyLemmas: ['tent', 'camping', 'grill', 'barbecue', 'laptop', 'cake'],
+    });
     const row = (l: string, p: Pos) => table.rowVector(table.rowOf(l, p));
     assert.ok(Math.abs(dot(row('tent', NOUN), row('tent', NOUN)) - 1) < 0.02, 'rows are unit length (up to int8 rounding)');
     assert.ok(dot(row('tent', NOUN), row('camping', NOUN)) > dot(row('tent', NOUN), row('cake', NOUN)) + 0.2);
@@ -141,6 +144,9 @@ describe('WordNet concept features', () => {
     assert.deepEqual(copy.data.lemmas, table.data.lemmas);
     assert.deepEqual(Array.from(copy.data.rows), Array.from(table.data.rows));
     assert.deepEqual(Array.from(copy.data.rowScale), Array.from(table.data.rowScale));
-    assert.throws(() => deserializeWordTable(serializeWordTable(table, 'test-id', hash), { id: 'test-id', paramsHash: 'other' }), /expected/);
+    assert.throws(
+      () => deserializeWordTable(serializeWordTable(table, 'test-id', hash), { id: 'test-id', paramsHash: 'other' }),
+      /expected/,
+    );
   });
 });

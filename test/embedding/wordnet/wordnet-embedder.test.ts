@@ -61,7 +61,10 @@ describe('WordNetEmbedder', () => {
   it('scores related texts high although they share no word', () => {
     const camping = 'because they want to go camping';
     assert.ok(cos('Pitch the tent at the campsite', camping) >= WORDNET_DEFAULT_THRESHOLD);
-    assert.ok(cos('Pitch the tent at the campsite', camping) > cos('Pitch the tent at the campsite', 'because they want to bake a birthday cake') + 0.2);
+    assert.ok(
+      cos('Pitch the tent at the campsite', camping) >
+        cos('Pitch the tent at the campsite', 'because they want to bake a birthday cake') + 0.2,
+    );
     // "grill" / "barbecue" meet mostly through their verbs and glosses (~0.2 as texts, v2): above the noise of
     // unrelated words, below the threshold; see docs/wordnet-embedder.md.
     assert.ok(cos('grill', 'barbecue') > cos('grill', 'birthday cake') + 0.1);

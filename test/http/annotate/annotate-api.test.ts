@@ -21,7 +21,8 @@ afterEach(async () => {
 });
 
 const start = async (options: Parameters<typeof annotateApp>[1] = {}) => (ctx = await annotateApp(dir, options));
-const next = (annotator: string, task = 't2') => ctx.app.inject({ method: 'GET', url: `/api/next?${new URLSearchParams({ annotator, task })}` });
+const next = (annotator: string, task = 't2') =>
+  ctx.app.inject({ method: 'GET', url: `/api/next?${new URLSearchParams({ annotator, task })}` });
 const post = (url: string, payload: unknown) => ctx.app.inject({ method: 'POST', url, payload: payload as object });
 const label = (annotator: string, id: string, value: 0 | 1) => post('/api/labels', { annotator, id, label: value });
 
@@ -49,7 +50,8 @@ describe('annotate API: serving items', () => {
     assert.deepEqual(item.steps, SET.t1[0].steps, 'the whole script, from the set');
     assert.equal(item.steps[item.stepIndex], record.step);
     assert.deepEqual(item.product, { title: record.title, category: record.category });
-    for (const hidden of ['silverLabel', 'score', 'matchedIntention', 'origin', 'negativeKind', 'rank']) assert.ok(!res.body.includes(`"${hidden}"`), hidden);
+    for (const hidden of ['silverLabel', 'score', 'matchedIntention', 'origin', 'negativeKind', 'rank'])
+      assert.ok(!res.body.includes(`"${hidden}"`), hidden);
   });
 
   it('shows T1 scripts and T3 product sets, one list of products per step', async () => {
@@ -84,7 +86,11 @@ describe('annotate API: serving items', () => {
     await start({ votes: 5, goldRate: 0.5 });
     const gold = new Set(['t2-easy']);
     const ids = await labelAll('ann', 't2', () => 1); // wrong on the gold check (an easy negative)
-    assert.deepEqual(ids.map((id) => gold.has(id)), [false, true, false, false], `every second served item is gold at rate 0.5 while gold lasts: ${ids.join(',')}`);
+    assert.deepEqual(
+      ids.map((id) => gold.has(id)),
+      [false, true, false, false],
+      `every second served item is gold at rate 0.5 while gold lasts: ${ids.join(',')}`,
+    );
     await labelAll('bob', 't2', (id) => (gold.has(id) ? 0 : 1));
     const progress = (await ctx.app.inject({ method: 'GET', url: '/api/progress' })).json();
     const [ann, bob] = progress.tasks.t2.annotators;
@@ -107,7 +113,10 @@ describe('annotate API: labels, skips and undo', () => {
     const bad = async (payload: unknown, field: string) => {
       const res = await post('/api/labels', payload);
       assert.equal(res.statusCode, 400, res.body);
-      assert.ok(res.json().errors.some((e: { field: string }) => e.field === field), `${field} in ${res.body}`);
+      assert.ok(
+        res.json().errors.some((e: { field: string }) => e.field === field),
+        `${field} in ${res.body}`,
+      );
     };
     await bad({ annotator: 'ann', id: 't2-pos', label: 2 }, 'body.label');
     await bad({ annotator: 'ann', id: 't2-pos', label: '1' }, 'body.label');
@@ -161,7 +170,15 @@ describe('annotate API: agreement and export', () => {
     assert.equal(res.items, 4);
     assert.equal(res.annotators, 3);
     // [zeros, ones] per item: pos (0,3), hostile (0,2), hard (1,1), easy (2,0)
-    assert.equal(res.fleissKappa, fleissKappa([[0, 3], [0, 2], [1, 1], [2, 0]]));
+    assert.equal(
+      res.fleissKappa,
+      fleissKappa([
+        [0, 3],
+        [0, 2],
+        [1, 1],
+        [2, 0],
+      ]),
+    );
     const annBob = res.pairwiseCohenKappa.find((p: { a: string; b: string }) => p.a === 'ann' && p.b === 'bob');
     assert.equal(annBob.items, 4);
     assert.equal(annBob.kappa, 0.5); // p_o 3/4; p_e = 1/2·3/4 + 1/2·1/4 = 1/2
@@ -174,10 +191,20 @@ describe('annotate API: agreement and export', () => {
     const jsonl = await ctx.app.inject({ method: 'GET', url: '/api/export?task=t2&format=jsonl' });
     assert.equal(jsonl.statusCode, 200);
     assert.match(String(jsonl.headers['content-type']), /^application\/x-ndjson/);
-    const lines = jsonl.body.trim().split('\n').map((l) => JSON.parse(l));
-    assert.deepEqual(lines.map((l) => l.id), ['t2-pos', 't2-hostile', 't2-easy'], 'in the set order, the tie (t2-hard) left out');
+    const lines = jsonl.body
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    assert.deepEqual(
+      lines.map((l) => l.id),
+      ['t2-pos', 't2-hostile', 't2-easy'],
+      'in the set order, the tie (t2-hard) left out',
+    );
     const pos = lines[0];
-    assert.deepEqual({ ...pos, label: undefined, votes: undefined, agreement: undefined }, { ...SET.t2[0], label: undefined, votes: undefined, agreement: undefined });
+    assert.deepEqual(
+      { ...pos, label: undefined, votes: undefined, agreement: undefined },
+      { ...SET.t2[0], label: undefined, votes: undefined, agreement: undefined },
+    );
     assert.deepEqual([pos.label, pos.votes, pos.agreement], [1, 3, 1]);
     assert.deepEqual(Object.keys(pos).slice(-3), ['label', 'votes', 'agreement']);
 
@@ -185,10 +212,16 @@ describe('annotate API: agreement and export', () => {
     const rows = csv.trim().split('\r\n');
     assert.equal(rows[0], [...Object.keys(SET.t2[0]), 'label', 'votes', 'agreement'].join(','));
     assert.equal(rows.length, 5);
-    assert.match(rows.find((r) => r.startsWith('t2-hard,'))!, /,tie,2,0\.5$/);
+    assert.match(
+      rows.find((r) => r.startsWith('t2-hard,'))!,
+      /,tie,2,0\.5$/,
+    );
 
     const three = (await ctx.app.inject({ method: 'GET', url: '/api/export?task=t2&minVotes=3' })).body.trim().split('\n');
-    assert.deepEqual(three.map((l) => JSON.parse(l).id), ['t2-pos']);
+    assert.deepEqual(
+      three.map((l) => JSON.parse(l).id),
+      ['t2-pos'],
+    );
     const bad = await ctx.app.inject({ method: 'GET', url: '/api/export?task=t2&minVotes=0' });
     assert.equal(bad.statusCode, 400);
     assert.equal(bad.json().errors[0].field, 'querystring.minVotes');
@@ -197,7 +230,15 @@ describe('annotate API: agreement and export', () => {
 
 describe('annotate: storage and safety', () => {
   it('resumes after a restart where everyone was, and never writes the set files', async () => {
-    const fingerprint = () => Object.fromEntries(['t1.jsonl', 't2.jsonl', 't3.jsonl'].map((f) => [f, createHash('sha256').update(readFileSync(join(dir, f))).digest('hex')]));
+    const fingerprint = () =>
+      Object.fromEntries(
+        ['t1.jsonl', 't2.jsonl', 't3.jsonl'].map((f) => [
+          f,
+          createHash('sha256')
+            .update(readFileSync(join(dir, f)))
+            .digest('hex'),
+        ]),
+      );
     const before = fingerprint();
     await start({ votes: 2 });
     await label('ann', 't2-pos', 1);
@@ -209,7 +250,12 @@ describe('annotate: storage and safety', () => {
     assert.equal((await next('ann')).json().id, onScreen);
     assert.deepEqual((await ctx.app.inject({ method: 'GET', url: '/api/progress' })).json(), progress);
     assert.deepEqual(fingerprint(), before);
-    assert.deepEqual(readdirSync(dir).filter((f) => !f.startsWith('labels.sqlite')).sort(), ['t1.jsonl', 't2.jsonl', 't3.jsonl']);
+    assert.deepEqual(
+      readdirSync(dir)
+        .filter((f) => !f.startsWith('labels.sqlite'))
+        .sort(),
+      ['t1.jsonl', 't2.jsonl', 't3.jsonl'],
+    );
   });
 
   it('escapes the set name in the page and forbids inline script', async () => {

@@ -32,17 +32,34 @@ describe('annotation page in a real browser', { skip, timeout: 600_000 }, () => 
   let setHash: string;
   const problems: string[] = [];
 
-  const hashSet = () => createHash('sha256').update(['t1', 't2', 't3'].map((t) => readFileSync(join(setDir, `${t}.jsonl`), 'utf8')).join('\0')).digest('hex');
+  const hashSet = () =>
+    createHash('sha256')
+      .update(['t1', 't2', 't3'].map((t) => readFileSync(join(setDir, `${t}.jsonl`), 'utf8')).join('\0'))
+      .digest('hex');
 
   before(async () => {
     ({ setDir, cli } = buildSmallSet(dir));
-    silver = new Map(readFileSync(join(setDir, 't2.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l)).map((r) => [r.id, r.silverLabel]));
+    silver = new Map(
+      readFileSync(join(setDir, 't2.jsonl'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l))
+        .map((r) => [r.id, r.silverLabel]),
+    );
     setHash = hashSet();
     server = await startAnnotateProcess(['--set', setDir, '--votes', '2', '--gold-rate', '0.25']);
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       // Playwright gives every launch a fresh temporary profile (it refuses --user-data-dir here).
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
     });
   });
   after(async () => {
@@ -177,7 +194,10 @@ describe('annotation page in a real browser', { skip, timeout: 600_000 }, () => 
     const res = await fetch(`${server.url}/api/export?task=t2&format=jsonl`);
     assert.equal(res.status, 200);
     const jsonl = await res.text();
-    const exported = jsonl.trim().split('\n').map((l) => JSON.parse(l));
+    const exported = jsonl
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     assert.ok(exported.length > 0 && exported.length < silver.size, 'alice’s skip and bob’s disagreements are not exported');
     for (const r of exported) assert.deepEqual([r.votes, r.agreement, r.label], [2, 1, silver.get(r.id)]);
     const labels = join(dir, 't2-labels.jsonl');

@@ -13,24 +13,60 @@ export const HOSTILE_TITLE = `<img src=x onerror="window.__pwned=1"><script>wind
 const steps = ['Light the charcoal', 'Grill the burgers', 'Keep the drinks cold'];
 
 const t1 = (id: string, origin: T1Record['origin'], s: string[]): T1Record => ({
-  id, task: 't1', scriptId: 's1', objective: 'Host a barbecue', steps: s, silverLabel: origin === 'original' ? 1 : 0, origin,
-  corruption: origin === 'original' ? null : origin === 'swapped' ? { kind: 'swapped', stepIndex: 1, removed: steps[1], inserted: 'Knit a scarf', donorScriptId: 's9', donorObjective: 'Knit' } : { kind: 'dropped', stepIndex: 2, removed: steps[2] },
+  id,
+  task: 't1',
+  scriptId: 's1',
+  objective: 'Host a barbecue',
+  steps: s,
+  silverLabel: origin === 'original' ? 1 : 0,
+  origin,
+  corruption:
+    origin === 'original'
+      ? null
+      : origin === 'swapped'
+        ? { kind: 'swapped', stepIndex: 1, removed: steps[1], inserted: 'Knit a scarf', donorScriptId: 's9', donorObjective: 'Knit' }
+        : { kind: 'dropped', stepIndex: 2, removed: steps[2] },
 });
 
 const t2 = (id: string, stepIndex: number, origin: T2Record['origin'], title: string, category: string | null): T2Record => ({
-  id, task: 't2', scriptId: 's1', objective: 'Host a barbecue', stepIndex, step: steps[stepIndex], productId: `p-${id}`, title, category,
-  score: origin === 'positive' ? 0.6 : 0.1, matchedIntention: 'because they want to grill', origin,
-  negativeKind: origin === 'positive' ? null : origin === 'easy' ? 'other-category' : 'ranked', rank: origin === 'positive' ? 1 : null, silverLabel: origin === 'positive' ? 1 : 0,
+  id,
+  task: 't2',
+  scriptId: 's1',
+  objective: 'Host a barbecue',
+  stepIndex,
+  step: steps[stepIndex],
+  productId: `p-${id}`,
+  title,
+  category,
+  score: origin === 'positive' ? 0.6 : 0.1,
+  matchedIntention: 'because they want to grill',
+  origin,
+  negativeKind: origin === 'positive' ? null : origin === 'easy' ? 'other-category' : 'ranked',
+  rank: origin === 'positive' ? 1 : null,
+  silverLabel: origin === 'positive' ? 1 : 0,
 });
 
 const t3: T3Record = {
-  id: 't3-a', task: 't3', scriptId: 's1', objective: 'Host a barbecue',
-  steps: steps.map((step, stepIndex) => ({ stepIndex, step, products: stepIndex === 2 ? [] : [{ productId: `p${stepIndex}`, title: `Product ${stepIndex}`, score: 0.5 }] })),
-  silverLabel: 1, origin: 'positive', swap: null,
+  id: 't3-a',
+  task: 't3',
+  scriptId: 's1',
+  objective: 'Host a barbecue',
+  steps: steps.map((step, stepIndex) => ({
+    stepIndex,
+    step,
+    products: stepIndex === 2 ? [] : [{ productId: `p${stepIndex}`, title: `Product ${stepIndex}`, score: 0.5 }],
+  })),
+  silverLabel: 1,
+  origin: 'positive',
+  swap: null,
 };
 
 export const SET = {
-  t1: [t1('t1-orig', 'original', steps), t1('t1-swap', 'swapped', [steps[0], 'Knit a scarf', steps[2]]), t1('t1-drop', 'dropped', steps.slice(0, 2))],
+  t1: [
+    t1('t1-orig', 'original', steps),
+    t1('t1-swap', 'swapped', [steps[0], 'Knit a scarf', steps[2]]),
+    t1('t1-drop', 'dropped', steps.slice(0, 2)),
+  ],
   t2: [
     t2('t2-pos', 0, 'positive', 'Chimney Starter', 'grilling'),
     t2('t2-hostile', 1, 'positive', HOSTILE_TITLE, '<b>grilling</b>'),
@@ -42,7 +78,8 @@ export const SET = {
 
 /** Writes the fixture set into `dir` the way build-benchmark does (one JSON record per line). */
 export function writeCandidateSet(dir: string): void {
-  for (const task of ['t1', 't2', 't3'] as const) writeFileSync(join(dir, `${task}.jsonl`), SET[task].map((r) => `${JSON.stringify(r)}\n`).join(''));
+  for (const task of ['t1', 't2', 't3'] as const)
+    writeFileSync(join(dir, `${task}.jsonl`), SET[task].map((r) => `${JSON.stringify(r)}\n`).join(''));
 }
 
 export interface AnnotateFixture {

@@ -48,10 +48,19 @@ describe('annotate API: hostile input', () => {
   }
 
   const ids = fc.oneof(fc.constantFrom(...SET.t2.map((r) => JSON.stringify(r.id)), '"t1-orig"', '"no-such"'), rawValue);
-  const annotator = fc.oneof(fc.constantFrom('"ann"', '"bob"', '" "', '"a\\u202eb"', `"${'x'.repeat(65)}"`), oddString.map((s) => JSON.stringify(s)), rawValue);
+  const annotator = fc.oneof(
+    fc.constantFrom('"ann"', '"bob"', '" "', '"a\\u202eb"', `"${'x'.repeat(65)}"`),
+    oddString.map((s) => JSON.stringify(s)),
+    rawValue,
+  );
   const label = fc.oneof(fc.constantFrom('0', '1', '2', '-1', '0.5', 'true', '"1"', 'null'), rawValue);
   const task = fc.oneof(fc.constantFrom('"t1"', '"t2"', '"t3"', '"T2"', '"t4"'), rawValue);
-  const post = (url: string, body: string | Buffer, type = 'application/json'): InjectOptions => ({ method: 'POST', url, headers: type ? { 'content-type': type } : {}, payload: body });
+  const post = (url: string, body: string | Buffer, type = 'application/json'): InjectOptions => ({
+    method: 'POST',
+    url,
+    headers: type ? { 'content-type': type } : {},
+    payload: body,
+  });
 
   it('POST /api/labels, /api/skips, /api/undo: generated bodies', async () => {
     const bodies = fc.oneof(
@@ -59,12 +68,17 @@ describe('annotate API: hostile input', () => {
       shaped({ annotator, id: ids }).map((b) => ['/api/skips', b] as const),
       shaped({ annotator, task }).map((b) => ['/api/undo', b] as const),
     );
-    await fc.assert(fc.asyncProperty(bodies, async ([url, body]) => send(post(url, body), true)), { seed: SEED, numRuns: 600 });
+    await fc.assert(
+      fc.asyncProperty(bodies, async ([url, body]) => send(post(url, body), true)),
+      { seed: SEED, numRuns: 600 },
+    );
   });
 
   it('every POST endpoint: pathological bodies and content types', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom('/api/labels', '/api/skips', '/api/undo'), pathologicalBody, contentType, async (url, body, type) => send(post(url, body, type), true)),
+      fc.asyncProperty(fc.constantFrom('/api/labels', '/api/skips', '/api/undo'), pathologicalBody, contentType, async (url, body, type) =>
+        send(post(url, body, type), true),
+      ),
       { seed: SEED, numRuns: 400 },
     );
   });
@@ -74,9 +88,22 @@ describe('annotate API: hostile input', () => {
     const value = fc.oneof(fc.constantFrom('t1', 't2', 't3', 'jsonl', 'csv', '0', '3', '1e3', '-1', 'NaN', ''), productIdPath);
     const key = fc.constantFrom('annotator', 'task', 'format', 'minVotes', '__proto__', 'constructor', 'task[]', '');
     const query = fc.array(fc.tuple(key, value), { maxLength: 5 }).map((pairs) => pairs.map(([k, v]) => `${k}=${v}`).join('&'));
-    const path = fc.constantFrom('/api/next', '/api/progress', '/api/agreement', '/api/export', '/', '/annotate.js', '/openapi.json', '/api', '/api/labels');
+    const path = fc.constantFrom(
+      '/api/next',
+      '/api/progress',
+      '/api/agreement',
+      '/api/export',
+      '/',
+      '/annotate.js',
+      '/openapi.json',
+      '/api',
+      '/api/labels',
+    );
     const method = fc.constantFrom('GET', 'HEAD', 'DELETE', 'PUT', 'OPTIONS') as fc.Arbitrary<InjectOptions['method']>;
-    await fc.assert(fc.asyncProperty(method, path, query, async (m, p, q) => send({ method: m, url: `${p}?${q}` }, true)), { seed: SEED, numRuns: 600 });
+    await fc.assert(
+      fc.asyncProperty(method, path, query, async (m, p, q) => send({ method: m, url: `${p}?${q}` }, true)),
+      { seed: SEED, numRuns: 600 },
+    );
   });
 
   it('is still serving after all of it, having answered no request with a 5xx', async (t) => {

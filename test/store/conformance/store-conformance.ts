@@ -117,7 +117,12 @@ export function runStoreConformance(name: string, openFresh: OpenFreshStore, opt
       let [res] = await store.search([oldIntention.vector], { k: 1, threshold: 0.99, match: 'intentions' });
       assert.equal(res[0]?.productId, 'p3');
       const replaced = randomProducts(1, 1234)[0];
-      const product: Product = { ...replaced.product, id: 'p3', title: 'A new title', intentions: ['a brand new intention', 'and another'] };
+      const product: Product = {
+        ...replaced.product,
+        id: 'p3',
+        title: 'A new title',
+        intentions: ['a brand new intention', 'and another'],
+      };
       const update: ProductUpsert = {
         product,
         contentHash: 'changed-p3',
@@ -180,7 +185,21 @@ export function runStoreConformance(name: string, openFresh: OpenFreshStore, opt
     it('pages through every product in byte-wise id order with listProducts', async () => {
       const { store } = await fresh();
       const long = 'a-very-long-shared-product-id-prefix-';
-      const odd = ['p1', 'p10', 'p2', 'P3', `${long}2`, `${long}10`, `${long}1`, 'zz', 'é-accent', 'e', 'sku-000001', 'sku-000002', 'sku-0000010'];
+      const odd = [
+        'p1',
+        'p10',
+        'p2',
+        'P3',
+        `${long}2`,
+        `${long}10`,
+        `${long}1`,
+        'zz',
+        'é-accent',
+        'e',
+        'sku-000001',
+        'sku-000002',
+        'sku-0000010',
+      ];
       const extra = odd.map((id, i) => withProduct(items[i], { id, title: `T ${id}`, intentions: [`intention of ${id}`] }));
       const all = [...items.slice(20, 50), ...extra];
       await store.upsert(all);
@@ -199,7 +218,10 @@ export function runStoreConformance(name: string, openFresh: OpenFreshStore, opt
       }
       const [first] = await store.listProducts({ limit: 1 });
       assert.deepEqual(first, all.find((i) => i.product.id === first.id)!.product);
-      assert.deepEqual((await store.listProducts({ after: `${long}10`, limit: 2 })).map((p) => p.id), [`${long}2`, 'e']);
+      assert.deepEqual(
+        (await store.listProducts({ after: `${long}10`, limit: 2 })).map((p) => p.id),
+        [`${long}2`, 'e'],
+      );
       assert.deepEqual(await store.listProducts({ after: '\uffff', limit: 5 }), []);
       await store.close();
     });
@@ -208,13 +230,10 @@ export function runStoreConformance(name: string, openFresh: OpenFreshStore, opt
       const { store } = await fresh();
       await store.upsert(items.slice(0, 5));
       const hashes = await store.contentHashes(['p0', 'p4', 'p9', 'nope', 'p0']);
-      assert.deepEqual(
-        [...hashes.entries()].sort(),
-        [
-          ['p0', items[0].contentHash],
-          ['p4', items[4].contentHash],
-        ],
-      );
+      assert.deepEqual([...hashes.entries()].sort(), [
+        ['p0', items[0].contentHash],
+        ['p4', items[4].contentHash],
+      ]);
       assert.equal((await store.contentHashes([])).size, 0);
       await store.close();
     });
@@ -242,7 +261,9 @@ export function runStoreConformance(name: string, openFresh: OpenFreshStore, opt
         return true;
       });
       await assert.rejects(handle.reopen({ modelId: MODEL, dimension: DIM * 2 }), ModelMismatchError);
-      await assert.rejects(handle.store.upsert([{ ...items[0], texts: [{ kind: 'title', text: 'x', vector: new Float32Array(DIM + 1) }] }]));
+      await assert.rejects(
+        handle.store.upsert([{ ...items[0], texts: [{ kind: 'title', text: 'x', vector: new Float32Array(DIM + 1) }] }]),
+      );
     });
   });
 }
@@ -267,7 +288,11 @@ function withProduct(base: ProductUpsert, product: Product): ProductUpsert {
     contentHash: `hash-${product.id}`,
     texts: [
       { kind: 'title', text: product.title, vector: base.texts[0].vector },
-      ...product.intentions.map((text, i) => ({ kind: 'intention' as const, text, vector: base.texts[1 + (i % (base.texts.length - 1))].vector })),
+      ...product.intentions.map((text, i) => ({
+        kind: 'intention' as const,
+        text,
+        vector: base.texts[1 + (i % (base.texts.length - 1))].vector,
+      })),
     ],
   };
 }

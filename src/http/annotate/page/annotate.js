@@ -7,7 +7,12 @@ const TASKS = ['t1', 't2', 't3'];
 const TEXT = {
   t1: { question: 'Is this script plausible for the objective?', yes: 'Plausible', no: 'Not plausible', name: 'T1 scripts' },
   t2: { question: 'Does this product help with the highlighted step?', yes: 'Helps', no: 'Does not help', name: 'T2 step–product' },
-  t3: { question: 'Do these products, one per step, together serve the script without conflicts?', yes: 'They serve it', no: 'They do not', name: 'T3 product sets' },
+  t3: {
+    question: 'Do these products, one per step, together serve the script without conflicts?',
+    yes: 'They serve it',
+    no: 'They do not',
+    name: 'T3 product sets',
+  },
 };
 const NAME_KEY = 'ecomalign.annotator';
 
@@ -111,7 +116,8 @@ async function refreshProgress() {
     const needed = t.items * p.votes;
     $('bar').max = Math.max(1, needed);
     $('bar').value = Math.min(t.labels, needed);
-    $('counts').textContent = `You: ${mine ? mine.labels : 0} labelled, ${mine ? mine.skipped : 0} skipped · ${t.done} of ${t.items} items have ${p.votes} votes (${t.labels} labels)`;
+    $('counts').textContent =
+      `You: ${mine ? mine.labels : 0} labelled, ${mine ? mine.skipped : 0} skipped · ${t.done} of ${t.items} items have ${p.votes} votes (${t.labels} labels)`;
   } catch (err) {
     status(`Could not load progress: ${err.message}`, true);
   }
@@ -137,28 +143,37 @@ const next = () => api('GET', `/api/next?${new URLSearchParams({ annotator, task
 function answer(label) {
   if (!current) return;
   const id = current.id;
-  act(async () => {
-    await api('POST', '/api/labels', { annotator, id, label });
-    return next();
-  }, () => `Saved: ${label === 1 ? TEXT[task].yes : TEXT[task].no}.`);
+  act(
+    async () => {
+      await api('POST', '/api/labels', { annotator, id, label });
+      return next();
+    },
+    () => `Saved: ${label === 1 ? TEXT[task].yes : TEXT[task].no}.`,
+  );
 }
 
 function skip() {
   if (!current) return;
   const id = current.id;
-  act(async () => {
-    await api('POST', '/api/skips', { annotator, id });
-    return next();
-  }, () => 'Skipped.');
+  act(
+    async () => {
+      await api('POST', '/api/skips', { annotator, id });
+      return next();
+    },
+    () => 'Skipped.',
+  );
 }
 
 function undo() {
   let undone = false;
-  act(async () => {
-    const item = await api('POST', '/api/undo', { annotator, task });
-    undone = Boolean(item);
-    return item ?? current;
-  }, () => (undone ? 'Undone: answer this item again.' : 'Nothing to undo.'));
+  act(
+    async () => {
+      const item = await api('POST', '/api/undo', { annotator, task });
+      undone = Boolean(item);
+      return item ?? current;
+    },
+    () => (undone ? 'Undone: answer this item again.' : 'Nothing to undo.'),
+  );
 }
 
 async function startTask() {
@@ -204,12 +219,46 @@ async function showProgress() {
     const agreements = await Promise.all(TASKS.map((t) => api('GET', `/api/agreement?task=${t}`)));
     const box = $('progress-tables');
     box.replaceChildren(el('p', `${p.votes} votes per item; gold checks at ${pct(p.goldRate)} of served items.`, 'hint'));
-    box.append(table('Tasks', [['Task'], ['Items', true], ['Labels', true], ['Done', true], ['Gold items', true], ["Fleiss' κ", true], ['Items with ≥ 2 labels', true]],
-      TASKS.map((t, i) => [TEXT[t].name, p.tasks[t].items, p.tasks[t].labels, p.tasks[t].done, p.tasks[t].goldItems, kappa(agreements[i].fleissKappa), agreements[i].items])));
+    box.append(
+      table(
+        'Tasks',
+        [
+          ['Task'],
+          ['Items', true],
+          ['Labels', true],
+          ['Done', true],
+          ['Gold items', true],
+          ["Fleiss' κ", true],
+          ['Items with ≥ 2 labels', true],
+        ],
+        TASKS.map((t, i) => [
+          TEXT[t].name,
+          p.tasks[t].items,
+          p.tasks[t].labels,
+          p.tasks[t].done,
+          p.tasks[t].goldItems,
+          kappa(agreements[i].fleissKappa),
+          agreements[i].items,
+        ]),
+      ),
+    );
     for (const t of TASKS) {
-      const rows = p.tasks[t].annotators.map((a) => [a.annotator, a.labels, a.skipped, pct(a.positiveShare), a.goldLabels, pct(a.goldAccuracy)]);
+      const rows = p.tasks[t].annotators.map((a) => [
+        a.annotator,
+        a.labels,
+        a.skipped,
+        pct(a.positiveShare),
+        a.goldLabels,
+        pct(a.goldAccuracy),
+      ]);
       if (rows.length === 0) continue;
-      box.append(table(`${TEXT[t].name}: annotators`, [['Annotator'], ['Labels', true], ['Skipped', true], ['Answered yes', true], ['Gold checks', true], ['Gold accuracy', true]], rows));
+      box.append(
+        table(
+          `${TEXT[t].name}: annotators`,
+          [['Annotator'], ['Labels', true], ['Skipped', true], ['Answered yes', true], ['Gold checks', true], ['Gold accuracy', true]],
+          rows,
+        ),
+      );
     }
   } catch (err) {
     status(`Could not load progress: ${err.message}`, true);

@@ -51,7 +51,8 @@ export const labelRoutes: FastifyPluginAsyncZod<AnnotateRouteOptions> = async (a
       schema: {
         tags: ['annotate'],
         summary: "Undo the annotator's latest label or skip in a task",
-        description: 'Removes that label (or skip) and returns the item, which is on screen again until it is labelled. 204 when there is nothing to undo.',
+        description:
+          'Removes that label (or skip) and returns the item, which is on screen again until it is labelled. 204 when there is nothing to undo.',
         body: undoBody,
         response: { 200: itemViewSchema, 204: z.null().describe('Nothing to undo'), ...commonErrors },
       },

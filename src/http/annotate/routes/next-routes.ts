@@ -13,7 +13,7 @@ export const nextRoutes: FastifyPluginAsyncZod<AnnotateRouteOptions> = async (ap
         tags: ['annotate'],
         summary: 'The next item for this annotator',
         description:
-          'The item already on this annotator\'s screen if any (a reload resumes it), else the next one: never one they have seen, never one that has its votes. ' +
+          "The item already on this annotator's screen if any (a reload resumes it), else the next one: never one they have seen, never one that has its votes. " +
           'Gold checks are mixed in at the configured rate. 204 when nothing is left.',
         querystring: nextQuery,
         response: { 200: itemViewSchema, 204: z.null().describe('Nothing left for this annotator in this task'), ...commonErrors },

@@ -14,10 +14,14 @@ export const pageRoutes: FastifyPluginAsync<{ setName: string }> = async (app, {
   const style = asset('annotate.css');
   const hidden = { schema: { hide: true } };
   app.get('/', hidden, async (_request, reply) => reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(html));
-  app.get('/annotate.js', hidden, async (_request, reply) => reply.type('text/javascript; charset=utf-8').header('cache-control', 'no-cache').send(script));
+  app.get('/annotate.js', hidden, async (_request, reply) =>
+    reply.type('text/javascript; charset=utf-8').header('cache-control', 'no-cache').send(script),
+  );
   // Browsers ask for it; an empty answer keeps a 404 out of the console.
   app.get('/favicon.ico', hidden, async (_request, reply) => reply.code(204).send());
-  app.get('/annotate.css', hidden, async (_request, reply) => reply.type('text/css; charset=utf-8').header('cache-control', 'no-cache').send(style));
+  app.get('/annotate.css', hidden, async (_request, reply) =>
+    reply.type('text/css; charset=utf-8').header('cache-control', 'no-cache').send(style),
+  );
 };
 
 /** The page's files sit beside the source; a built dist/ reads them from the source tree it came from. */

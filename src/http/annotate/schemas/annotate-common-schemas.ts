@@ -14,9 +14,15 @@ export const annotatorSchema = z
   .regex(/^[^\p{Cc}\p{Cf}\p{Cs}]*$/u, 'must not contain control or formatting characters')
   .describe("The annotator's name (1–64 printable characters), as they typed it once in the page.");
 
-export const taskSchema = z.enum(ANNOTATION_TASKS).describe('t1: is the script plausible; t2: does the product help with the step; t3: do the products together serve the script.');
+export const taskSchema = z
+  .enum(ANNOTATION_TASKS)
+  .describe('t1: is the script plausible; t2: does the product help with the step; t3: do the products together serve the script.');
 
-export const itemIdSchema = z.string().min(1, 'must not be empty').max(128, 'must be at most 128 characters').describe('The record id from the candidate set.');
+export const itemIdSchema = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(128, 'must be at most 128 characters')
+  .describe('The record id from the candidate set.');
 
 export const binaryLabelSchema = z.union([z.literal(0), z.literal(1)], { error: 'must be 1 (yes / helps) or 0 (no / does not help)' });
 
@@ -28,5 +34,8 @@ export const itemViewSchema = z.object({
   steps: z.array(z.string()).describe('The whole script, in order.'),
   stepIndex: z.number().int().optional().describe('T2: the step being judged (index into steps).'),
   product: z.object({ title: z.string(), category: z.string().nullable() }).optional().describe('T2: the product judged for that step.'),
-  products: z.array(z.array(z.object({ title: z.string() }))).optional().describe('T3: per step (same order as steps), the products proposed for it.'),
+  products: z
+    .array(z.array(z.object({ title: z.string() })))
+    .optional()
+    .describe('T3: per step (same order as steps), the products proposed for it.'),
 });
