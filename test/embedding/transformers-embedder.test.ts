@@ -10,6 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import { dot } from '../../src/core/vector-math.js';
 import { MINILM_DEFAULT_THRESHOLD, ModelUnavailableError, TransformersEmbedder } from '../../src/embedding/transformers-embedder.js';
 import { TINY_HIDDEN_SIZE, makeTinyModel, tinyModelReference } from '../fixtures/make-tiny-model.js';
+import { cosine } from '../../src/core/vector-math.js';
 
 const MODEL_ID = 'ecomalign/tiny-bert';
 
@@ -47,18 +48,6 @@ function referenceEmbedding(tokens: string[]): Float64Array {
   }
   const n = Math.sqrt(pooled.reduce((s, v) => s + v * v, 0));
   return pooled.map((v) => v / n);
-}
-
-function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let ab = 0;
-  let aa = 0;
-  let bb = 0;
-  for (let i = 0; i < a.length; i++) {
-    ab += a[i] * b[i];
-    aa += a[i] * a[i];
-    bb += b[i] * b[i];
-  }
-  return ab / Math.sqrt(aa * bb);
 }
 
 describe('TransformersEmbedder (tiny generated model, offline)', () => {

@@ -10,6 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import { ClusterModel, rowOf, rowsOf } from '../../../bench/lib/synthetic.js';
 import type { AnnIndex, AnnIndexFactory } from '../../../src/store/ann/ann-index.js';
 import { ExactIndex } from '../../../src/store/ann/exact-index.js';
+import { cosine } from '../../../src/core/vector-math.js';
 
 export interface ConformanceOptions {
   /** Minimum mean recall@10 against the exact scan. */
@@ -196,16 +197,4 @@ function recall(index: AnnIndex, exact: ExactIndex, queries: Float32Array, k: nu
     hits += index.search(query, k).labels.filter((label) => truth.has(label)).length;
   }
   return hits / (n * k);
-}
-
-function cosine(a: Float32Array, b: Float32Array): number {
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    dot += a[i] * b[i];
-    na += a[i] * a[i];
-    nb += b[i] * b[i];
-  }
-  return dot / Math.sqrt(na * nb);
 }
