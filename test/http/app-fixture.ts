@@ -31,14 +31,6 @@ export async function build(t: Pick<TestContext, 'after'>, options: BuildOptions
   return app;
 }
 
-/**
- * The same app with its closing left to the caller, for a describe() whose tests share one app:
- * Node 20 gives suite hooks no `after` of their own (test/store/qdrant/qdrant-http.test.ts).
- */
-export async function testApp(env: Record<string, string> = {}, overrides: AdapterOverrides = {}): Promise<OpenApp> {
-  return open({ env, overrides });
-}
-
 interface OpenApp {
   app: FastifyInstance;
   close: () => Promise<void>;

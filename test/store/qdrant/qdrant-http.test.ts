@@ -4,33 +4,33 @@
  * ready), then it comes back and both recover without a restart.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { API_KEY, sampleProducts, testApp } from '../../http/app-fixture.js';
+import { API_KEY, build, sampleProducts } from '../../http/app-fixture.js';
 import { FakeQdrant } from './fake-qdrant.js';
 
-describe('HTTP API on the Qdrant store', () => {
-  let fake: FakeQdrant;
-  let t: Awaited<ReturnType<typeof testApp>>;
-  before(async () => {
-    fake = await FakeQdrant.start();
-    t = await testApp({ STORE: 'qdrant', QDRANT_URL: fake.url, QDRANT_COLLECTION: 'http_test', QDRANT_TIMEOUT_MS: '1000', API_KEY });
+// One app across the subtests, which run in order: Qdrant serves, goes away, comes back.
+test('HTTP API on the Qdrant store', async (t) => {
+  const fake = await FakeQdrant.start();
+  const app = await build(t, {
+    env: { STORE: 'qdrant', QDRANT_URL: fake.url, QDRANT_COLLECTION: 'http_test', QDRANT_TIMEOUT_MS: '1000', API_KEY },
+  }).catch(async (err: unknown) => {
+    await fake.down(); // no app to close, but the fake's server would keep the test process alive
+    throw err;
   });
-  after(async () => {
-    await t.close();
-    await fake.down();
-  });
+  // t.after hooks run in the order they were registered: the app (build's hook) closes before its Qdrant goes away.
+  t.after(() => fake.down());
 
   const align = () =>
-    t.app.inject({
+    app.inject({
       method: 'POST',
       url: '/align',
       payload: { steps: ['Light the charcoal', 'Keep the drinks cold'], k: 2, threshold: 0.05 },
     });
-  const ready = () => t.app.inject({ method: 'GET', url: '/readyz' });
+  const ready = () => app.inject({ method: 'GET', url: '/readyz' });
 
-  it('serves products and alignments from Qdrant, and says so in /readyz', async () => {
-    const put = await t.app.inject({
+  await t.test('serves products and alignments from Qdrant, and says so in /readyz', async () => {
+    const put = await app.inject({
       method: 'POST',
       url: '/products',
       headers: { authorization: `Bearer ${API_KEY}` },
@@ -44,10 +44,10 @@ describe('HTTP API on the Qdrant store', () => {
     assert.equal(r.statusCode, 200);
     assert.equal(r.json().store, 'qdrant');
     assert.equal(r.json().products, sampleProducts.length);
-    assert.equal((await t.app.inject({ method: 'GET', url: '/products/cooler-1' })).json().id, 'cooler-1');
+    assert.equal((await app.inject({ method: 'GET', url: '/products/cooler-1' })).json().id, 'cooler-1');
   });
 
-  it('answers 503 with Retry-After while Qdrant is down, and recovers by itself', async () => {
+  await t.test('answers 503 with Retry-After while Qdrant is down, and recovers by itself', async () => {
     await fake.down();
     try {
       const started = performance.now();
