@@ -14,6 +14,7 @@ import { EmbeddedStore } from './store/embedded/embedded-store.js';
 import { qdrantOptionsFrom } from './store/qdrant/qdrant-options.js';
 import { QdrantStore } from './store/qdrant/qdrant-store.js';
 import type { VectorStore } from './core/vector-store.js';
+import type { Logger } from './core/logger.js';
 
 /** The application's use cases wired to their adapters: the composition root. */
 export interface Services {
@@ -28,10 +29,7 @@ export interface Services {
 
 export type EmbeddingObserver = (seconds: number, texts: number, model: string) => void;
 
-export interface ServiceLogger {
-  info(obj: object, msg: string): void;
-  warn(obj: object, msg: string): void;
-}
+export type ServiceLogger = Logger;
 
 /** Adapters a caller may substitute (tests inject a fault-injecting ANN index through this). */
 export interface AdapterOverrides {

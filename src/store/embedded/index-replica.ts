@@ -14,11 +14,9 @@ import { packedRow } from './packed-vectors.js';
 import { ProductMaps } from './product-maps.js';
 import type { ReplicaHealth, ReplicaHits, ReplicaOpenInfo, ReplicaSearch, ReplicaWrite } from './replica-messages.js';
 import { KINDS, kindCode, kindOf } from './text-kinds.js';
+import type { Logger } from '../../core/logger.js';
 
-export interface ReplicaLogger {
-  info(obj: object, msg: string): void;
-  warn(obj: object, msg: string): void;
-}
+export type ReplicaLogger = Logger;
 
 export interface IndexReplicaOptions {
   /** The catalog, read on open and by checks (a worker opens its own connection to the same file). */

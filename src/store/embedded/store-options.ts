@@ -1,10 +1,8 @@
 import type { AnnIndexFactory } from '../ann/ann-index.js';
 import type { WorkerReplicaConfig } from './worker-protocol.js';
+import type { Logger } from '../../core/logger.js';
 
-export interface StoreLogger {
-  info(obj: object, msg: string): void;
-  warn(obj: object, msg: string): void;
-}
+export type StoreLogger = Logger;
 
 export interface EmbeddedStoreOptions {
   dataDir: string;

@@ -1,10 +1,8 @@
 import type { CollectionSettings } from './collection-config.js';
 import type { RetryDeps, RetryPolicy } from './retry.js';
+import type { Logger } from '../../core/logger.js';
 
-export interface QdrantStoreLogger {
-  info(obj: object, msg: string): void;
-  warn(obj: object, msg: string): void;
-}
+export type QdrantStoreLogger = Logger;
 
 export interface QdrantStoreOptions extends CollectionSettings {
   url: string;

@@ -1,0 +1,8 @@
+/**
+ * The logging port: what adapters and the composition root need of a logger (pino's shape, so
+ * the app's logger passes as it is). Adapters log through it and never import pino.
+ */
+export interface Logger {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+}
