@@ -6,7 +6,7 @@
  * content word when any key meets: "grilling" ~ "grill", "knives" ~ "knife", "went" ~ "go".
  */
 import { stem } from '../../src/embedding/lexical/stem.js';
-import { STOP_WORDS } from '../../src/embedding/lexical/stop-words.js';
+import { STOP_WORDS } from '../../src/core/stop-words.js';
 import { morphy } from '../../src/embedding/wordnet/morphy.js';
 import { POS_LIST } from '../../src/embedding/wordnet/pos.js';
 import { tokenize } from '../../src/embedding/wordnet/tokenize.js';

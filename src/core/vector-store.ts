@@ -33,12 +33,44 @@ export interface SearchOptions {
   filter?: SearchFilter;
 }
 
+/** Which retriever found a product: the vector index, the BM25 index, or both (hybrid). */
+export type RetrievalSide = 'semantic' | 'lexical';
+
 export interface ProductMatch {
   productId: string;
   title: string;
   category: string | null;
   score: number;
-  matched: { kind: TextKind; text: string };
+  /**
+   * The text that explains the match: the best-scoring one of the side that found the product
+   * (semantic when both did). `by` is set by the aligner; stores leave it out.
+   */
+  matched: { kind: TextKind; text: string; by?: RetrievalSide[] };
+  /** Each side's own score (aggregated, in [0, 1]), set in hybrid retrieval only. */
+  sides?: { semantic?: number; lexical?: number };
+}
+
+/** A stored text and its vector, read back to re-score a candidate exactly (other aggregations). */
+export interface StoredText {
+  kind: TextKind;
+  text: string;
+  vector: Float32Array;
+}
+
+export interface LexicalSearchOptions {
+  /** Products per query, ranked by their best-matching text's BM25 score. */
+  k: number;
+  match: MatchMode;
+  filter?: SearchFilter;
+}
+
+/** One product a BM25 search found, with the texts of it that matched and their BM25 scores. */
+export interface LexicalMatch {
+  productId: string;
+  title: string;
+  category: string | null;
+  /** Matching texts of the asked kinds, best first; BM25 scores are positive, higher is better. */
+  texts: { kind: TextKind; text: string; score: number }[];
 }
 
 export interface StoreStats {
@@ -97,6 +129,17 @@ export interface VectorStore {
   delete(id: string): Promise<boolean>;
   /** Top-k products per query vector, best first, each scored by its best-matching text. */
   search(queries: readonly Float32Array[], options: SearchOptions): Promise<ProductMatch[][]>;
+  /**
+   * Every text of the given kinds with its stored vector, per product id (unknown ids are absent).
+   * Lets the aligner re-score candidates exactly under another aggregation than the best text.
+   */
+  productTexts(ids: readonly string[], kinds: readonly TextKind[]): Promise<Map<string, StoredText[]>>;
+  /**
+   * BM25 over the products' texts, per query text: the top-k products by their best text's score.
+   * Embedded: SQLite FTS5; Qdrant: its server-side BM25 sparse vectors. Scores of the two differ
+   * in scale details (see the README), ranks agree on the conformance cases.
+   */
+  lexicalSearch(queries: readonly string[], options: LexicalSearchOptions): Promise<LexicalMatch[][]>;
   stats(): Promise<StoreStats>;
   /** Flushes and closes; the store must not be used afterwards. */
   close(): Promise<void>;

@@ -24,7 +24,7 @@ import { PerTextEmbedder } from '../text-vectors/per-text-embedder.js';
 import { FeatureTable } from './feature-table.js';
 import { addTextFeatures } from './features.js';
 import { stem } from './stem.js';
-import { STOP_WORDS } from './stop-words.js';
+import { STOP_WORDS } from '../../core/stop-words.js';
 import { normalise, tokenize } from './tokenize.js';
 
 export const LEXICAL_EMBEDDER_ID = 'lexical-hash-384-v1';

@@ -12,7 +12,7 @@
  * Results per surface form are cached (bounded), so steady-state cost is a few map lookups and one
  * 384-wide multiply-add per row.
  */
-import { STOP_WORDS } from '../lexical/stop-words.js';
+import { STOP_WORDS } from '../../core/stop-words.js';
 import { hashString } from './hashing.js';
 import { morphy } from './morphy.js';
 import type { WordNetParams } from './params.js';

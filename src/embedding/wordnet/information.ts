@@ -6,7 +6,7 @@
  *   - synset information content: 1 - ln(1 + descendants) / ln(1 + size of its part of speech),
  *     from the hyponym tree; "entity" ~ 0, leaves 1. Adjectives and adverbs have no tree: 1.
  */
-import { STOP_WORDS } from '../lexical/stop-words.js';
+import { STOP_WORDS } from '../../core/stop-words.js';
 import { morphy } from './morphy.js';
 import { POS_LIST } from './pos.js';
 import { Relation } from './relations.js';

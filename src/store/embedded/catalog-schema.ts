@@ -48,5 +48,41 @@ export function openCatalogFile(path: string): Database.Database {
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
   db.exec(SCHEMA);
+  ensureTextSearch(db);
   return db;
+}
+
+/**
+ * BM25 over every text (intentions and titles): an FTS5 index whose content is the texts table
+ * itself (external content, so no text is stored twice), kept in step by triggers. The triggers
+ * run inside the write's own transaction, so a text is in the BM25 index exactly when it is in the
+ * catalog, whatever thread or process wrote it and wherever a crash stops it. Porter stemming
+ * lets "grills" match "grill". A catalog made before this index existed gets it built on open,
+ * once, from its texts ('rebuild').
+ */
+const TEXT_SEARCH = `
+  CREATE VIRTUAL TABLE texts_fts USING fts5(text, content='texts', content_rowid='label', tokenize='porter unicode61 remove_diacritics 2');
+  CREATE TRIGGER texts_fts_insert AFTER INSERT ON texts BEGIN
+    INSERT INTO texts_fts(rowid, text) VALUES (new.label, new.text);
+  END;
+  CREATE TRIGGER texts_fts_delete AFTER DELETE ON texts BEGIN
+    INSERT INTO texts_fts(texts_fts, rowid, text) VALUES ('delete', old.label, old.text);
+  END;
+  CREATE TRIGGER texts_fts_update AFTER UPDATE OF text ON texts BEGIN
+    INSERT INTO texts_fts(texts_fts, rowid, text) VALUES ('delete', old.label, old.text);
+    INSERT INTO texts_fts(rowid, text) VALUES (new.label, new.text);
+  END;
+`;
+
+function ensureTextSearch(db: Database.Database): void {
+  if (hasTextSearch(db)) return;
+  db.transaction(() => {
+    if (hasTextSearch(db)) return; // another connection built it while this one waited for the lock
+    db.exec(TEXT_SEARCH);
+    db.exec("INSERT INTO texts_fts(texts_fts) VALUES ('rebuild')");
+  }).immediate();
+}
+
+function hasTextSearch(db: Database.Database): boolean {
+  return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'texts_fts'").get() !== undefined;
 }

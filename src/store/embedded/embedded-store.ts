@@ -1,12 +1,15 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Product } from '../../core/product.js';
+import type { Product, TextKind } from '../../core/product.js';
 import {
   ModelMismatchError,
   kindsFor,
   type IndexCheckReport,
   type IndexHealth,
+  type LexicalMatch,
+  type LexicalSearchOptions,
   type ProductMatch,
+  type StoredText,
   type ProductUpsert,
   type SearchOptions,
   type StoreStats,
@@ -23,6 +26,7 @@ import { replicaWriteOf } from './replica-write.js';
 import { resolveFilter } from './search-filter.js';
 import { silentLogger, type EmbeddedStoreOptions, type StoreLogger } from './store-options.js';
 import { startReplicas, startWriter } from './store-wiring.js';
+import { TextSearch } from './text-search.js';
 import { WriteGate } from './write-gate.js';
 
 export type { EmbeddedStoreOptions, StoreLogger };
@@ -66,6 +70,7 @@ export class EmbeddedStore implements VectorStore {
   private readonly writer: CatalogWriter;
   private readonly upkeep: IndexUpkeep;
   private readonly exactScan: ExactScan;
+  private readonly textSearch: TextSearch;
   private readonly maxPendingTexts: number;
 
   private constructor(options: EmbeddedStoreOptions, parts: StoreParts) {
@@ -78,6 +83,7 @@ export class EmbeddedStore implements VectorStore {
     this.replicas = parts.replicas;
     this.writer = parts.writer;
     this.exactScan = new ExactScan(parts.db, parts.mirror.maps, options.exactScanLimit ?? 10_000);
+    this.textSearch = new TextSearch(parts.db.db);
     this.upkeep = new IndexUpkeep(parts, parts.replicas.openInfo);
   }
 
@@ -191,6 +197,20 @@ export class EmbeddedStore implements VectorStore {
       threshold: options.threshold,
       categories: filter?.categories,
     });
+  }
+
+  /** Stored texts and vectors of the given products, read from SQLite on this thread (text-search.ts). */
+  async productTexts(ids: readonly string[], kinds: readonly TextKind[]): Promise<Map<string, StoredText[]>> {
+    this.gate.assertOpen();
+    return this.textSearch.productTexts(ids, kinds);
+  }
+
+  /** BM25 per query through SQLite FTS5 on this thread (text-search.ts); filters as in search(). */
+  async lexicalSearch(queries: readonly string[], options: LexicalSearchOptions): Promise<LexicalMatch[][]> {
+    this.gate.assertOpen();
+    const filter = options.filter ? resolveFilter(options.filter, this.mirror, this.db) : undefined;
+    const kinds = kindsFor(options.match);
+    return queries.map((q) => this.textSearch.search(q, kinds, options.k, filter));
   }
 
   async stats(): Promise<StoreStats> {

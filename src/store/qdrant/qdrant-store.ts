@@ -1,5 +1,14 @@
-import type { Product } from '../../core/product.js';
-import type { ProductMatch, ProductUpsert, SearchOptions, StoreStats, VectorStore } from '../../core/vector-store.js';
+import type { Product, TextKind } from '../../core/product.js';
+import type {
+  LexicalMatch,
+  LexicalSearchOptions,
+  ProductMatch,
+  ProductUpsert,
+  SearchOptions,
+  StoreStats,
+  StoredText,
+  VectorStore,
+} from '../../core/vector-store.js';
 import { prepareCollection } from './collection-lifecycle.js';
 import { QdrantConnection } from './connection.js';
 import { QdrantHealth } from './health.js';
@@ -76,6 +85,15 @@ export class QdrantStore implements VectorStore {
 
   search(queries: readonly Float32Array[], options: SearchOptions): Promise<ProductMatch[][]> {
     return searchProducts(this.conn, this.options, queries, options);
+  }
+
+  // IN PROGRESS (issue 14): replaced by the Qdrant implementation before the issue is resolved.
+  productTexts(_ids: readonly string[], _kinds: readonly TextKind[]): Promise<Map<string, StoredText[]>> {
+    return Promise.reject(new Error('productTexts: not yet implemented for Qdrant'));
+  }
+
+  lexicalSearch(_queries: readonly string[], _options: LexicalSearchOptions): Promise<LexicalMatch[][]> {
+    return Promise.reject(new Error('lexicalSearch: not yet implemented for Qdrant'));
   }
 
   stats(): Promise<StoreStats> {

@@ -1,0 +1,82 @@
+import type Database from 'better-sqlite3';
+import type { TextKind } from '../../core/product.js';
+import type { LexicalMatch, StoredText } from '../../core/vector-store.js';
+import { ftsQuery } from './fts-query.js';
+import type { ResolvedFilter } from './search-filter.js';
+import { kindCode, kindOf } from './text-kinds.js';
+import { vectorFromBlob } from './vector-blob.js';
+
+interface FtsRow {
+  pid: number;
+  id: string;
+  title: string;
+  category: string | null;
+  kind: number;
+  text: string;
+  score: number;
+}
+
+/**
+ * The catalog's texts read by content rather than by vector: BM25 through SQLite's FTS5 index
+ * (catalog-schema.ts), and every text of a product with its stored vector, for exact re-scoring.
+ * Both read committed state on the calling thread's connection.
+ */
+export class TextSearch {
+  private readonly stmt;
+
+  constructor(db: Database.Database) {
+    this.stmt = {
+      // bm25() is negative, best first when ascending; FTS5 computes it over all texts (both kinds),
+      // so a word's rarity is measured across intentions and titles together.
+      ranked: db.prepare<[string, string, number], FtsRow>(
+        `SELECT t.pid, p.id, p.title, p.category, t.kind, t.text, -bm25(texts_fts) AS score
+           FROM texts_fts JOIN texts t ON t.label = texts_fts.rowid JOIN products p ON p.pid = t.pid
+          WHERE texts_fts MATCH ? AND t.kind IN (SELECT value FROM json_each(?))
+          ORDER BY bm25(texts_fts) LIMIT ?`,
+      ),
+      textsOf: db.prepare<[string, string], { id: string; kind: number; text: string; vector: Buffer }>(
+        `SELECT p.id, t.kind, t.text, t.vector FROM texts t JOIN products p ON p.pid = t.pid
+          WHERE p.id IN (SELECT value FROM json_each(?)) AND t.kind IN (SELECT value FROM json_each(?))
+          ORDER BY t.label`,
+      ),
+    };
+  }
+
+  /**
+   * The k products whose best text scores highest under BM25, each with all its matching texts
+   * found within the depth searched. Asks for deeper lists (×4) while a filter or many matching
+   * texts per product leave fewer than k products, until the matches run out.
+   */
+  search(query: string, kinds: readonly TextKind[], k: number, filter?: ResolvedFilter): LexicalMatch[] {
+    const match = ftsQuery(query);
+    if (!match) return [];
+    const codes = JSON.stringify(kinds.map(kindCode));
+    for (let depth = Math.max(64, k * 8); ; depth *= 4) {
+      const rows = this.stmt.ranked.all(match, codes, depth);
+      const products = new Map<number, LexicalMatch>();
+      for (const row of rows) {
+        if (filter && !filter.accept(row.pid)) continue;
+        let product = products.get(row.pid);
+        if (!product) {
+          if (products.size === k) continue; // keeps collecting texts of the k already found
+          product = { productId: row.id, title: row.title, category: row.category, texts: [] };
+          products.set(row.pid, product);
+        }
+        product.texts.push({ kind: kindOf(row.kind), text: row.text, score: row.score });
+      }
+      if (products.size === k || rows.length < depth) return [...products.values()];
+    }
+  }
+
+  /** Every text of the kinds with its vector, per product id; unknown ids are absent. */
+  productTexts(ids: readonly string[], kinds: readonly TextKind[]): Map<string, StoredText[]> {
+    const out = new Map<string, StoredText[]>();
+    if (!ids.length || !kinds.length) return out;
+    for (const row of this.stmt.textsOf.iterate(JSON.stringify(ids), JSON.stringify(kinds.map(kindCode)))) {
+      let texts = out.get(row.id);
+      if (!texts) out.set(row.id, (texts = []));
+      texts.push({ kind: kindOf(row.kind), text: row.text, vector: vectorFromBlob(row.vector) });
+    }
+    return out;
+  }
+}
