@@ -12,6 +12,11 @@ export interface Embedder {
   /** Cosine threshold at which a match is considered useful for this model (calibrated). */
   readonly defaultThreshold: number;
   /**
+   * Calibrated thresholds when a product scores by the mean of its texts, or of its m best (m = 3),
+   * rather than by its best one (`defaultThreshold`). Absent: the same as `defaultThreshold`.
+   */
+  readonly aggregateThresholds?: { mean: number; topm: number };
+  /**
    * Embeds a batch. Returns one L2-normalised vector per input text, in input order.
    * Vectors may be views into one shared buffer; callers must not assume ownership of the buffer.
    */

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { scoringOf } from '../../align/script-schema.js';
 import { alignBatchBody, alignBatchResponse, alignBody, alignResponse } from '../schemas/align-schemas.js';
 import { commonErrors } from '../schemas/problem-schema.js';
 
@@ -10,7 +11,7 @@ export const alignRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: ['align'],
         summary: 'Top-k products for each step of one script',
         description:
-          'Embeds all steps in one batch and returns, per step, the products whose best-matching text scores at or above the threshold.',
+          'Embeds all steps in one batch and returns, per step, the k best products scoring at or above the threshold under the chosen aggregation and retrieval (default: best-matching text, semantic).',
         body: alignBody,
         response: { 200: alignResponse, ...commonErrors },
       },
@@ -18,9 +19,16 @@ export const alignRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request) => {
       const started = performance.now();
       const { objective, steps, k, threshold, match, filter } = request.body;
-      const result = await app.services.get().aligner.align([{ objective, steps }], { k, threshold, match, filter });
+      const scoring = scoringOf(request.body);
+      const result = await app.services.get().aligner.align([{ objective, steps }], { k, threshold, match, filter, scoring });
       app.metrics.alignSteps.inc({ route: '/align' }, steps.length);
-      return { model: result.model, threshold: result.threshold, tookMs: elapsed(started), steps: result.scripts[0] };
+      return {
+        model: result.model,
+        threshold: result.threshold,
+        scoring: result.scoring,
+        tookMs: elapsed(started),
+        steps: result.scripts[0],
+      };
     },
   );
 
@@ -37,7 +45,8 @@ export const alignRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request) => {
       const started = performance.now();
       const { scripts, k, threshold, match, filter } = request.body;
-      const result = await app.services.get().aligner.align(scripts, { k, threshold, match, filter });
+      const scoring = scoringOf(request.body);
+      const result = await app.services.get().aligner.align(scripts, { k, threshold, match, filter, scoring });
       app.metrics.alignSteps.inc(
         { route: '/align/batch' },
         scripts.reduce((n, s) => n + s.steps.length, 0),
@@ -45,6 +54,7 @@ export const alignRoutes: FastifyPluginAsyncZod = async (app) => {
       return {
         model: result.model,
         threshold: result.threshold,
+        scoring: result.scoring,
         tookMs: elapsed(started),
         results: scripts.map((s, i) => ({ id: s.id, steps: result.scripts[i] })),
       };

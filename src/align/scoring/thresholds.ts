@@ -1,0 +1,31 @@
+import type { Aggregation } from './aggregate.js';
+import { thresholdable, type Scoring } from './scoring.js';
+
+/** Calibrated cosine thresholds of one embedding model, one per aggregation. */
+export type SemanticThresholds = Record<Aggregation, number>;
+
+/**
+ * Thresholds on the saturated BM25 score (lexical-scale.ts), one per aggregation. Calibrated on
+ * the IntentionQA tuning split (F1-best over the four-way questions' right and wrong products,
+ * `npm run bench -- --only quality`); they do not depend on the embedding model.
+ */
+export const LEXICAL_THRESHOLDS: SemanticThresholds = { max: 0.3, mean: 0.15, topm: 0.2 };
+
+/**
+ * The threshold a request gets when it names none: the model's for semantic retrieval, the BM25
+ * one for lexical, and for weighted hybrid the same alpha-weighted mix of the two as the score
+ * itself. Null for rank fusion, whose score takes no threshold.
+ */
+export function defaultThreshold(scoring: Scoring, semantic: SemanticThresholds): number | null {
+  if (!thresholdable(scoring)) return null;
+  const sem = semantic[scoring.aggregate];
+  const lex = LEXICAL_THRESHOLDS[scoring.aggregate];
+  if (scoring.retrieval === 'semantic') return sem;
+  if (scoring.retrieval === 'lexical') return lex;
+  const alpha = scoring.alpha ?? 0.5;
+  return round(alpha * sem + (1 - alpha) * lex);
+}
+
+function round(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
