@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
+import Database from 'better-sqlite3';
 import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { after, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { hnswlibIndexFactory } from '../../../src/store/ann/hnswlib-index.js';
@@ -63,6 +65,21 @@ it('loses no acknowledged batch when the writer is SIGKILLed at random points', 
       assert.equal(stats.products % 50, 0, `round ${round}: a half-written batch (${stats.products} products)`);
       assert.equal(stats.titles, stats.products);
       assert.ok(stats.products >= (lastAcked + 1) * 50);
+      // The BM25 index agrees with the catalog too: its triggers ran in the same transactions.
+      const raw = new Database(join(dir, 'catalog.sqlite'));
+      try {
+        raw.prepare("INSERT INTO texts_fts(texts_fts, rank) VALUES ('integrity-check', 1)").run();
+        const { n } = raw.prepare<[], { n: number }>(`SELECT count(*) AS n FROM texts_fts WHERE texts_fts MATCH '"product"'`).get()!;
+        assert.equal(n, stats.titles + stats.intentions, `round ${round}: BM25 index holds ${n} texts`);
+      } finally {
+        raw.close();
+      }
+      const [lexical] = await store.lexicalSearch([`intention 0 of product 49`], {
+        k: 1,
+        match: 'intentions',
+        filter: { productIds: ['b0-49'] },
+      });
+      assert.equal(lexical[0]?.productId, 'b0-49', `round ${round}: not found by BM25`);
       next = stats.products / 50;
     } finally {
       await store.close();
