@@ -26,7 +26,6 @@ import { replicaWriteOf } from './replica-write.js';
 import { resolveFilter } from './search-filter.js';
 import { silentLogger, type EmbeddedStoreOptions, type StoreLogger } from './store-options.js';
 import { startReplicas, startWriter } from './store-wiring.js';
-import { TextSearch } from './text-search.js';
 import { WriteGate } from './write-gate.js';
 
 export type { EmbeddedStoreOptions, StoreLogger };
@@ -70,7 +69,6 @@ export class EmbeddedStore implements VectorStore {
   private readonly writer: CatalogWriter;
   private readonly upkeep: IndexUpkeep;
   private readonly exactScan: ExactScan;
-  private readonly textSearch: TextSearch;
   private readonly maxPendingTexts: number;
 
   private constructor(options: EmbeddedStoreOptions, parts: StoreParts) {
@@ -83,7 +81,6 @@ export class EmbeddedStore implements VectorStore {
     this.replicas = parts.replicas;
     this.writer = parts.writer;
     this.exactScan = new ExactScan(parts.db, parts.mirror.maps, options.exactScanLimit ?? 10_000);
-    this.textSearch = new TextSearch(parts.db.db);
     this.upkeep = new IndexUpkeep(parts, parts.replicas.openInfo);
   }
 
@@ -199,18 +196,25 @@ export class EmbeddedStore implements VectorStore {
     });
   }
 
-  /** Stored texts and vectors of the given products, read from SQLite on this thread (text-search.ts). */
+  /** Stored texts and vectors of the given products, read by a replica's connection (text-search.ts). */
   async productTexts(ids: readonly string[], kinds: readonly TextKind[]): Promise<Map<string, StoredText[]>> {
     this.gate.assertOpen();
-    return this.textSearch.productTexts(ids, kinds);
+    if (!ids.length) return new Map();
+    return this.replicas.read({ op: 'productTexts', ids: [...ids], kinds: [...kinds] });
   }
 
-  /** BM25 per query through SQLite FTS5 on this thread (text-search.ts); filters as in search(). */
+  /** BM25 per query through SQLite FTS5, run by a replica like a search (text-search.ts); filters as in search(). */
   async lexicalSearch(queries: readonly string[], options: LexicalSearchOptions): Promise<LexicalMatch[][]> {
     this.gate.assertOpen();
-    const filter = options.filter ? resolveFilter(options.filter, this.mirror, this.db) : undefined;
-    const kinds = kindsFor(options.match);
-    return queries.map((q) => this.textSearch.search(q, kinds, options.k, filter));
+    if (!queries.length) return [];
+    const { productIds, categories } = options.filter ?? {};
+    return this.replicas.read({
+      op: 'lexical',
+      queries: [...queries],
+      kinds: kindsFor(options.match),
+      k: options.k,
+      filter: { productIds, categories },
+    });
   }
 
   async stats(): Promise<StoreStats> {

@@ -1,6 +1,16 @@
 import type { IndexCheckReport } from '../../core/vector-store.js';
 import type { IndexReplica } from './index-replica.js';
-import type { ReplicaHealth, ReplicaHits, ReplicaOpenInfo, ReplicaSearch, ReplicaWrite, Watermarks } from './replica-messages.js';
+import type {
+  CatalogRead,
+  CatalogReadResult,
+  ReplicaHealth,
+  ReplicaHits,
+  ReplicaOpenInfo,
+  ReplicaSearch,
+  ReplicaWrite,
+  Watermarks,
+} from './replica-messages.js';
+import type { TextSearch } from './text-search.js';
 
 /**
  * How the store talks to one index replica, wherever it runs. Writes are fire-and-forget but
@@ -11,6 +21,8 @@ export interface ReplicaClient {
   /** `handOver`: the replica may take the vectors' buffer (a worker's is transferred instead of copied). */
   apply(write: ReplicaWrite, handOver?: boolean): void;
   search(request: ReplicaSearch): Promise<ReplicaHits>;
+  /** BM25 or stored texts, read through the replica's own catalog connection (replica-messages.ts). */
+  read<R extends CatalogRead>(request: R): Promise<CatalogReadResult<R>>;
   check(): Promise<IndexCheckReport>;
   drain(): Promise<boolean>;
   waitBelow(texts: number): Promise<void>;
@@ -40,6 +52,7 @@ export class LocalReplicaClient implements ReplicaClient {
   constructor(
     private readonly replica: IndexReplica,
     readonly openInfo: ReplicaOpenInfo,
+    private readonly texts: TextSearch,
   ) {}
 
   apply(write: ReplicaWrite): void {
@@ -48,6 +61,10 @@ export class LocalReplicaClient implements ReplicaClient {
 
   async search(request: ReplicaSearch): Promise<ReplicaHits> {
     return this.replica.search(request);
+  }
+
+  async read<R extends CatalogRead>(request: R): Promise<CatalogReadResult<R>> {
+    return this.texts.read(request);
   }
 
   check(): Promise<IndexCheckReport> {

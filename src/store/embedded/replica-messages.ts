@@ -1,5 +1,5 @@
 import type { TextKind } from '../../core/product.js';
-import type { IndexCheckReport, IndexHealth, ProductMatch } from '../../core/vector-store.js';
+import type { IndexCheckReport, IndexHealth, LexicalMatch, ProductMatch, StoredText } from '../../core/vector-store.js';
 import type { Watermarks } from './index-snapshot.js';
 
 /**
@@ -25,6 +25,23 @@ export interface ReplicaSearch {
   /** Only products in these categories (the replica keeps its own product → category map). */
   categories?: string[];
 }
+
+/** A filter as plain data: a read matches it against each row's product id and category. */
+export interface CatalogReadFilter {
+  productIds?: string[];
+  categories?: string[];
+}
+
+/**
+ * Reads of the catalog by content, not by vector (text-search.ts): BM25 per query, or the stored
+ * texts of products. They go to a replica like a search, so SQLite's work (a BM25 query over a
+ * large catalog takes milliseconds) runs on a search worker's thread, not the one serving HTTP.
+ */
+export type CatalogRead =
+  | { op: 'lexical'; queries: string[]; kinds: TextKind[]; k: number; filter?: CatalogReadFilter }
+  | { op: 'productTexts'; ids: string[]; kinds: TextKind[] };
+
+export type CatalogReadResult<R extends CatalogRead> = R extends { op: 'lexical' } ? LexicalMatch[][] : Map<string, StoredText[]>;
 
 /** Per query, the top products, best first (merged over kinds), as the store returns them. */
 export type ReplicaHits = ProductMatch[][];

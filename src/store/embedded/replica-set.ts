@@ -3,7 +3,16 @@ import type { ReplicaLogger } from './index-replica.js';
 import { ReplicaLostError, type ReplicaClient } from './replica-client.js';
 import { WorkerReplicaClient } from './worker-replica-client.js';
 import { combinedHealth, mergeReports } from './replica-health.js';
-import type { ReplicaHealth, ReplicaHits, ReplicaOpenInfo, ReplicaSearch, ReplicaWrite, Watermarks } from './replica-messages.js';
+import type {
+  CatalogRead,
+  CatalogReadResult,
+  ReplicaHealth,
+  ReplicaHits,
+  ReplicaOpenInfo,
+  ReplicaSearch,
+  ReplicaWrite,
+  Watermarks,
+} from './replica-messages.js';
 
 /** Starts replica number `slot` (the replacement for a dead one too). */
 export type ReplicaSpawner = (slot: number) => Promise<ReplicaClient>;
@@ -119,12 +128,20 @@ export class ReplicaSet {
     live.forEach((replica, i) => replica.apply(write, i === live.length - 1));
   }
 
-  async search(request: ReplicaSearch): Promise<ReplicaHits> {
-    // One retry per replica: a search is lost only if every replica dies while holding it.
+  search(request: ReplicaSearch): Promise<ReplicaHits> {
+    return this.route((replica) => replica.search(request));
+  }
+
+  read<R extends CatalogRead>(request: R): Promise<CatalogReadResult<R>> {
+    return this.route((replica) => replica.read(request));
+  }
+
+  /** Sends a read to the least busy replica; one retry per replica: it is lost only if every replica dies holding it. */
+  private async route<T>(send: (replica: ReplicaClient) => Promise<T>): Promise<T> {
     for (let attempt = 0; attempt <= this.replicas.length; attempt++) {
       const replica = await this.leastBusy();
       try {
-        return await replica.search(request);
+        return await send(replica);
       } catch (err) {
         if (!(err instanceof ReplicaLostError)) throw err;
       }

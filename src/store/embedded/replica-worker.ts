@@ -3,6 +3,7 @@ import { hnswlibFactoryFor } from '../ann/ann-params.js';
 import { exactIndexFactory } from '../ann/exact-index.js';
 import { CatalogDb } from './catalog-db.js';
 import { IndexReplica } from './index-replica.js';
+import { TextSearch } from './text-search.js';
 import type { ToMain, ToWorker, WorkerReplicaConfig } from './worker-protocol.js';
 
 /**
@@ -21,6 +22,7 @@ const logger = {
 };
 
 const db = new CatalogDb(config.catalogPath);
+const texts = new TextSearch(db.db);
 let replica: IndexReplica;
 try {
   const opened = await IndexReplica.open({
@@ -66,6 +68,9 @@ async function answer(id: number, message: Exclude<ToWorker, { type: 'apply' | '
       case 'search':
         value = replica.search(message.request);
         break;
+      case 'read':
+        value = texts.read(message.request);
+        break;
       case 'check':
         value = await replica.check();
         break;
@@ -86,7 +91,13 @@ async function answer(id: number, message: Exclude<ToWorker, { type: 'apply' | '
         port.close();
         return;
     }
-    post({ type: 'reply', id, ok: true, value, health: message.type === 'search' ? undefined : replica.health() });
+    post({
+      type: 'reply',
+      id,
+      ok: true,
+      value,
+      health: message.type === 'search' || message.type === 'read' ? undefined : replica.health(),
+    });
   } catch (err) {
     post({ type: 'reply', id, ok: false, error: (err as Error)?.message ?? String(err) });
   }

@@ -5,6 +5,7 @@ import { IndexReplica } from './index-replica.js';
 import { LocalReplicaClient } from './replica-client.js';
 import { ReplicaSet, type ReplicaSetOptions, type ReplicaSpawner } from './replica-set.js';
 import type { EmbeddedStoreOptions, StoreLogger } from './store-options.js';
+import { TextSearch } from './text-search.js';
 import { WorkerReplicaClient } from './worker-replica-client.js';
 
 /**
@@ -62,7 +63,7 @@ function spawnerFor(
         logger: context.logger,
         sliceMs: options.indexSliceMs ?? 8,
       });
-      return new LocalReplicaClient(replica, info);
+      return new LocalReplicaClient(replica, info, new TextSearch(context.db.db));
     };
   }
   const ann = options.annSpec;

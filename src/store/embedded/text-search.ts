@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import type { TextKind } from '../../core/product.js';
 import type { LexicalMatch, StoredText } from '../../core/vector-store.js';
 import { ftsQuery } from './fts-query.js';
-import type { ResolvedFilter } from './search-filter.js';
+import type { CatalogRead, CatalogReadFilter, CatalogReadResult } from './replica-messages.js';
 import { kindCode, kindOf } from './text-kinds.js';
 import { vectorFromBlob } from './vector-blob.js';
 
@@ -19,7 +19,8 @@ interface FtsRow {
 /**
  * The catalog's texts read by content rather than by vector: BM25 through SQLite's FTS5 index
  * (catalog-schema.ts), and every text of a product with its stored vector, for exact re-scoring.
- * Both read committed state on the calling thread's connection.
+ * Both read committed state through the calling thread's connection: a search worker's, so the
+ * HTTP thread only dispatches (replica-set.ts routes them like searches).
  */
 export class TextSearch {
   private readonly stmt;
@@ -42,20 +43,30 @@ export class TextSearch {
     };
   }
 
+  /** Answers one read message (replica-messages.ts). */
+  read<R extends CatalogRead>(request: R): CatalogReadResult<R> {
+    const result =
+      request.op === 'lexical'
+        ? request.queries.map((q) => this.search(q, request.kinds, request.k, request.filter))
+        : this.productTexts(request.ids, request.kinds);
+    return result as CatalogReadResult<R>;
+  }
+
   /**
    * The k products whose best text scores highest under BM25, each with all its matching texts
    * found within the depth searched. Asks for deeper lists (×4) while a filter or many matching
    * texts per product leave fewer than k products, until the matches run out.
    */
-  search(query: string, kinds: readonly TextKind[], k: number, filter?: ResolvedFilter): LexicalMatch[] {
+  search(query: string, kinds: readonly TextKind[], k: number, filter?: CatalogReadFilter): LexicalMatch[] {
     const match = ftsQuery(query);
     if (!match) return [];
+    const accept = acceptor(filter);
     const codes = JSON.stringify(kinds.map(kindCode));
     for (let depth = Math.max(64, k * 8); ; depth *= 4) {
       const rows = this.stmt.ranked.all(match, codes, depth);
       const products = new Map<number, LexicalMatch>();
       for (const row of rows) {
-        if (filter && !filter.accept(row.pid)) continue;
+        if (!accept(row)) continue;
         let product = products.get(row.pid);
         if (!product) {
           if (products.size === k) continue; // keeps collecting texts of the k already found
@@ -79,4 +90,11 @@ export class TextSearch {
     }
     return out;
   }
+}
+
+/** The filter as a row predicate: the product among the ids, and in one of the categories, when given. */
+function acceptor(filter?: CatalogReadFilter): (row: { id: string; category: string | null }) => boolean {
+  const ids = filter?.productIds && new Set(filter.productIds);
+  const categories = filter?.categories && new Set(filter.categories);
+  return (row) => (!ids || ids.has(row.id)) && (!categories || (row.category !== null && categories.has(row.category)));
 }

@@ -1,5 +1,5 @@
 import type { AnnParams } from '../ann/ann-params.js';
-import type { ReplicaHealth, ReplicaOpenInfo, ReplicaSearch, ReplicaWrite, Watermarks } from './replica-messages.js';
+import type { CatalogRead, ReplicaHealth, ReplicaOpenInfo, ReplicaSearch, ReplicaWrite, Watermarks } from './replica-messages.js';
 
 /** The messages between the store (main thread) and a search worker (replica-worker.ts). */
 
@@ -22,6 +22,7 @@ export interface WorkerReplicaConfig {
 export type ToWorker =
   | { type: 'apply'; write: ReplicaWrite }
   | { type: 'search'; id: number; request: ReplicaSearch }
+  | { type: 'read'; id: number; request: CatalogRead }
   | { type: 'check'; id: number }
   | { type: 'drain'; id: number }
   | { type: 'waitBelow'; id: number; texts: number }

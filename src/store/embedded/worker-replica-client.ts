@@ -3,7 +3,16 @@ import { spawnWorker } from '../../util/spawn-worker.js';
 import type { IndexCheckReport } from '../../core/vector-store.js';
 import type { ReplicaLogger } from './index-replica.js';
 import { ReplicaLostError, type ReplicaClient } from './replica-client.js';
-import type { ReplicaHealth, ReplicaHits, ReplicaOpenInfo, ReplicaSearch, ReplicaWrite, Watermarks } from './replica-messages.js';
+import type {
+  CatalogRead,
+  CatalogReadResult,
+  ReplicaHealth,
+  ReplicaHits,
+  ReplicaOpenInfo,
+  ReplicaSearch,
+  ReplicaWrite,
+  Watermarks,
+} from './replica-messages.js';
 import type { ToMain, ToWorker, WorkerReplicaConfig } from './worker-protocol.js';
 import { WorkerRpc } from './worker-rpc.js';
 
@@ -128,6 +137,10 @@ export class WorkerReplicaClient implements ReplicaClient {
 
   search(request: ReplicaSearch): Promise<ReplicaHits> {
     return this.rpc.call({ type: 'search', request });
+  }
+
+  read<R extends CatalogRead>(request: R): Promise<CatalogReadResult<R>> {
+    return this.rpc.call({ type: 'read', request });
   }
 
   check(): Promise<IndexCheckReport> {

@@ -3,7 +3,8 @@ import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { ftsQuery } from '../../../src/store/embedded/fts-query.js';
-import { openStore, randomProducts, tempDir } from './store-fixture.js';
+import { EmbeddedStore } from '../../../src/store/embedded/embedded-store.js';
+import { DIM, MODEL, openStore, randomProducts, tempDir } from './store-fixture.js';
 
 describe('BM25 in the embedded store (FTS5)', () => {
   it('quotes every word, drops stop words, and never passes FTS5 syntax through', () => {
@@ -72,6 +73,43 @@ describe('BM25 in the embedded store (FTS5)', () => {
       }
       const both = await store.productTexts(['p1'], ['intention', 'title']);
       assert.equal(both.get('p1')!.length, 1 + items[1].product.intentions.length);
+    } finally {
+      await store.close();
+      cleanup();
+    }
+  });
+});
+
+describe('BM25 and stored texts through search workers', () => {
+  it('are read on a worker, see every acknowledged write at once, and survive a worker crash', async () => {
+    const { dir, cleanup } = tempDir();
+    const store = await EmbeddedStore.open({
+      dataDir: dir,
+      modelId: MODEL,
+      dimension: DIM,
+      searchThreads: 2,
+      annSpec: { library: 'exact' },
+    });
+    try {
+      const items = randomProducts(30, 4);
+      for (const item of items) {
+        await store.upsert([item]);
+        // Read-your-writes: the read is sent after the write's acknowledgement, on whichever worker.
+        const title = item.product.title;
+        const [hits] = await store.lexicalSearch([title], { k: 1, match: 'titles', filter: { productIds: [item.product.id] } });
+        assert.equal(hits[0]?.productId, item.product.id, title);
+      }
+      const texts = await store.productTexts(['p7'], ['intention']);
+      assert.deepEqual(
+        texts.get('p7')!.map((t) => [...t.vector]),
+        items[7].texts.filter((t) => t.kind === 'intention').map((t) => [...t.vector]),
+      );
+      await store.crashSearchWorker(0);
+      const [afterCrash] = await store.lexicalSearch(['intention 6 of product 20'], { k: 1, match: 'intentions' });
+      assert.equal(afterCrash[0]?.productId, 'p20');
+      await store.delete('p20');
+      const [afterDelete] = await store.lexicalSearch(['intention 6 of product 20'], { k: 30, match: 'intentions' });
+      assert.ok(afterDelete.every((h) => h.productId !== 'p20'));
     } finally {
       await store.close();
       cleanup();
