@@ -181,30 +181,33 @@ export async function runConcurrentWriters(options: WritersOptions): Promise<Wri
           `${id}: got ${actual ? actual.title : 'absent'}, allowed ${allowed.map((a) => a.value?.title ?? 'absent').join(' | ') || 'absent'}`,
         );
     }
-    // Every live product is found by its own title; nothing returned is deleted.
+    // Every live product is found by its own title, by the vector index, by BM25 and by both fused;
+    // nothing returned is deleted (the BM25 index is kept by triggers in the writes' transactions).
     const liveIds = [...live.keys()];
-    for (let i = 0; i < liveIds.length; i += 64) {
-      const chunk = liveIds.slice(i, i + 64);
-      const res = await call('POST /align', '/align', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ steps: chunk.map((id) => live.get(id)!.title), k: 3, threshold: -1, match: 'titles' }),
-      });
-      if (!res) return report;
-      if (res.status !== 200) {
-        report.failed.push(`POST /align: ${res.status} ${(await res.text()).slice(0, 200)}`);
-        continue;
-      }
-      const steps = ((await res.json()) as { steps: { products: { productId: string; title: string; score: number }[] }[] }).steps;
-      chunk.forEach((id, j) => {
-        const found = steps[j].products.map((p) => p.productId);
-        if (!found.includes(id)) {
-          const top = steps[j].products.map((p) => `${p.productId} ${p.score.toFixed(4)} "${p.title}"`).join('; ');
-          report.unfound.push(`${id} "${live.get(id)!.title}" (returned: ${top})`);
+    const modes = [{ threshold: -1 }, { retrieval: 'lexical', threshold: 0 }, { retrieval: 'hybrid', fusion: 'rrf' }];
+    for (const mode of modes)
+      for (let i = 0; i < liveIds.length; i += 64) {
+        const chunk = liveIds.slice(i, i + 64);
+        const res = await call('POST /align', '/align', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ steps: chunk.map((id) => live.get(id)!.title), k: 3, match: 'titles', ...mode }),
+        });
+        if (!res) return report;
+        if (res.status !== 200) {
+          report.failed.push(`POST /align: ${res.status} ${(await res.text()).slice(0, 200)}`);
+          continue;
         }
-        for (const other of found) if (!live.has(other)) report.deletedReturned.push(other);
-      });
-    }
+        const steps = ((await res.json()) as { steps: { products: { productId: string; title: string; score: number }[] }[] }).steps;
+        chunk.forEach((id, j) => {
+          const found = steps[j].products.map((p) => p.productId);
+          if (!found.includes(id)) {
+            const top = steps[j].products.map((p) => `${p.productId} ${p.score.toFixed(4)} "${p.title}"`).join('; ');
+            report.unfound.push(`${JSON.stringify(mode)} ${id} "${live.get(id)!.title}" (returned: ${top})`);
+          }
+          for (const other of found) if (!live.has(other)) report.deletedReturned.push(other);
+        });
+      }
     return report;
   } finally {
     report.ms = Date.now() - started;
