@@ -2,7 +2,9 @@
  * TEST DOUBLE: an in-process imitation of the few Qdrant REST endpoints the adapter uses, so the
  * QdrantStore is exercised end to end through the real @qdrant/js-client-rest in tests, including
  * Qdrant going down and coming back. It is NOT Qdrant: brute-force cosine search, no HNSW, no
- * shards, no persistence, only the request fields we send. Passing tests against it show that the
+ * shards, no persistence, only the request fields we send. Its BM25 (lexical search) is a plain
+ * imitation of Qdrant's `qdrant/bm25` inference with the `idf` modifier (see Bm25Double below for
+ * how it differs from the server). Passing tests against it show that the
  * adapter speaks the protocol as we understand it; the conformance run against a real Qdrant
  * (QDRANT_URL=... npm test) is what shows that Qdrant agrees.
  */
@@ -13,8 +15,29 @@ type Payload = Record<string, unknown>;
 interface Point {
   id: string | number;
   vector: number[];
+  /** BM25 documents by sparse vector name: term frequencies and length in tokens. */
+  sparse: Map<string, Bm25Doc>;
   payload: Payload;
 }
+interface Bm25Doc {
+  tf: Map<string, number>;
+  length: number;
+  options: Bm25Options;
+}
+interface Bm25Options {
+  k?: number;
+  b?: number;
+  avg_len?: number;
+  ascii_folding?: boolean;
+}
+/** A text for server-side inference, as in upserts and queries ({text, model, options}). */
+interface DocumentInput {
+  text: string;
+  model: string;
+  options?: Bm25Options;
+}
+/** A point's vectors as sent: the unnamed dense vector, or named ones ("" is the unnamed one). */
+type VectorInput = number[] | Record<string, number[] | DocumentInput>;
 interface Collection {
   config: Record<string, unknown>;
   payloadSchema: Record<string, unknown>;
@@ -38,6 +61,7 @@ interface CreateBody {
   on_disk_payload?: boolean;
   hnsw_config?: unknown;
   quantization_config?: unknown;
+  sparse_vectors?: Record<string, { modifier?: string }>;
   metadata?: Payload;
 }
 interface IndexBody {
@@ -57,12 +81,15 @@ interface ScrollBody {
   offset?: string | number | null;
   order_by?: string | { key: string; direction?: 'asc' | 'desc'; start_from?: number };
   with_payload?: unknown;
+  with_vector?: boolean;
 }
 interface GroupsBody {
-  query: number[];
+  query: number[] | DocumentInput;
+  using?: string;
   filter?: Condition;
   score_threshold?: number | null;
   group_by: string;
+  group_size?: number;
   limit?: number;
   with_payload?: unknown;
 }
@@ -182,7 +209,7 @@ export class FakeQdrant {
         return update();
       }
       case 'PUT /points':
-        this.upsert(c, (body as { points: Point[] }).points);
+        this.upsert(c, (body as { points: { id: string | number; vector: VectorInput; payload: Payload }[] }).points);
         return update();
       case 'POST /points/delete':
         this.deletePoints(c, body as Selector);
@@ -200,6 +227,7 @@ export class FakeQdrant {
       case 'POST /points/query/groups':
         return this.groups(c, body as GroupsBody);
       default:
+        if (method === 'PUT' && rest.startsWith('/vectors/')) return this.createVectorName(c, decodeURIComponent(rest.slice(9)), body);
         throw new HttpError(404, `no route ${method} ${path}`);
     }
   }
@@ -213,6 +241,7 @@ export class FakeQdrant {
         replication_factor: body.replication_factor ?? 1,
         write_consistency_factor: body.write_consistency_factor ?? 1,
         on_disk_payload: body.on_disk_payload ?? true,
+        sparse_vectors: body.sparse_vectors ?? null,
       },
       hnsw_config: body.hnsw_config ?? {},
       optimizer_config: {},
@@ -234,14 +263,37 @@ export class FakeQdrant {
     };
   }
 
-  private upsert(c: Collection, points: Point[]): void {
-    const size = ((c.config.params as Payload).vectors as { size: number }).size;
+  /** PUT /collections/{name}/vectors/{vector} (Qdrant >= 1.18): only the sparse form is imitated. */
+  private createVectorName(c: Collection, name: string, body: unknown): unknown {
+    const sparse = (body as { sparse?: { modifier?: string } } | undefined)?.sparse;
+    if (!sparse) throw new HttpError(400, 'the test double only creates sparse vectors');
+    const params = c.config.params as Payload;
+    const existing = (params.sparse_vectors as Record<string, unknown> | null) ?? {};
+    if (name in existing) throw new HttpError(400, `Wrong input: Vector with name ${name} already exists`);
+    params.sparse_vectors = { ...existing, [name]: sparse };
+    return update();
+  }
+
+  private upsert(c: Collection, points: { id: string | number; vector: VectorInput; payload: Payload }[]): void {
+    const params = c.config.params as Payload;
+    const size = (params.vectors as { size: number }).size;
+    const sparseNames = Object.keys((params.sparse_vectors as Record<string, unknown> | null) ?? {});
     for (const p of points) {
-      if (p.vector.length !== size)
-        throw new HttpError(400, `Wrong input: Vector dimension error: expected dim: ${size}, got ${p.vector.length}`);
+      // Named form: "" is the unnamed dense vector; other names must be configured sparse vectors.
+      const named = Array.isArray(p.vector) ? { '': p.vector } : p.vector;
+      const dense = named[''];
+      if (!Array.isArray(dense)) throw new HttpError(400, 'Wrong input: the test double needs the unnamed vector on every point');
+      if (dense.length !== size)
+        throw new HttpError(400, `Wrong input: Vector dimension error: expected dim: ${size}, got ${dense.length}`);
+      const sparse = new Map<string, Bm25Doc>();
+      for (const [name, value] of Object.entries(named)) {
+        if (name === '') continue;
+        if (!sparseNames.includes(name)) throw new HttpError(400, `Wrong input: Not existing vector name error: ${name}`);
+        sparse.set(name, Bm25Double.document(value as DocumentInput));
+      }
       // Cosine collections store normalised vectors, as Qdrant does.
-      const norm = Math.hypot(...p.vector) || 1;
-      c.points.set(String(p.id), { id: p.id, vector: p.vector.map((x) => x / norm), payload: { ...p.payload } });
+      const norm = Math.hypot(...dense) || 1;
+      c.points.set(String(p.id), { id: p.id, vector: dense.map((x) => x / norm), sparse, payload: { ...p.payload } });
     }
   }
 
@@ -271,10 +323,16 @@ export class FakeQdrant {
     const offset = body.offset;
     if (offset !== undefined && offset !== null) rows = rows.filter((p) => compareIds(p.id, offset) >= 0);
     const page = rows.slice(0, limit);
-    return { points: page.map((p) => record(p, body.with_payload)), next_page_offset: rows[limit]?.id ?? null };
+    const named = (c.config.params as Payload).sparse_vectors != null;
+    return {
+      points: page.map((p) => ({ ...record(p, body.with_payload), ...(body.with_vector ? { vector: vectorOutput(p, named) } : {}) })),
+      next_page_offset: rows[limit]?.id ?? null,
+    };
   }
 
   private groups(c: Collection, body: GroupsBody) {
+    if (!Array.isArray(body.query)) return this.bm25Groups(c, body, body.query);
+    if (body.using) throw new HttpError(400, `the test double searches dense vectors by the unnamed vector only, not ${body.using}`);
     const q: number[] = body.query;
     const norm = Math.hypot(...q) || 1;
     const best = new Map<string, { point: Point; score: number }>();
@@ -294,6 +352,100 @@ export class FakeQdrant {
       .map(([id, { point, score }]) => ({ id, hits: [{ ...record(point, body.with_payload), version: 0, score }] }));
     return { groups };
   }
+
+  /** A grouping query on a BM25 sparse vector: groups ranked by their best hit, up to group_size hits each. */
+  private bm25Groups(c: Collection, body: GroupsBody, query: DocumentInput) {
+    const name = body.using ?? '';
+    const config = ((c.config.params as Payload).sparse_vectors as Record<string, { modifier?: string }> | null)?.[name];
+    if (!config) throw new HttpError(400, `Wrong input: Not existing vector name error: ${name}`);
+    if (config.modifier !== 'idf') throw new HttpError(400, 'the test double only scores BM25 with the idf modifier');
+    const candidates = [...c.points.values()].filter((p) => p.sparse.has(name) && matches(p, body.filter));
+    const scored = Bm25Double.score(
+      [...c.points.values()].filter((p) => p.sparse.has(name)).map((p) => p.sparse.get(name)!),
+      candidates.map((p) => p.sparse.get(name)!),
+      query,
+    );
+    const byGroup = new Map<string, { point: Point; score: number }[]>();
+    candidates.forEach((point, i) => {
+      const score = scored[i];
+      if (score <= 0) return; // a sparse search only finds points sharing a term with the query
+      const group = String(point.payload[body.group_by]);
+      const hits = byGroup.get(group) ?? [];
+      hits.push({ point, score });
+      byGroup.set(group, hits);
+    });
+    const groups = [...byGroup.entries()]
+      .map(([id, hits]) => ({ id, hits: hits.sort((a, b) => b.score - a.score).slice(0, body.group_size ?? 3) }))
+      .sort((a, b) => b.hits[0].score - a.hits[0].score)
+      .slice(0, body.limit ?? 10)
+      .map(({ id, hits }) => ({ id, hits: hits.map(({ point, score }) => ({ ...record(point, body.with_payload), version: 0, score })) }));
+    return { groups };
+  }
+}
+
+/**
+ * BM25 as the double computes it, after Qdrant's `qdrant/bm25` model with the `idf` modifier:
+ * document weight tf·(k+1) / (tf + k·(1 − b + b·len/avg_len)) (k 1.2, b 0.75, avg_len from the
+ * options, else 256), query terms weight 1, each scaled by IDF ln(1 + (N − n + 0.5)/(n + 0.5)) over
+ * the points holding the vector. How it differs from the server: words are lowercased runs of
+ * letters and digits (ASCII-folded when asked), with NO stemming and NO stop-word removal (Qdrant
+ * applies English Snowball stemming and English stop words by default), terms are kept as strings
+ * (Qdrant hashes them, murmur3), and the whole collection is one segment and one shard.
+ */
+const Bm25Double = {
+  tokens(text: string, options: Bm25Options = {}): string[] {
+    let t = text.toLowerCase();
+    if (options.ascii_folding) t = t.normalize('NFKD').replace(/\p{M}/gu, '');
+    return t.match(/[\p{L}\p{N}]+/gu) ?? [];
+  },
+
+  document(input: DocumentInput): Bm25Doc {
+    if (input?.model !== 'qdrant/bm25') throw new HttpError(400, `the test double only infers with qdrant/bm25, not ${input?.model}`);
+    const tokens = Bm25Double.tokens(input.text, input.options);
+    const tf = new Map<string, number>();
+    for (const t of tokens) tf.set(t, (tf.get(t) ?? 0) + 1);
+    return { tf, length: tokens.length, options: input.options ?? {} };
+  },
+
+  weight(doc: Bm25Doc, term: string): number {
+    const tf = doc.tf.get(term) ?? 0;
+    if (tf === 0) return 0;
+    const k = doc.options.k ?? 1.2;
+    const b = doc.options.b ?? 0.75;
+    const avg = doc.options.avg_len ?? 256;
+    return (tf * (k + 1)) / (tf + k * (1 - b + (b * doc.length) / avg));
+  },
+
+  /** Scores of `docs` for `query`, IDF taken over `all` (every point holding the vector). */
+  score(all: Bm25Doc[], docs: Bm25Doc[], query: DocumentInput): number[] {
+    if (query?.model !== 'qdrant/bm25') throw new HttpError(400, `the test double only infers with qdrant/bm25, not ${query?.model}`);
+    const terms = [...new Set(Bm25Double.tokens(query.text, query.options))];
+    const idf = new Map(
+      terms.map((t) => {
+        const n = all.filter((d) => d.tf.has(t)).length;
+        return [t, Math.log(1 + (all.length - n + 0.5) / (n + 0.5))];
+      }),
+    );
+    return docs.map((d) => Math.fround(terms.reduce((sum, t) => sum + idf.get(t)! * Bm25Double.weight(d, t), 0)));
+  },
+};
+
+/** A point's vectors as Qdrant returns them: a plain array, or by name ("" the unnamed one) beside sparse ones. */
+function vectorOutput(p: Point, named: boolean): unknown {
+  if (!named) return p.vector;
+  const out: Record<string, unknown> = { '': p.vector };
+  for (const [name, doc] of p.sparse) {
+    const terms = [...doc.tf.keys()];
+    out[name] = { indices: terms.map(termIndex), values: terms.map((t) => Bm25Double.weight(doc, t)) };
+  }
+  return out;
+}
+
+/** A stable number for a term (Qdrant uses murmur3; any hash shows the shape). */
+function termIndex(term: string): number {
+  let h = 0;
+  for (const ch of term) h = (Math.imul(h, 31) + ch.codePointAt(0)!) >>> 0;
+  return h;
 }
 
 function update() {
