@@ -1,4 +1,5 @@
 import type { Schemas } from '@qdrant/js-client-rest';
+import { bm25SparseVectors } from './lexical-index.js';
 import { ORDER_KEY_FIELDS } from './order-key.js';
 
 /**
@@ -40,6 +41,8 @@ export function collectionMetadata(s: Pick<CollectionSettings, 'modelId' | 'dime
 export function createCollectionBody(s: CollectionSettings): Schemas['CreateCollection'] {
   return {
     vectors: { size: s.dimension, distance: 'Cosine', on_disk: s.onDisk },
+    // BM25 for lexical search, computed by Qdrant from each point's text (lexical-index.ts).
+    sparse_vectors: bm25SparseVectors(),
     hnsw_config: { m: s.m, ef_construct: s.efConstruct, on_disk: s.onDisk },
     // int8 keeps a 4x smaller copy of every vector in RAM for the graph walk; the originals (RAM or
     // disk) rescore the candidates, so scores stay exact cosines and recall drops only slightly.

@@ -12,17 +12,30 @@ import {
   type CollectionSettings,
 } from './collection-config.js';
 import type { QdrantConnection } from './connection.js';
+import { BM25_VECTOR, hasBm25Vector } from './lexical-index.js';
 import type { QdrantStoreLogger } from './qdrant-options.js';
 import { QdrantRequestError } from './retry.js';
+
+/** What the opened collection supports beyond vector search. */
+export interface CollectionFeatures {
+  /** It has the BM25 sparse vector (lexical-index.ts): writes fill it, lexicalSearch reads it. */
+  bm25: boolean;
+}
 
 /**
  * Opening the collection: create it when missing (or adopt an empty one an operator made), refuse
  * one built with another model or point layout, warn about settings that differ, and add missing
- * payload indexes.
+ * payload indexes. A collection without the BM25 vector still opens (semantic search works); an
+ * empty one gets the vector added, a filled one is reported and answers lexical searches with
+ * LexicalIndexMissingError.
  */
-export async function prepareCollection(conn: QdrantConnection, settings: CollectionSettings, logger: QdrantStoreLogger): Promise<void> {
+export async function prepareCollection(
+  conn: QdrantConnection,
+  settings: CollectionSettings,
+  logger: QdrantStoreLogger,
+): Promise<CollectionFeatures> {
   const lifecycle = new CollectionLifecycle(conn, settings, logger);
-  await lifecycle.prepare();
+  return lifecycle.prepare();
 }
 
 class CollectionLifecycle {
@@ -36,7 +49,7 @@ class CollectionLifecycle {
     this.collection = conn.collection;
   }
 
-  async prepare(): Promise<void> {
+  async prepare(): Promise<CollectionFeatures> {
     const version = await this.conn.call('version check', () => this.conn.client.versionInfo());
     let info = await this.describe();
     if (!info) {
@@ -58,7 +71,43 @@ class CollectionLifecycle {
         this.conn.client.createPayloadIndex(this.collection, { wait: true, field_name: index.field, field_schema: index.schema }),
       );
     }
-    this.logger.info({ collection: this.collection, qdrant: version.version, points: info.points_count ?? 0 }, 'qdrant store open');
+    const bm25 = hasBm25Vector(info) || (await this.addBm25Vector(info));
+    this.logger.info({ collection: this.collection, qdrant: version.version, points: info.points_count ?? 0, bm25 }, 'qdrant store open');
+    return { bm25 };
+  }
+
+  /**
+   * A collection without the BM25 vector (created before lexical search, or by an operator). Qdrant
+   * 1.18 can add a named vector to an existing collection (PUT /collections/{name}/vectors/{vector},
+   * client.createVectorName), but points already written would not get one: lexical search would
+   * silently miss them, and contentHashes reports them complete, so no ingest rewrites them. So the
+   * vector is added only while the collection is empty; a filled one is left as it is and reported.
+   */
+  private async addBm25Vector(info: Schemas['CollectionInfo']): Promise<boolean> {
+    const remedy =
+      `Lexical and hybrid retrieval answer an error on it until it is rebuilt: point QDRANT_COLLECTION at a new collection ` +
+      `(or delete this one) and ingest the catalog again.`;
+    if ((info.points_count ?? 0) > 0) {
+      this.logger.warn({ collection: this.collection }, `qdrant collection has no BM25 index (created before lexical search). ${remedy}`);
+      return false;
+    }
+    try {
+      await this.conn.call('BM25 vector creation', () =>
+        this.conn.client.createVectorName(this.collection, BM25_VECTOR, { sparse: { modifier: 'idf' } }, { wait: true }),
+      );
+    } catch (err) {
+      // Qdrant before 1.18 has no such endpoint (404); another replica may have added it first.
+      if (!(err instanceof QdrantRequestError)) throw err;
+      const now = await this.describe();
+      if (now && hasBm25Vector(now)) return true;
+      this.logger.warn(
+        { collection: this.collection, err: err.message },
+        `could not add a BM25 index to the empty qdrant collection. ${remedy}`,
+      );
+      return false;
+    }
+    const after = await this.describe();
+    return after !== undefined && hasBm25Vector(after);
   }
 
   private settingsLog() {

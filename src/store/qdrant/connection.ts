@@ -39,13 +39,13 @@ export class QdrantConnection {
     this.closed = true;
   }
 
-  /** Every point matching `filter`, paged by point id. */
-  async scrollAll(what: string, filter: Filter, withPayload: string[]): Promise<Schemas['Record'][]> {
+  /** Every point matching `filter`, paged by point id; with their vectors when `withVector`. */
+  async scrollAll(what: string, filter: Filter, withPayload: string[], withVector = false): Promise<Schemas['Record'][]> {
     const out: Schemas['Record'][] = [];
     let offset: Schemas['ExtendedPointId'] | undefined;
     for (;;) {
       const res = await this.call(what, () =>
-        this.client.scroll(this.collection, { filter, limit: SCROLL_PAGE, offset, with_payload: withPayload, with_vector: false }),
+        this.client.scroll(this.collection, { filter, limit: SCROLL_PAGE, offset, with_payload: withPayload, with_vector: withVector }),
       );
       out.push(...res.points);
       const next = res.next_page_offset as Schemas['ExtendedPointId'] | null | undefined;

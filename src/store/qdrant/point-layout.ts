@@ -1,6 +1,7 @@
 import type { Schemas } from '@qdrant/js-client-rest';
 import type { Product } from '../../core/product.js';
 import type { ProductUpsert } from '../../core/vector-store.js';
+import { BM25_VECTOR, bm25Document } from './lexical-index.js';
 import { ORDER_KEY_FIELDS, orderKeys } from './order-key.js';
 import { pointId } from './point-id.js';
 
@@ -23,8 +24,13 @@ export interface PointPayload {
   contentHash?: string | null;
 }
 
-/** The points of one product revision, its title point pending (contentHash null). */
-export function pointsOf(item: ProductUpsert): Schemas['PointStruct'][] {
+/**
+ * The points of one product revision, its title point pending (contentHash null). With `bm25` (the
+ * collection has the BM25 vector, lexical-index.ts) each point also carries its text for Qdrant to
+ * turn into BM25 weights; the embedder's vector is then the collection's unnamed vector, which
+ * Qdrant names "" among named ones.
+ */
+export function pointsOf(item: ProductUpsert, { bm25 }: { bm25: boolean }): Schemas['PointStruct'][] {
   const { product, contentHash } = item;
   const seen = new Set<string>();
   const points: Schemas['PointStruct'][] = [];
@@ -46,7 +52,9 @@ export function pointsOf(item: ProductUpsert): Schemas['PointStruct'][] {
       const keys = orderKeys(product.id);
       ORDER_KEY_FIELDS.forEach((field, i) => ((payload as unknown as Record<string, unknown>)[field] = keys[i]));
     }
-    points.push({ id, vector: Array.from(t.vector), payload: payload as unknown as Record<string, unknown> });
+    const dense = Array.from(t.vector);
+    const vector: Schemas['VectorStruct'] = bm25 ? { '': dense, [BM25_VECTOR]: bm25Document(t.text) } : dense;
+    points.push({ id, vector, payload: payload as unknown as Record<string, unknown> });
   }
   return points;
 }

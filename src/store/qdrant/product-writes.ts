@@ -1,4 +1,5 @@
 import { ModelMismatchError, type ProductUpsert } from '../../core/vector-store.js';
+import type { CollectionFeatures } from './collection-lifecycle.js';
 import { chunks, mapLimit } from './concurrency.js';
 import type { QdrantConnection } from './connection.js';
 import { eq, productFilter, staleFilter, titleFilter } from './filters.js';
@@ -20,6 +21,7 @@ export class ProductWrites {
   constructor(
     private readonly conn: QdrantConnection,
     private readonly options: Pick<QdrantStoreOptions, 'dimension' | 'concurrency' | 'pointsPerRequest'>,
+    private readonly features: CollectionFeatures,
   ) {}
 
   /** Committed content hashes: the products whose last write completed all three steps. */
@@ -60,7 +62,7 @@ export class ProductWrites {
     const { client, collection } = this.conn;
     const concurrency = this.options.concurrency ?? 4;
     // (1) new points, titles pending
-    const points = batch.flatMap((item) => pointsOf(item));
+    const points = batch.flatMap((item) => pointsOf(item, this.features));
     await mapLimit(chunks(points, this.options.pointsPerRequest ?? 256), concurrency, (part) =>
       this.conn.call('upsert', () => client.upsert(collection, { ...WRITE, points: part })),
     );

@@ -9,11 +9,13 @@ import type {
   StoredText,
   VectorStore,
 } from '../../core/vector-store.js';
-import { prepareCollection } from './collection-lifecycle.js';
+import { prepareCollection, type CollectionFeatures } from './collection-lifecycle.js';
 import { QdrantConnection } from './connection.js';
 import { QdrantHealth } from './health.js';
+import { lexicalSearchProducts } from './lexical-search.js';
 import { getProduct, listProducts } from './product-reads.js';
 import { searchProducts } from './product-search.js';
+import { productTexts } from './product-texts.js';
 import { ProductWrites } from './product-writes.js';
 import type { QdrantStoreLogger, QdrantStoreOptions } from './qdrant-options.js';
 
@@ -27,8 +29,9 @@ const silent: QdrantStoreLogger = { info() {}, warn() {} };
  *
  * The parts, one job each: collection-lifecycle.ts (create or verify the collection on open),
  * product-writes.ts (the three-step write protocol that keeps a product whole), product-reads.ts,
- * product-search.ts, health.ts (ping and stats for /readyz, cached), all on one QdrantConnection
- * (client + retries).
+ * product-search.ts, product-texts.ts (stored texts and vectors), lexical-search.ts (BM25 on the
+ * collection's sparse vector, lexical-index.ts), health.ts (ping and stats for /readyz, cached),
+ * all on one QdrantConnection (client + retries).
  */
 export class QdrantStore implements VectorStore {
   readonly backend = 'qdrant';
@@ -38,21 +41,23 @@ export class QdrantStore implements VectorStore {
   private readonly conn: QdrantConnection;
   private readonly writes: ProductWrites;
   private readonly health: QdrantHealth;
+  private readonly features: CollectionFeatures;
 
-  private constructor(options: QdrantStoreOptions) {
+  private constructor(options: QdrantStoreOptions, conn: QdrantConnection, features: CollectionFeatures) {
     this.options = options;
     this.modelId = options.modelId;
     this.dimension = options.dimension;
-    this.conn = new QdrantConnection(options);
-    this.writes = new ProductWrites(this.conn, options);
+    this.conn = conn;
+    this.features = features;
+    this.writes = new ProductWrites(this.conn, options, features);
     this.health = new QdrantHealth(this.conn, options);
   }
 
-  /** Connects, creates or verifies the collection and its payload indexes. */
+  /** Connects, creates or verifies the collection and its payload indexes, and learns what it supports. */
   static async open(options: QdrantStoreOptions): Promise<QdrantStore> {
-    const store = new QdrantStore(options);
-    await prepareCollection(store.conn, options, options.logger ?? silent);
-    return store;
+    const conn = new QdrantConnection(options);
+    const features = await prepareCollection(conn, options, options.logger ?? silent);
+    return new QdrantStore(options, conn, features);
   }
 
   contentHashes(ids: readonly string[]): Promise<Map<string, string>> {
@@ -87,13 +92,13 @@ export class QdrantStore implements VectorStore {
     return searchProducts(this.conn, this.options, queries, options);
   }
 
-  // IN PROGRESS (issue 14): replaced by the Qdrant implementation before the issue is resolved.
-  productTexts(_ids: readonly string[], _kinds: readonly TextKind[]): Promise<Map<string, StoredText[]>> {
-    return Promise.reject(new Error('productTexts: not yet implemented for Qdrant'));
+  productTexts(ids: readonly string[], kinds: readonly TextKind[]): Promise<Map<string, StoredText[]>> {
+    return productTexts(this.conn, ids, kinds);
   }
 
-  lexicalSearch(_queries: readonly string[], _options: LexicalSearchOptions): Promise<LexicalMatch[][]> {
-    return Promise.reject(new Error('lexicalSearch: not yet implemented for Qdrant'));
+  /** Rejects with LexicalIndexMissingError (lexical-index.ts) on a collection created without BM25. */
+  lexicalSearch(queries: readonly string[], options: LexicalSearchOptions): Promise<LexicalMatch[][]> {
+    return lexicalSearchProducts(this.conn, this.features, this.options, queries, options);
   }
 
   stats(): Promise<StoreStats> {

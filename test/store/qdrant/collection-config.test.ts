@@ -51,6 +51,7 @@ describe('Qdrant collection configuration', () => {
     assert.equal(createCollectionBody({ ...settings, replicationFactor: 3 }).write_consistency_factor, 2);
     assert.equal(createCollectionBody({ ...settings, replicationFactor: 1 }).write_consistency_factor, 1);
     assert.equal(body.on_disk_payload, true);
+    assert.deepEqual(body.sparse_vectors, { bm25: { modifier: 'idf' } }, 'BM25 for lexical search, IDF applied by Qdrant');
   });
 
   it('turns on int8 scalar quantization kept in RAM, and on-disk vectors and graph', () => {
