@@ -8,7 +8,15 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import type { Product } from '../../../src/core/product.js';
-import { ModelMismatchError, type ProductUpsert, type SearchOptions, type VectorStore } from '../../../src/core/vector-store.js';
+import {
+  ModelMismatchError,
+  type LexicalMatch,
+  type LexicalSearchOptions,
+  type ProductUpsert,
+  type SearchOptions,
+  type StoredText,
+  type VectorStore,
+} from '../../../src/core/vector-store.js';
 import { rng, unitVector } from '../../helpers/vectors.js';
 import { DIM, MODEL, randomProducts } from '../embedded/store-fixture.js';
 import { bruteForce } from './brute-force.js';
@@ -264,6 +272,191 @@ export function runStoreConformance(name: string, openFresh: OpenFreshStore, opt
       await assert.rejects(
         handle.store.upsert([{ ...items[0], texts: [{ kind: 'title', text: 'x', vector: new Float32Array(DIM + 1) }] }]),
       );
+    });
+
+    /*
+     * productTexts and lexicalSearch. Vectors: the embedded store returns the float32 values written;
+     * a Qdrant Cosine collection normalises on write and returns the normalised values, so vectors are
+     * compared within 1e-6 (the fixture's vectors are unit length already). Order of a product's
+     * texts is not part of the port: compared sorted.
+     *
+     * BM25 differs between the stores by design, so the lexical cases assert which products come back,
+     * their order where one product clearly matches more rare query words than the next, and which of
+     * their texts matched; never raw scores:
+     * - Tokens. Embedded: FTS5 `porter unicode61 remove_diacritics 2` (Porter stemming, texts keep their
+     *   stop words). Qdrant: the `qdrant/bm25` model (word tokenizer, lowercase, English Snowball
+     *   stemming, English stop words removed from texts and queries, ASCII folding on to match
+     *   remove_diacritics). Both drop core/stop-words.ts from the query first. The Qdrant test double
+     *   (fake-qdrant.ts) neither stems nor drops stop words, so the cases use query words exactly as
+     *   they appear in the texts and no word whose match depends on stemming.
+     * - IDF. FTS5: ln((N − n + 0.5)/(n + 0.5)), floored at 1e-6 for a word in over half the texts;
+     *   Qdrant's idf modifier: ln(1 + (N − n + 0.5)/(n + 0.5)), always positive. N counts texts of
+     *   both kinds in both stores.
+     * - Length. Both k1 = 1.2, b = 0.75; FTS5 divides by the index's actual average text length,
+     *   Qdrant by avg_len fixed when the text was written (lexical-index.ts BM25_OPTIONS).
+     * - Scale. Hence different scores for the same text: the saturation constant of
+     *   align/scoring/lexical-scale.ts was measured on FTS5; thresholds are recalibrated per store.
+     * - Depth. Embedded lists a product's matching texts found within its search depth; Qdrant lists
+     *   all of them (one group per product holds up to 65 texts).
+     */
+    const lexicalCatalog = (): ProductUpsert[] => {
+      const specs: Product[] = [
+        { id: 'lamp', title: 'Brass desk lamp', category: 'home', intentions: ['to read in bed at night', 'to light a dark workspace'] },
+        {
+          id: 'kettle',
+          title: 'Electric kettle',
+          category: 'kitchen',
+          intentions: ['to boil water quickly for tea', 'because they drink tea every morning'],
+        },
+        { id: 'teapot', title: 'Ceramic teapot', category: 'kitchen', intentions: ['to brew loose leaf tea', 'to serve tea to guests'] },
+        {
+          id: 'tent',
+          title: 'Two person tent',
+          category: 'outdoor',
+          intentions: ['to sleep outside while camping', 'to shelter from rain'],
+        },
+        { id: 'stove', title: 'Camping stove', category: 'outdoor', intentions: ['to cook meals while camping', 'to boil water outdoors'] },
+        { id: 'zither', title: 'Concert zither', category: 'music', intentions: ['to play folk songs at home'] },
+      ];
+      // Filler products ("Product 3", "intention 1 of product 3") make the test words rare, as in a catalog.
+      return [...items.slice(0, 30), ...specs.map((p, i) => withProduct(items[40 + i], p))];
+    };
+    const ids = (lists: LexicalMatch[][]) => lists.map((list) => list.map((m) => m.productId));
+    const sortedTexts = (texts: readonly { kind: string; text: string }[]) => texts.map((t) => `${t.kind}:${t.text}`).sort();
+
+    it('productTexts: every text of the asked kinds with its stored vector; unknown and deleted ids absent', async () => {
+      const { store } = await fresh();
+      const written = items.slice(0, 10);
+      await store.upsert(written);
+      const check = (got: Map<string, StoredText[]>, id: string, kinds: string[]) => {
+        const want = written.find((i) => i.product.id === id)!.texts.filter((t) => kinds.includes(t.kind));
+        const texts = got.get(id);
+        assert.ok(texts, `${id} present`);
+        assert.deepEqual(sortedTexts(texts), sortedTexts(want), id);
+        for (const t of texts) {
+          const w = want.find((x) => x.kind === t.kind && x.text === t.text)!;
+          assert.equal(t.vector.length, DIM);
+          t.vector.forEach((x, d) => assert.ok(Math.abs(x - w.vector[d]) < 1e-6, `${id} ${t.text} [${d}]: ${x} vs ${w.vector[d]}`));
+        }
+      };
+      const both = await store.productTexts(['p1', 'p6', 'nope', 'p1'], ['intention', 'title']);
+      assert.deepEqual([...both.keys()].sort(), ['p1', 'p6']);
+      check(both, 'p1', ['intention', 'title']);
+      check(both, 'p6', ['intention', 'title']);
+      const titles = await store.productTexts(['p6'], ['title']);
+      check(titles, 'p6', ['title']);
+      assert.equal(titles.get('p6')!.length, 1);
+      const intentions = await store.productTexts(['p6', 'p0'], ['intention']);
+      check(intentions, 'p6', ['intention']);
+      check(intentions, 'p0', ['intention']);
+      assert.equal((await store.productTexts([], ['title'])).size, 0);
+      assert.equal((await store.productTexts(['p1'], [])).size, 0);
+      assert.equal(await store.delete('p6'), true);
+      assert.deepEqual([...(await store.productTexts(['p6', 'p1'], ['intention', 'title'])).keys()], ['p1']);
+      await store.close();
+    });
+
+    it('productTexts after an update returns the new texts only', async () => {
+      const { store } = await fresh();
+      await store.upsert(items.slice(0, 5));
+      const update = withProduct(items[9], { id: 'p2', title: 'Renamed', intentions: ['a new reason'] });
+      await store.upsert([update]);
+      const got = (await store.productTexts(['p2'], ['intention', 'title'])).get('p2')!;
+      assert.deepEqual(sortedTexts(got), sortedTexts(update.texts));
+      await store.close();
+    });
+
+    it('lexicalSearch: the product whose text holds the rare query words ranks first, with its matching texts best first', async () => {
+      const { store } = await fresh();
+      await store.upsert(lexicalCatalog());
+      const [zither, tea] = await store.lexicalSearch(['a zither for my daughter', 'boil water for tea'], { k: 5, match: 'both' });
+      assert.deepEqual(
+        zither.map((m) => [m.productId, m.title, m.category, sortedTexts(m.texts)]),
+        [['zither', 'Concert zither', 'music', ['title:Concert zither']]],
+      );
+      // kettle: one text with all three words; stove: two; teapot: one. Ranks agree in both stores.
+      assert.deepEqual(
+        tea.map((m) => m.productId),
+        ['kettle', 'stove', 'teapot'],
+      );
+      const kettle = tea[0];
+      assert.deepEqual(kettle.texts[0], { ...kettle.texts[0], kind: 'intention', text: 'to boil water quickly for tea' });
+      assert.deepEqual(sortedTexts(kettle.texts), [
+        'intention:because they drink tea every morning',
+        'intention:to boil water quickly for tea',
+      ]);
+      assert.deepEqual(sortedTexts(tea[1].texts), ['intention:to boil water outdoors']);
+      assert.deepEqual(sortedTexts(tea[2].texts), ['intention:to brew loose leaf tea', 'intention:to serve tea to guests']);
+      for (const m of tea) {
+        assert.ok(
+          m.texts.every((t) => t.score > 0),
+          'BM25 scores are positive',
+        );
+        for (let j = 1; j < m.texts.length; j++) assert.ok(m.texts[j].score <= m.texts[j - 1].score, 'texts best first');
+      }
+      for (let j = 1; j < tea.length; j++) assert.ok(tea[j].texts[0].score <= tea[j - 1].texts[0].score, 'products by best text');
+      assert.deepEqual(ids(await store.lexicalSearch(['boil water for tea'], { k: 1, match: 'both' })), [['kettle']]);
+      await store.close();
+    });
+
+    it('lexicalSearch respects the match mode and the filters', async () => {
+      const { store } = await fresh();
+      await store.upsert(lexicalCatalog());
+      const search = (query: string, options: Partial<LexicalSearchOptions>) =>
+        store.lexicalSearch([query], { k: 10, match: 'both', ...options }).then((r) => r[0]);
+      const titles = await search('camping kettle', { match: 'titles' });
+      assert.deepEqual(titles.map((m) => m.productId).sort(), ['kettle', 'stove']);
+      assert.ok(titles.every((m) => m.texts.every((t) => t.kind === 'title')));
+      const intentions = await search('camping kettle', { match: 'intentions' });
+      assert.deepEqual(intentions.map((m) => m.productId).sort(), ['stove', 'tent']);
+      assert.ok(intentions.every((m) => m.texts.every((t) => t.kind === 'intention')));
+      assert.deepEqual(await search('zither', { match: 'intentions' }), []);
+      const tea = 'boil water for tea';
+      assert.deepEqual(
+        (await search(tea, { filter: { categories: ['outdoor'] } })).map((m) => m.productId),
+        ['stove'],
+      );
+      assert.deepEqual(
+        (await search(tea, { filter: { productIds: ['teapot', 'tent', 'nope'] } })).map((m) => m.productId),
+        ['teapot'],
+      );
+      assert.deepEqual(
+        (await search(tea, { filter: { productIds: ['kettle', 'stove'], categories: ['outdoor'] } })).map((m) => m.productId),
+        ['stove'],
+      );
+      assert.deepEqual(await search(tea, { filter: { productIds: [] } }), []);
+      assert.deepEqual(await search(tea, { filter: { categories: [] } }), []);
+      await store.close();
+    });
+
+    it('lexicalSearch answers [] for a query of stop words, query syntax or nothing, without error', async () => {
+      const { store } = await fresh();
+      await store.upsert(lexicalCatalog());
+      const queries = ['because they want to buy it', 'AND "NEAR(', '*** OR ^ -', '', 'title: "'];
+      assert.deepEqual(await store.lexicalSearch(queries, { k: 5, match: 'both' }), [[], [], [], [], []]);
+      assert.deepEqual(await store.lexicalSearch([], { k: 5, match: 'both' }), []);
+      await store.close();
+    });
+
+    it('lexicalSearch never returns a deleted product, nor the old texts of an updated one', async () => {
+      const { store } = await fresh();
+      await store.upsert(lexicalCatalog());
+      assert.equal(await store.delete('kettle'), true);
+      const [tea] = await store.lexicalSearch(['boil water for tea'], { k: 10, match: 'both' });
+      assert.deepEqual(
+        tea.map((m) => m.productId),
+        ['stove', 'teapot'],
+      );
+      const jug = withProduct(items[50], { id: 'teapot', title: 'Ceramic jug', intentions: ['to pour juice'] });
+      await store.upsert([{ ...jug, contentHash: 'teapot-changed' }]);
+      const [after] = await store.lexicalSearch(['tea'], { k: 10, match: 'both' });
+      assert.deepEqual(after, []);
+      const [juice] = await store.lexicalSearch(['juice'], { k: 10, match: 'both' });
+      assert.deepEqual(
+        juice.map((m) => [m.productId, m.title]),
+        [['teapot', 'Ceramic jug']],
+      );
+      await store.close();
     });
   });
 }
