@@ -3,6 +3,7 @@ import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { ftsQuery } from '../../../src/store/embedded/fts-query.js';
+import { exactIndexFactory } from '../../../src/store/ann/exact-index.js';
 import { EmbeddedStore } from '../../../src/store/embedded/embedded-store.js';
 import { DIM, MODEL, openStore, randomProducts, tempDir } from './store-fixture.js';
 
