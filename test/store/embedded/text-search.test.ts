@@ -88,6 +88,7 @@ describe('BM25 and stored texts through search workers', () => {
       dataDir: dir,
       modelId: MODEL,
       dimension: DIM,
+      annFactory: exactIndexFactory,
       searchThreads: 2,
       annSpec: { library: 'exact' },
     });
