@@ -156,6 +156,20 @@ export interface VectorStore {
   indexHealth?(): IndexHealth;
 }
 
+/**
+ * Thrown when a store cannot serve a retrieval the request asked for because of how it was
+ * deployed (a Qdrant collection made without its BM25 index). Not the client's mistake and not
+ * transient: the HTTP layer answers 501 naming `field`, and other retrievals keep working.
+ */
+export class UnsupportedRetrievalError extends Error {
+  readonly field: string;
+  constructor(message: string, field = 'retrieval') {
+    super(message);
+    this.name = 'UnsupportedRetrievalError';
+    this.field = field;
+  }
+}
+
 /** Thrown when a store was built with another embedding model or dimension than the active one. */
 export class ModelMismatchError extends Error {
   constructor(message: string) {

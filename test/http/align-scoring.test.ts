@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { LexicalIndexMissingError } from '../../src/store/qdrant/lexical-index.js';
 import { build, sampleProducts } from './app-fixture.js';
 
 type Match = {
@@ -113,4 +114,22 @@ test('POST /align scoring choices: aggregation and hybrid retrieval', async (t) 
       }
     }
   });
+});
+
+test('a store that cannot do BM25 (a Qdrant collection built without it) answers 501 naming retrieval; semantic keeps working', async (t) => {
+  const app = await build(t);
+  await app.inject({ method: 'POST', url: '/products', payload: { products: sampleProducts } });
+  const store = app.services.get().store;
+  // What the Qdrant adapter throws for a legacy collection (src/store/qdrant/lexical-index.ts).
+  store.lexicalSearch = () => Promise.reject(new LexicalIndexMissingError());
+  for (const retrieval of ['lexical', 'hybrid']) {
+    const res = await app.inject({ method: 'POST', url: '/align', payload: { steps: ['grill'], retrieval } });
+    assert.equal(res.statusCode, 501, res.body);
+    assert.deepEqual(
+      res.json().errors.map((e: { field: string }) => e.field),
+      ['body.retrieval'],
+    );
+  }
+  const ok = await app.inject({ method: 'POST', url: '/align', payload: { steps: ['grill'], aggregate: 'mean' } });
+  assert.equal(ok.statusCode, 200, ok.body);
 });

@@ -2,6 +2,7 @@ import type { FastifyError, FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { RETRY_AFTER_SECONDS, ServiceUnavailableError } from '../../core/errors.js';
+import { UnsupportedRetrievalError } from '../../core/vector-store.js';
 import { sendProblem } from '../support/problem.js';
 
 /**
@@ -29,6 +30,12 @@ export const errorHandlerPlugin = fp(
         // their message says what happened without internals.
         request.log.warn({ err: error }, 'request refused: service unavailable');
         return sendProblem(reply.header('Retry-After', String(Math.max(1, Math.ceil(error.retryAfterSeconds)))), 503, error.message);
+      }
+      if (error instanceof UnsupportedRetrievalError) {
+        // The deployment cannot do what was asked (e.g. BM25 on a Qdrant collection built without it):
+        // 501 names the field, so a client can fall back to another retrieval.
+        request.log.warn({ err: error }, 'retrieval not supported by this store');
+        return sendProblem(reply, 501, error.message, [{ field: `body.${error.field}`, message: error.message }]);
       }
       const status = error.statusCode ?? 500;
       if (status >= 400 && status < 500) {

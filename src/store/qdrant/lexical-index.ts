@@ -1,4 +1,5 @@
 import type { Schemas } from '@qdrant/js-client-rest';
+import { UnsupportedRetrievalError } from '../../core/vector-store.js';
 
 /**
  * The collection's BM25 index: a named sparse vector on every point, computed by Qdrant itself from
@@ -54,11 +55,11 @@ export function hasBm25Vector(info: Schemas['CollectionInfo']): boolean {
  * (point QDRANT_COLLECTION at a new collection, or delete it, and ingest the catalog again).
  * Semantic search keeps working. The message is meant for API clients: it names no collection.
  */
-export class LexicalIndexMissingError extends Error {
+export class LexicalIndexMissingError extends UnsupportedRetrievalError {
   constructor(
     message = 'Lexical (BM25) retrieval is not available on this deployment: its vector store was created without a BM25 index. Use semantic retrieval, or ask the operator to rebuild the store.',
   ) {
-    super(message);
+    super(message, 'retrieval');
     this.name = 'LexicalIndexMissingError';
   }
 }
