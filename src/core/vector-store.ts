@@ -57,6 +57,13 @@ export interface StoredText {
   vector: Float32Array;
 }
 
+/** A stored text scored against one query (cosine of its stored vector). */
+export interface ScoredText {
+  kind: TextKind;
+  text: string;
+  score: number;
+}
+
 export interface LexicalSearchOptions {
   /** Products per query, ranked by their best-matching text's BM25 score. */
   k: number;
@@ -140,6 +147,17 @@ export interface VectorStore {
    * in scale details (see the README), ranks agree on the conformance cases.
    */
   lexicalSearch(queries: readonly string[], options: LexicalSearchOptions): Promise<LexicalMatch[][]>;
+  /**
+   * Optional: per query, every text of the given kinds of each of its listed products, scored by
+   * the cosine of its stored vector with the query. What the aligner would compute from
+   * productTexts, done where the vectors are, so only scores travel (embedded: on a search
+   * worker, 4 bytes a text instead of 1.5 kB). Stores without it are re-scored from productTexts.
+   */
+  scoreTexts?(
+    queries: readonly Float32Array[],
+    productIds: readonly (readonly string[])[],
+    kinds: readonly TextKind[],
+  ): Promise<Map<string, ScoredText[]>[]>;
   stats(): Promise<StoreStats>;
   /** Flushes and closes; the store must not be used afterwards. */
   close(): Promise<void>;

@@ -1,13 +1,6 @@
-import {
-  kindsFor,
-  type MatchMode,
-  type ProductMatch,
-  type SearchFilter,
-  type StoredText,
-  type VectorStore,
-} from '../../core/vector-store.js';
-import { rankStep, type AlignedMatch } from './step-ranking.js';
+import { kindsFor, type MatchMode, type SearchFilter, type VectorStore } from '../../core/vector-store.js';
 import type { Scoring } from './scoring.js';
+import { rankStep, scoredAgainst, type AlignedMatch, type CandidateText } from './step-ranking.js';
 
 export interface RetrieveOptions {
   k: number;
@@ -21,19 +14,21 @@ export interface RetrieveOptions {
 }
 
 /**
- * Candidates per side per step before re-scoring: 10·k, at least 50, at most 1,000.
- * On the sample catalog the mean's top 10 from a 50-candidate pool equals the exhaustive mean's in
- * (see bench/aggregation-recall.ts and the README's figures).
+ * Candidates per side per step before re-scoring: 10·k, at least 50, at most 1,000. On the
+ * sample catalog the mean's top 10 from this pool is the exhaustive mean's top 10 (recall figures
+ * in bench/results/quality.md).
  */
 export function candidatePool(k: number): number {
   return Math.min(1000, Math.max(50, k * 10));
 }
 
+type StepTexts = Map<string, CandidateText[]>;
+
 /**
  * Finds and scores products for steps under any scoring (scoring.ts). The default, semantic
  * retrieval under max, is exactly the store's search. Every other choice fetches a candidate pool
- * from the side(s) it uses, reads the candidates' stored texts and vectors once for all steps, and
- * re-scores them exactly (step-ranking.ts).
+ * from the side(s) it uses, scores every text of every candidate exactly (cosines of the stored
+ * vectors, computed by the store next to them when it can), and ranks them (step-ranking.ts).
  *
  * Under semantic retrieval the pool is the store's best products by max at the request's
  * threshold: every aggregation is at most max, so a product whose mean or top-m clears the
@@ -63,14 +58,39 @@ export class Retriever {
           }),
       scoring.retrieval === 'semantic' ? undefined : this.store.lexicalSearch(texts, { k: pool, match, filter }),
     ]);
-    let stored: Map<string, StoredText[]> | undefined;
-    if (scoring.retrieval !== 'lexical' || scoring.aggregate !== 'max') {
-      const ids = new Set<string>();
-      for (const list of [...(semantic ?? []), ...(lexical ?? [])]) for (const m of list) ids.add(m.productId);
-      stored = await this.store.productTexts([...ids], kindsFor(match));
-    }
+    const candidates = texts.map((_, i) => [...new Set([...(semantic?.[i] ?? []), ...(lexical?.[i] ?? [])].map((m) => m.productId))]);
+    const stepTexts = await this.candidateTexts(candidates, vectors, scoring, match);
     return texts.map((_, i) =>
-      rankStep({ query: vectors?.[i], semantic: semantic?.[i], lexical: lexical?.[i], stored }, scoring, o.k, o.threshold),
+      rankStep({ semantic: semantic?.[i], lexical: lexical?.[i], texts: stepTexts?.[i] }, scoring, o.k, o.threshold),
     );
   }
+
+  /** Every text of each step's candidates, with its cosine when the semantic side is used; none when not needed. */
+  private async candidateTexts(
+    candidates: string[][],
+    vectors: readonly Float32Array[] | undefined,
+    scoring: Scoring,
+    match: MatchMode,
+  ): Promise<StepTexts[] | undefined> {
+    const kinds = kindsFor(match);
+    if (scoring.retrieval !== 'lexical' && this.store.scoreTexts)
+      return this.store.scoreTexts(vectors!, candidates, kinds).then(asCandidateTexts);
+    if (scoring.retrieval === 'lexical' && scoring.aggregate === 'max') return undefined;
+    const stored = await this.store.productTexts([...new Set(candidates.flat())], kinds);
+    return candidates.map((ids, i) => {
+      const out: StepTexts = new Map();
+      for (const id of ids) {
+        const texts = stored.get(id);
+        if (!texts) continue;
+        out.set(id, vectors ? scoredAgainst(vectors[i], texts) : texts.map(({ kind, text }) => ({ kind, text })));
+      }
+      return out;
+    });
+  }
+}
+
+function asCandidateTexts(perStep: Map<string, { kind: CandidateText['kind']; text: string; score: number }[]>[]): StepTexts[] {
+  return perStep.map(
+    (m) => new Map([...m].map(([id, texts]) => [id, texts.map((t) => ({ kind: t.kind, text: t.text, cosine: t.score }))])),
+  );
 }

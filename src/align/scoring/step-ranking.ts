@@ -9,13 +9,24 @@ import type { Scoring } from './scoring.js';
 /** A product as the aligner returns it: `matched.by` always says which side(s) found it. */
 export type AlignedMatch = ProductMatch & { matched: { by: RetrievalSide[] } };
 
+/** One text of a candidate: its cosine with the step is known whenever the semantic side is used. */
+export interface CandidateText {
+  kind: TextKind;
+  text: string;
+  cosine?: number;
+}
+
 /** One step's candidates from each side, and what is needed to score them exactly. */
 export interface StepCandidates {
-  query?: Float32Array;
   semantic?: readonly ProductMatch[];
   lexical?: readonly LexicalMatch[];
-  /** Every text of each candidate with its vector (absent for lexical retrieval under max). */
-  stored?: ReadonlyMap<string, readonly StoredText[]>;
+  /** Every text of each candidate of the matched kinds (absent for lexical retrieval under max). */
+  texts?: ReadonlyMap<string, readonly CandidateText[]>;
+}
+
+/** A candidate's texts with the cosines computed here from their stored vectors. */
+export function scoredAgainst(query: Float32Array, stored: readonly StoredText[]): CandidateText[] {
+  return stored.map((t) => ({ kind: t.kind, text: t.text, cosine: cosine(query, t.vector) }));
 }
 
 interface SideScore {
@@ -85,11 +96,11 @@ function candidatesOf(c: StepCandidates): Map<string, Candidate> {
 }
 
 function scoreCandidate(cand: Candidate, c: StepCandidates, scoring: Scoring): Scored | undefined {
-  const texts = c.stored?.get(cand.productId);
+  const texts = c.texts?.get(cand.productId);
   const needsTexts = scoring.retrieval !== 'lexical' || scoring.aggregate !== 'max';
   if (needsTexts && !texts?.length) return undefined;
   const out: Scored = { productId: cand.productId, title: cand.title, category: cand.category, by: cand.by, score: 0 };
-  if (scoring.retrieval !== 'lexical') out.semantic = semanticSide(c.query!, texts!, scoring);
+  if (scoring.retrieval !== 'lexical') out.semantic = semanticSide(texts!, scoring);
   if (scoring.retrieval !== 'semantic') out.lexical = lexicalSide(cand.lexical, texts, scoring);
   if (scoring.retrieval === 'semantic') out.score = out.semantic!.score;
   else if (scoring.retrieval === 'lexical') out.score = out.lexical!.score;
@@ -97,8 +108,8 @@ function scoreCandidate(cand: Candidate, c: StepCandidates, scoring: Scoring): S
   return out;
 }
 
-function semanticSide(query: Float32Array, texts: readonly StoredText[], scoring: Scoring): SideScore {
-  const cosines = texts.map((t) => cosine(query, t.vector));
+function semanticSide(texts: readonly CandidateText[], scoring: Scoring): SideScore {
+  const cosines = texts.map((t) => t.cosine ?? Number.NaN);
   const best = argmax(cosines);
   return { score: aggregate(cosines, scoring.aggregate, scoring.m), kind: texts[best].kind, text: texts[best].text };
 }
@@ -107,7 +118,7 @@ function semanticSide(query: Float32Array, texts: readonly StoredText[], scoring
  * The lexical side: saturated BM25 per text, aggregated over all the product's texts when they
  * are known (a text BM25 did not match scores 0), else (max) over the matched ones.
  */
-function lexicalSide(hit: LexicalMatch | undefined, texts: readonly StoredText[] | undefined, scoring: Scoring): SideScore {
+function lexicalSide(hit: LexicalMatch | undefined, texts: readonly CandidateText[] | undefined, scoring: Scoring): SideScore {
   const bm25 = new Map<string, number>();
   for (const t of hit?.texts ?? []) {
     const key = keyOf(t.kind, t.text);

@@ -9,6 +9,7 @@ import {
   type LexicalMatch,
   type LexicalSearchOptions,
   type ProductMatch,
+  type ScoredText,
   type StoredText,
   type ProductUpsert,
   type SearchOptions,
@@ -201,6 +202,25 @@ export class EmbeddedStore implements VectorStore {
     this.gate.assertOpen();
     if (!ids.length) return new Map();
     return this.replicas.read({ op: 'productTexts', ids: [...ids], kinds: [...kinds] });
+  }
+
+  /** Cosines of the given products' stored texts per query, computed on a replica's thread next to the vectors (text-search.ts). */
+  async scoreTexts(
+    queries: readonly Float32Array[],
+    productIds: readonly (readonly string[])[],
+    kinds: readonly TextKind[],
+  ): Promise<Map<string, ScoredText[]>[]> {
+    this.gate.assertOpen();
+    for (const q of queries) {
+      if (q.length !== this.dimension) throw new ModelMismatchError(`query of dimension ${q.length}; store expects ${this.dimension}`);
+    }
+    if (!queries.length) return [];
+    return this.replicas.read({
+      op: 'scoreTexts',
+      queries: [...queries],
+      productIds: productIds.map((ids) => [...ids]),
+      kinds: [...kinds],
+    });
   }
 
   /** BM25 per query through SQLite FTS5, run by a replica like a search (text-search.ts); filters as in search(). */

@@ -1,5 +1,5 @@
 import type { TextKind } from '../../core/product.js';
-import type { IndexCheckReport, IndexHealth, LexicalMatch, ProductMatch, StoredText } from '../../core/vector-store.js';
+import type { IndexCheckReport, IndexHealth, LexicalMatch, ProductMatch, ScoredText, StoredText } from '../../core/vector-store.js';
 import type { Watermarks } from './index-snapshot.js';
 
 /**
@@ -39,9 +39,14 @@ export interface CatalogReadFilter {
  */
 export type CatalogRead =
   | { op: 'lexical'; queries: string[]; kinds: TextKind[]; k: number; filter?: CatalogReadFilter }
-  | { op: 'productTexts'; ids: string[]; kinds: TextKind[] };
+  | { op: 'productTexts'; ids: string[]; kinds: TextKind[] }
+  | { op: 'scoreTexts'; queries: Float32Array[]; productIds: string[][]; kinds: TextKind[] };
 
-export type CatalogReadResult<R extends CatalogRead> = R extends { op: 'lexical' } ? LexicalMatch[][] : Map<string, StoredText[]>;
+export type CatalogReadResult<R extends CatalogRead> = R extends { op: 'lexical' }
+  ? LexicalMatch[][]
+  : R extends { op: 'scoreTexts' }
+    ? Map<string, ScoredText[]>[]
+    : Map<string, StoredText[]>;
 
 /** Per query, the top products, best first (merged over kinds), as the store returns them. */
 export type ReplicaHits = ProductMatch[][];

@@ -1,10 +1,10 @@
 import type Database from 'better-sqlite3';
 import type { TextKind } from '../../core/product.js';
-import type { LexicalMatch, StoredText } from '../../core/vector-store.js';
+import type { LexicalMatch, ScoredText, StoredText } from '../../core/vector-store.js';
 import { ftsQuery } from './fts-query.js';
 import type { CatalogRead, CatalogReadFilter, CatalogReadResult } from './replica-messages.js';
 import { kindCode, kindOf } from './text-kinds.js';
-import { vectorFromBlob } from './vector-blob.js';
+import { cosineWithBlob, vectorFromBlob } from './vector-blob.js';
 
 interface FtsRow {
   pid: number;
@@ -45,11 +45,11 @@ export class TextSearch {
 
   /** Answers one read message (replica-messages.ts). */
   read<R extends CatalogRead>(request: R): CatalogReadResult<R> {
-    const result =
-      request.op === 'lexical'
-        ? request.queries.map((q) => this.search(q, request.kinds, request.k, request.filter))
-        : this.productTexts(request.ids, request.kinds);
-    return result as CatalogReadResult<R>;
+    if (request.op === 'lexical') {
+      return request.queries.map((q) => this.search(q, request.kinds, request.k, request.filter)) as CatalogReadResult<R>;
+    }
+    if (request.op === 'scoreTexts') return this.scoreTexts(request.queries, request.productIds, request.kinds) as CatalogReadResult<R>;
+    return this.productTexts(request.ids, request.kinds) as CatalogReadResult<R>;
   }
 
   /**
@@ -77,6 +77,35 @@ export class TextSearch {
       }
       if (products.size === k || rows.length < depth) return [...products.values()];
     }
+  }
+
+  /**
+   * Per query, every text of the kinds of each of its products, scored by cosine with the query.
+   * The texts of all queries' products are read in one statement; each blob is scored in place.
+   */
+  scoreTexts(
+    queries: readonly Float32Array[],
+    productIds: readonly (readonly string[])[],
+    kinds: readonly TextKind[],
+  ): Map<string, ScoredText[]>[] {
+    const out = queries.map(() => new Map<string, ScoredText[]>());
+    const wanted = new Map<string, number[]>();
+    productIds.forEach((ids, qi) => {
+      for (const id of ids) {
+        let queriesOf = wanted.get(id);
+        if (!queriesOf) wanted.set(id, (queriesOf = []));
+        queriesOf.push(qi);
+      }
+    });
+    if (!wanted.size || !kinds.length) return out;
+    for (const row of this.stmt.textsOf.iterate(JSON.stringify([...wanted.keys()]), JSON.stringify(kinds.map(kindCode)))) {
+      for (const qi of wanted.get(row.id)!) {
+        let texts = out[qi].get(row.id);
+        if (!texts) out[qi].set(row.id, (texts = []));
+        texts.push({ kind: kindOf(row.kind), text: row.text, score: cosineWithBlob(queries[qi], row.vector) });
+      }
+    }
+    return out;
   }
 
   /** Every text of the kinds with its vector, per product id; unknown ids are absent. */

@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { aggregate, type Aggregation } from '../../../src/align/scoring/aggregate.js';
 import { Retriever } from '../../../src/align/scoring/retriever.js';
 import { completeScoring } from '../../../src/align/scoring/scoring.js';
+import type { VectorStore } from '../../../src/core/vector-store.js';
 import type { EmbeddedStore } from '../../../src/store/embedded/embedded-store.js';
 import { cosine, rng, unitVector } from '../../helpers/vectors.js';
 import { DIM, openStore, randomProducts, tempDir } from '../../store/embedded/store-fixture.js';
@@ -52,9 +53,15 @@ describe('Retriever on the embedded store', () => {
     ['mean', undefined],
     ['topm', 3],
   ] as const) {
-    it(`${how}: a pool as deep as the catalog gives exactly the exhaustive ${how}`, async () => {
-      const retriever = new Retriever(store);
-      for (const threshold of [-1, 0.1]) {
+    it(`${how}: a pool as deep as the catalog gives exactly the exhaustive ${how}, scored by the store or from productTexts`, async () => {
+      // The same store without scoreTexts: the path a store that cannot score next to its vectors takes (Qdrant).
+      const withoutScoring: VectorStore = Object.assign(Object.create(store) as EmbeddedStore, { scoreTexts: undefined });
+      for (const [retriever, threshold] of [
+        [new Retriever(store), -1],
+        [new Retriever(store), 0.1],
+        [new Retriever(withoutScoring), -1],
+        [new Retriever(withoutScoring), 0.1],
+      ] as const) {
         const got = await retriever.retrieve(steps, queries, {
           k: 10,
           threshold,

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { rankStep, type StepCandidates } from '../../../src/align/scoring/step-ranking.js';
+import { rankStep, scoredAgainst, type StepCandidates } from '../../../src/align/scoring/step-ranking.js';
 import { completeScoring } from '../../../src/align/scoring/scoring.js';
 import { lexicalScale } from '../../../src/align/scoring/lexical-scale.js';
 import type { LexicalMatch, ProductMatch, StoredText } from '../../../src/core/vector-store.js';
@@ -13,6 +13,11 @@ const query = new Float32Array([1, 0]);
 
 function texts(...cosines: number[]): StoredText[] {
   return cosines.map((c, i) => ({ kind: 'intention', text: `t${i} ${c}`, vector: at(c) }));
+}
+
+/** Every candidate's texts with their cosines against the query, as the retriever hands them over. */
+function scored(stored: Map<string, StoredText[]>) {
+  return new Map([...stored].map(([id, t]) => [id, scoredAgainst(query, t)]));
 }
 
 function semanticHit(productId: string, score: number, text: string): ProductMatch {
@@ -32,7 +37,7 @@ function near(a: number, b: number): boolean {
 
 describe('rankStep', () => {
   it('mean ranks the steady product first and scores it by hand-computed averages', () => {
-    const got = rankStep({ query, semantic, stored }, completeScoring({ aggregate: 'mean' }), 10, -1);
+    const got = rankStep({ semantic, texts: scored(stored) }, completeScoring({ aggregate: 'mean' }), 10, -1);
     assert.deepEqual(
       got.map((m) => m.productId),
       ['steady', 'lucky'],
@@ -45,7 +50,7 @@ describe('rankStep', () => {
   });
 
   it('topm (m = 2) scores by the two best texts; the threshold applies to the aggregated score', () => {
-    const got = rankStep({ query, semantic, stored }, completeScoring({ aggregate: 'topm', m: 2 }), 10, 0.56);
+    const got = rankStep({ semantic, texts: scored(stored) }, completeScoring({ aggregate: 'topm', m: 2 }), 10, 0.56);
     // lucky: (0.9 + 0.2) / 2 = 0.55 < 0.56 is dropped; steady: (0.6 + 0.55) / 2 = 0.575 stays.
     assert.deepEqual(
       got.map((m) => [m.productId, Math.round(m.score * 1000) / 1000]),
@@ -55,7 +60,7 @@ describe('rankStep', () => {
 
   it('drops a candidate whose texts are gone (deleted between the search and the read)', () => {
     const got = rankStep(
-      { query, semantic, stored: new Map([['steady', stored.get('steady')!]]) },
+      { semantic, texts: scored(new Map([['steady', stored.get('steady')!]])) },
       completeScoring({ aggregate: 'mean' }),
       10,
       -1,
@@ -77,7 +82,7 @@ describe('rankStep', () => {
       { productId: 'cable', title: 'CABLE', category: null, texts: [{ kind: 'title', text: 'USB-C cable 6 ft', score: 24 }] },
       { productId: 'steady', title: 'STEADY', category: null, texts: [{ kind: 'intention', text: 't1 0.55', score: 8 }] },
     ];
-    const c: StepCandidates = { query, semantic, lexical, stored: withCable };
+    const c: StepCandidates = { semantic, lexical, texts: scored(withCable) };
 
     it('weighted fusion: alpha·max(0, cos) + (1−alpha)·saturated BM25, by hand', () => {
       const got = rankStep(c, completeScoring({ retrieval: 'hybrid', fusion: 'weighted', alpha: 0.5 }), 10, 0);
@@ -135,7 +140,7 @@ describe('rankStep', () => {
     const lexical: LexicalMatch[] = [
       { productId: 'steady', title: 'STEADY', category: null, texts: [{ kind: 'intention', text: 't1 0.55', score: 8 }] },
     ];
-    const got = rankStep({ lexical, stored }, completeScoring({ retrieval: 'lexical', aggregate: 'mean' }), 10, 0);
+    const got = rankStep({ lexical, texts: scored(stored) }, completeScoring({ retrieval: 'lexical', aggregate: 'mean' }), 10, 0);
     assert.ok(near(got[0].score, lexicalScale(8) / 4));
     assert.deepEqual(got[0].matched, { kind: 'intention', text: 't1 0.55', by: ['lexical'] });
   });
