@@ -36,6 +36,10 @@ export class CachedEmbedder implements Embedder {
     return this.inner.defaultThreshold;
   }
 
+  get aggregateThresholds(): Embedder['aggregateThresholds'] {
+    return this.inner.aggregateThresholds;
+  }
+
   get maxTextsPerCall(): number | undefined {
     return this.inner.maxTextsPerCall;
   }

@@ -41,6 +41,7 @@ export class EmbeddingQueue implements Embedder {
   readonly id: string;
   readonly dimension: number;
   readonly defaultThreshold: number;
+  readonly aggregateThresholds?: Embedder['aggregateThresholds'];
   readonly maxTextsPerCall?: number;
   private readonly waiting: Job[] = [];
   private running = false;
@@ -53,6 +54,7 @@ export class EmbeddingQueue implements Embedder {
     this.id = inner.id;
     this.dimension = inner.dimension;
     this.defaultThreshold = inner.defaultThreshold;
+    this.aggregateThresholds = inner.aggregateThresholds;
     this.maxTextsPerCall = inner.maxTextsPerCall;
     this.retryAfter = options.retryAfterSeconds ?? RETRY_AFTER_SECONDS.overloaded;
   }

@@ -6,6 +6,7 @@ export function timedEmbedder(inner: Embedder, observe: (seconds: number, texts:
     id: inner.id,
     dimension: inner.dimension,
     defaultThreshold: inner.defaultThreshold,
+    aggregateThresholds: inner.aggregateThresholds,
     maxTextsPerCall: inner.maxTextsPerCall,
     async embed(texts) {
       const started = performance.now();

@@ -37,6 +37,13 @@ export const LEXICAL_DIMENSION = 384;
  */
 export const LEXICAL_DEFAULT_THRESHOLD = 0.3;
 
+/**
+ * Thresholds under mean and top-m (m = 3): where a step gets as many products on average as under
+ * max at 0.30 (3.2 on the sample data), measured with `npx tsx scripts/aggregate-thresholds.ts`
+ * (0.125 and 0.174). A mean is lower than a max, so the same number would return almost nothing.
+ */
+export const LEXICAL_AGGREGATE_THRESHOLDS = { mean: 0.125, topm: 0.17 };
+
 export interface LexicalEmbedderOptions {
   /** Cosine threshold reported as `defaultThreshold` (default LEXICAL_DEFAULT_THRESHOLD). */
   defaultThreshold?: number;
@@ -46,6 +53,7 @@ export class LexicalEmbedder extends PerTextEmbedder {
   readonly id = LEXICAL_EMBEDDER_ID;
   readonly dimension = LEXICAL_DIMENSION;
   readonly defaultThreshold: number;
+  readonly aggregateThresholds = LEXICAL_AGGREGATE_THRESHOLDS;
   /** ~25 µs a text here: 64 texts hold the thread ~2 ms (see Embedder.maxTextsPerCall). */
   readonly maxTextsPerCall = 64;
 

@@ -92,6 +92,13 @@ export const DEFAULT_WORDNET_PARAMS: Readonly<WordNetParams> = Object.freeze({
  */
 export const WORDNET_DEFAULT_THRESHOLD = 0.3;
 
+/**
+ * Thresholds under mean and top-m (m = 3): where a step gets as many products on average as under
+ * max at 0.30 (7.0 on the sample data), measured with `npx tsx scripts/aggregate-thresholds.ts`
+ * (0.125 and 0.168).
+ */
+export const WORDNET_AGGREGATE_THRESHOLDS = { mean: 0.125, topm: 0.17 };
+
 /** Short stable hash of the parameters, part of the cache file name. */
 export function paramsHash(params: WordNetParams, tableFormatVersion: number): string {
   const ordered = Object.keys(params)

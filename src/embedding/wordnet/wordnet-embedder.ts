@@ -9,7 +9,13 @@ import { l2normalize } from '../../core/vector-math.js';
 import { PerTextEmbedder } from '../text-vectors/per-text-embedder.js';
 import { Analyzer } from './analyzer.js';
 import { WORD_FEATURE, scatterFeature } from './hashing.js';
-import { DEFAULT_WORDNET_PARAMS, WORDNET_DEFAULT_THRESHOLD, WORDNET_EMBEDDER_ID, type WordNetParams } from './params.js';
+import {
+  DEFAULT_WORDNET_PARAMS,
+  WORDNET_AGGREGATE_THRESHOLDS,
+  WORDNET_DEFAULT_THRESHOLD,
+  WORDNET_EMBEDDER_ID,
+  type WordNetParams,
+} from './params.js';
 import { loadOrBuildWordTable, type TableSource } from './table-cache.js';
 import type { WordTable } from './word-table.js';
 
@@ -25,6 +31,7 @@ export class WordNetEmbedder extends PerTextEmbedder {
   readonly id: string;
   readonly dimension: number;
   readonly defaultThreshold: number;
+  readonly aggregateThresholds = WORDNET_AGGREGATE_THRESHOLDS;
   /** Computes on the calling thread: short calls (see Embedder.maxTextsPerCall). */
   readonly maxTextsPerCall = 64;
   readonly params: WordNetParams;
