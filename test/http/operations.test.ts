@@ -34,13 +34,15 @@ test('health, readiness, metrics, docs', async (t) => {
 
   await t.test('/metrics exposes latency histograms per route, embedding time and index size', async () => {
     await app.inject({ method: 'POST', url: '/align', payload: { steps: ['grill'] } });
+    await app.inject({ method: 'POST', url: '/align', payload: { steps: ['grill', 'cool drinks'], retrieval: 'hybrid', aggregate: 'mean' } });
     const res = await app.inject({ method: 'GET', url: '/metrics' });
     assert.equal(res.statusCode, 200);
     assert.match(String(res.headers['content-type']), /^text\/plain/);
     assert.match(res.body, /ecomalign_http_request_duration_seconds_bucket\{[^}]*route="\/align"/);
     assert.match(res.body, /ecomalign_index_texts\{kind="intention"\} 6/);
     assert.match(res.body, /ecomalign_index_products 4/);
-    assert.match(res.body, /ecomalign_aligned_steps_total\{route="\/align"\} 1/);
+    assert.match(res.body, /ecomalign_aligned_steps_total\{route="\/align",aggregate="max",retrieval="semantic"\} 1/);
+    assert.match(res.body, /ecomalign_aligned_steps_total\{route="\/align",aggregate="mean",retrieval="hybrid"\} 2/);
   });
 
   await t.test('echoes or assigns a request id', async () => {

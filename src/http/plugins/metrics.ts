@@ -10,7 +10,8 @@ import { ServiceUnavailableError } from '../../core/errors.js';
 export interface AppMetrics {
   registry: Registry;
   embedSeconds: Histogram<'model'>;
-  alignSteps: Counter<'route'>;
+  /** By route and scoring (aggregate, retrieval), so operators see which scorings are used and what they cost. */
+  alignSteps: Counter<'route' | 'aggregate' | 'retrieval'>;
   /** Requests refused to protect the process (load shedding, full embedding queue, admission); `class` only for admission. */
   shedRequests: Counter<'reason' | 'class'>;
   /** Time admitted requests waited for their admission gate (queueing delay), by class. */
@@ -45,8 +46,8 @@ export const metricsPlugin = fp(
     });
     const alignSteps = new Counter({
       name: 'ecomalign_aligned_steps_total',
-      help: 'Script steps aligned',
-      labelNames: ['route'],
+      help: 'Script steps aligned, by route, aggregation and retrieval',
+      labelNames: ['route', 'aggregate', 'retrieval'],
       registers: [registry],
     });
     const shedRequests = new Counter({

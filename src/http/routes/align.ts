@@ -21,7 +21,10 @@ export const alignRoutes: FastifyPluginAsyncZod = async (app) => {
       const { objective, steps, k, threshold, match, filter } = request.body;
       const scoring = scoringOf(request.body);
       const result = await app.services.get().aligner.align([{ objective, steps }], { k, threshold, match, filter, scoring });
-      app.metrics.alignSteps.inc({ route: '/align' }, steps.length);
+      app.metrics.alignSteps.inc(
+        { route: '/align', aggregate: result.scoring.aggregate, retrieval: result.scoring.retrieval },
+        steps.length,
+      );
       return {
         model: result.model,
         threshold: result.threshold,
@@ -48,7 +51,7 @@ export const alignRoutes: FastifyPluginAsyncZod = async (app) => {
       const scoring = scoringOf(request.body);
       const result = await app.services.get().aligner.align(scripts, { k, threshold, match, filter, scoring });
       app.metrics.alignSteps.inc(
-        { route: '/align/batch' },
+        { route: '/align/batch', aggregate: result.scoring.aggregate, retrieval: result.scoring.retrieval },
         scripts.reduce((n, s) => n + s.steps.length, 0),
       );
       return {
