@@ -1,9 +1,10 @@
 import { closeSync, createReadStream, existsSync, openSync, statSync, truncateSync, writeSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Aligner, AlignOptions } from '../align/aligner.js';
-import { alignOptionsShape, scriptSchema, type ScriptRecord } from '../align/script-schema.js';
-import { defineCommand } from './command.js';
-import { kOption, scriptBatchSize, storeOptions, thresholdOption } from './common-options.js';
+import { completeScoring, type Scoring } from '../align/scoring/scoring.js';
+import { alignOptionsShape, scoringOf, scriptSchema, type ScriptRecord } from '../align/script-schema.js';
+import { CommandFailure, defineCommand } from './command.js';
+import { kOption, scoringOptions, scoringProblems, scriptBatchSize, storeOptions, thresholdOption } from './common-options.js';
 import { parseLine, readLines } from './jsonl.js';
 import { choice, existing, flag, list, text } from './options.js';
 import { Progress } from './progress.js';
@@ -36,7 +37,7 @@ export interface AlignFileSummary {
  */
 export async function alignFile(aligner: Aligner, options: AlignFileOptions): Promise<AlignFileSummary> {
   const started = performance.now();
-  const done = await recoverOutput(options.out);
+  const done = await recoverOutput(options.out, completeScoring(options.align.scoring ?? {}));
   const fd = openSync(options.out, 'a');
   const progress = Progress.overFile('align', options.scripts, 'scripts', options);
   const summary = { scripts: 0, aligned: 0, skippedDone: done.size, badLines: 0, steps: 0 };
@@ -52,6 +53,7 @@ export async function alignFile(aligner: Aligner, options: AlignFileOptions): Pr
         objective: script.objective,
         model: result.model,
         threshold: result.threshold,
+        scoring: result.scoring,
         steps: result.scripts[i],
       }),
     );
@@ -96,27 +98,40 @@ export async function alignFile(aligner: Aligner, options: AlignFileOptions): Pr
 /**
  * Ids already written to `out`, streamed (outputs can be gigabytes). Cuts off everything from the
  * first torn or unparsable line on, including a last line without its newline, so appends start clean.
+ * Refuses, changing nothing, an output written under another scoring (lines from before scorings
+ * were recorded are the default's): resuming would mix two scorings in one file.
  */
-async function recoverOutput(out: string): Promise<Set<string>> {
+async function recoverOutput(out: string, scoring: Scoring): Promise<Set<string>> {
   const ids = new Set<string>();
   if (!existsSync(out)) return ids;
   const size = statSync(out).size;
   let good = 0;
   let offset = 0;
+  const wanted = JSON.stringify(scoring);
+  let other: { line: number; scoring: string } | undefined;
   const rl = createInterface({ input: createReadStream(out, { encoding: 'utf8' }), crlfDelay: Infinity });
   for await (const line of rl) {
     const end = offset + Buffer.byteLength(line) + 1;
-    let id: unknown;
+    let record: { id?: unknown; scoring?: Partial<Scoring> };
     try {
-      id = (JSON.parse(line) as { id?: unknown }).id;
+      record = JSON.parse(line) as typeof record;
     } catch {
       break;
     }
-    if (typeof id !== 'string' || end > size) break;
-    ids.add(id);
+    if (typeof record.id !== 'string' || end > size) break;
+    const written = JSON.stringify(completeScoring(record.scoring ?? {}));
+    if (written !== wanted) {
+      other = { line: ids.size + 1, scoring: written };
+      break;
+    }
+    ids.add(record.id);
     offset = good = end;
   }
   rl.close();
+  if (other)
+    throw new CommandFailure(
+      `${out} line ${other.line} was aligned with scoring ${other.scoring}, not ${wanted}: resuming would mix two scorings in one file; give another --out, or the same scoring options as before`,
+    );
   if (good < size) truncateSync(out, good);
   return ids;
 }
@@ -131,16 +146,24 @@ export const alignCommand = defineCommand({
     threshold: thresholdOption,
     match: choice('product texts the steps are matched against', alignOptionsShape.match, 'MODE'),
     categories: list('only products in any of these categories', alignOptionsShape.filter.unwrap().shape.categories),
+    ...scoringOptions,
     'batch-size': scriptBatchSize,
     strict: flag('stop at the first bad line instead of skipping it'),
     ...storeOptions,
   },
+  refine: (o) => scoringProblems(o),
   run: (o, context) =>
     printSummary(context, (services) =>
       alignFile(services.aligner, {
         scripts: o.scripts,
         out: o.out,
-        align: { k: o.k, threshold: o.threshold, match: o.match, filter: o.categories ? { categories: o.categories } : undefined },
+        align: {
+          k: o.k,
+          threshold: o.threshold,
+          match: o.match,
+          filter: o.categories ? { categories: o.categories } : undefined,
+          scoring: scoringOf(o),
+        },
         batchSize: o['batch-size'],
         strict: o.strict,
         stderr: context.stderr,

@@ -37,8 +37,19 @@ export interface Command<O extends OptionSpecs = OptionSpecs, P extends OptionSp
   readonly options: O;
   /** Configuration this command defaults to where neither a flag nor the environment sets it. */
   readonly configDefaults?: Env;
+  /**
+   * Checks of values that are each fine but do not fit together (--m without --aggregate topm),
+   * run after every value passed its own check: one problem per option that does not fit.
+   */
+  refine?(values: OptionValues<O> & OptionValues<P>): readonly OptionProblem[];
   /** Resolves to the exit code. */
   run(values: OptionValues<O> & OptionValues<P>, context: CommandContext): Promise<number>;
+}
+
+/** An option whose value does not fit the others; reported as "COMMAND: --OPTION: MESSAGE (got VALUE)". */
+export interface OptionProblem {
+  option: string;
+  message: string;
 }
 
 export function defineCommand<O extends OptionSpecs, P extends OptionSpecs = Record<never, OptionSpec>>(
@@ -114,6 +125,11 @@ export function checkCommandLine(
   const options = checkValues(command.name, command.options, raw.options, 'option');
   const problems = [...operands.problems, ...options.problems];
   if (problems.length) throw new UsageError(problems.join('\n'), command);
+  const refined = command.refine?.({ ...operands.values, ...options.values }) ?? [];
+  if (refined.length) {
+    const given = (option: string) => (raw.options[option] === undefined ? '' : ` (got ${JSON.stringify(raw.options[option])})`);
+    throw new UsageError(refined.map((p) => `${command.name}: --${p.option}: ${p.message}${given(p.option)}`).join('\n'), command);
+  }
   const overrides: Record<string, string | undefined> = {};
   for (const [name, spec] of Object.entries(command.options))
     if (spec.env) overrides[spec.env] = options.values[name] as string | undefined;
