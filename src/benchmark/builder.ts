@@ -60,7 +60,7 @@ export class BenchmarkBuilder {
           found.ranked,
           this.index,
           random,
-          (ids) => this.search.score(found.vector, ids),
+          (ids) => this.search.score(step, found, ids),
           o,
         );
         this.stats.step(result.positives.length > 0);

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, renameSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { scriptSchema, type ScriptRecord } from '../align/script-schema.js';
+import { completeScoring, type Scoring } from '../align/scoring/scoring.js';
+import { scoringOf, scriptSchema, type ScriptRecord } from '../align/script-schema.js';
 import { CSV_HEADERS, t1CsvRow, t2CsvRow, t3CsvRow } from '../benchmark/annotation-csv.js';
 import { BenchmarkBuilder, type BuildOptions } from '../benchmark/builder.js';
 import { CandidateSearch } from '../benchmark/candidate-search.js';
@@ -12,7 +13,15 @@ import { BenchmarkStats } from '../benchmark/stats.js';
 import type { Embedder } from '../core/embedder.js';
 import type { VectorStore } from '../core/vector-store.js';
 import { defineCommand } from './command.js';
-import { kOption, scriptBatchSize, storeOptions, thresholdOption } from './common-options.js';
+import {
+  kOption,
+  rankFusionProblem,
+  scoringOptions,
+  scoringProblems,
+  scriptBatchSize,
+  storeOptions,
+  thresholdOption,
+} from './common-options.js';
 import { parseLine, readLines } from './jsonl.js';
 import { existing, numeric, text } from './options.js';
 import { Progress } from './progress.js';
@@ -23,6 +32,8 @@ export interface BuildBenchmarkOptions extends BuildOptions {
   outDir: string;
   /** Ranks searched beyond k for hard negatives just below the threshold. */
   hardPool: number;
+  /** How candidates are found and scored, as `align` takes it (default: max, semantic); never rank fusion. */
+  scoring?: Partial<Scoring>;
   batchSize: number;
   stderr: NodeJS.WritableStream;
   plainIntervalMs?: number;
@@ -33,6 +44,9 @@ export interface BuildBenchmarkSummary {
   scripts: number;
   badLines: number;
   records: { t1: number; t2: number; t3: number };
+  /** The threshold and the scoring the candidates were found and scored under. */
+  threshold: number;
+  scoring: Scoring;
   seconds: number;
   stepsPerSecond: number;
 }
@@ -52,6 +66,14 @@ export async function buildBenchmark(
   options: BuildBenchmarkOptions,
 ): Promise<BuildBenchmarkSummary> {
   const started = performance.now();
+  const scoring = completeScoring(options.scoring ?? {});
+  const search = new CandidateSearch(embedder, store, {
+    k: options.k,
+    threshold: options.threshold,
+    hardMargin: options.hardMargin,
+    hardPool: options.hardPool,
+    scoring,
+  });
   mkdirSync(options.outDir, { recursive: true });
 
   const donors = new DonorReservoir(options.seed);
@@ -84,12 +106,6 @@ export async function buildBenchmark(
   files['t3.csv'].write(CSV_HEADERS.t3);
   const records = { t1: 0, t2: 0, t3: 0 };
   const stats = new BenchmarkStats(index);
-  const search = new CandidateSearch(embedder, store, {
-    k: options.k,
-    threshold: options.threshold,
-    hardMargin: options.hardMargin,
-    hardPool: options.hardPool,
-  });
   const builder = new BenchmarkBuilder(
     search,
     index,
@@ -166,6 +182,7 @@ export async function buildBenchmark(
     t3ProductsPerStep: options.t3ProductsPerStep,
     seed: options.seed,
     model: embedder.id,
+    scoring,
     catalogProducts: index.size,
   };
   writeFileSync(join(options.outDir, 'stats.json.partial'), `${JSON.stringify(stats.toJSON(parameters), null, 2)}\n`);
@@ -177,6 +194,8 @@ export async function buildBenchmark(
     scripts: stats.input.scripts,
     badLines: stats.input.badLines,
     records,
+    threshold: options.threshold,
+    scoring,
     seconds,
     stepsPerSecond: seconds > 0 ? steps / seconds : 0,
   };
@@ -245,16 +264,22 @@ export const buildBenchmarkCommand = defineCommand({
         .max(2 ** 32 - 1)
         .default(1),
     ),
+    ...scoringOptions,
     'batch-size': scriptBatchSize,
     ...storeOptions,
   },
+  refine: (o) => [
+    ...scoringProblems(o),
+    ...rankFusionProblem(o, 'T1/T2/T3 need one: positives are the products at or above it, hard negatives those just below it'),
+  ],
   run: (o, context) =>
     printSummary(context, (services) =>
       buildBenchmark(services.embedder, services.store, {
         scripts: o.scripts,
         outDir: o.out,
         k: o.k,
-        threshold: o.threshold ?? services.aligner.defaultThreshold,
+        threshold: o.threshold ?? services.aligner.thresholdFor(scoringOf(o))!,
+        scoring: scoringOf(o),
         negativesPerPositive: o['negatives-per-positive'],
         hardFraction: o['hard-fraction'],
         hardMargin: o['hard-margin'],
