@@ -1,8 +1,14 @@
+import type { Aggregation } from '../align/scoring/aggregate.js';
+import { DEFAULT_ALPHA, DEFAULT_M, type Scoring } from '../align/scoring/scoring.js';
 import type { HistogramBin, ProductsPerStepRow, Recommendation, SweepRow } from './calibration.js';
 import type { VoteSummary } from './vote-summary.js';
 
 export interface CalibrationResult {
   model: string;
+  /** How every pair and every step's products were scored. */
+  scoring: Scoring;
+  /** The threshold this scoring gets today when a request names none (null when unknown). */
+  currentThreshold: number | null;
   labels: {
     lines: number;
     used: number;
@@ -35,6 +41,38 @@ export interface ReportPlot {
   png?: string;
 }
 
+/** What a score is under a scoring, in words: "cosine of the best-matching intention". */
+export function describeScore(s: Scoring): string {
+  const alpha = s.alpha ?? DEFAULT_ALPHA;
+  const measure =
+    s.retrieval === 'semantic'
+      ? 'cosine'
+      : s.retrieval === 'lexical'
+        ? 'saturated BM25'
+        : s.fusion === 'rrf'
+          ? 'reciprocal-rank fusion of cosine and BM25 ranks'
+          : `${round(alpha)}·cosine + ${round(1 - alpha)}·saturated BM25`;
+  const over =
+    s.aggregate === 'max'
+      ? 'of the best-matching intention'
+      : s.aggregate === 'mean'
+        ? 'averaged over all intentions'
+        : `averaged over the ${s.m ?? DEFAULT_M} best intentions`;
+  return `${measure} ${over}`;
+}
+
+/** The scoring as options: "aggregate topm, m 3, retrieval hybrid, fusion weighted, alpha 0.5". */
+export function scoringWords(s: Scoring): string {
+  return Object.entries(s)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => `${k} ${String(v)}`)
+    .join(', ');
+}
+
+function round(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
+
 const pct = (v: number | null) => (v === null ? '–' : `${(v * 100).toFixed(1)} %`);
 const num = (v: number | null, d = 3) => (v === null ? '–' : v.toFixed(d));
 
@@ -63,6 +101,8 @@ export function calibrationReport(r: CalibrationResult, plots: readonly ReportPl
     '# Threshold calibration',
     '',
     `Model \`${r.model}\`. ${r.labels.used} labelled step–product pairs used (${r.labels.positives} useful, ${r.labels.negatives} not useful) over ${r.labels.distinctSteps} distinct steps, from ${r.labels.lines} label lines.`,
+    '',
+    `Scoring: ${scoringWords(r.scoring)}; a pair's score is the ${describeScore(r.scoring)}.${r.currentThreshold === null ? '' : ` Its threshold today: ${r.currentThreshold.toFixed(2)}.`}`,
     ...annotationLines(r),
     '',
     '## Recommendation',
@@ -112,5 +152,45 @@ export function calibrationReport(r: CalibrationResult, plots: readonly ReportPl
     if (r.labels.skipped.length > 50) lines.push(`- … and ${r.labels.skipped.length - 50} more (see calibration.json)`);
   }
   lines.push('');
+  return lines.join('\n');
+}
+
+/** One aggregation's outcome in a sweep of every aggregation. */
+export interface AggregationOutcome {
+  aggregate: Aggregation;
+  scoring: Scoring;
+  recommendation: Recommendation;
+  currentThreshold: number | null;
+  /** The folder of its full report, relative to the summary. */
+  dir: string;
+}
+
+/** The summary of `calibrate --aggregate all`: the recommended threshold of each aggregation, with links to each full report. */
+export function aggregationsReport(
+  model: string,
+  labels: Pick<CalibrationResult['labels'], 'used' | 'positives' | 'negatives' | 'distinctSteps' | 'lines'>,
+  outcomes: readonly AggregationOutcome[],
+  minPrecision: number | null,
+): string {
+  const lines = [
+    '# Threshold calibration per aggregation',
+    '',
+    `Model \`${model}\`. ${labels.used} labelled step–product pairs used (${labels.positives} useful, ${labels.negatives} not useful) over ${labels.distinctSteps} distinct steps, from ${labels.lines} label lines, scored under each aggregation with the same retrieval and swept from 0.00 to 1.00.`,
+    '',
+    `| aggregation | score | recommended threshold | precision | recall | F1 |${minPrecision === null ? '' : ` lowest threshold with precision ≥ ${pct(minPrecision)} |`} threshold today | report |`,
+    `| --- | --- | ---: | ---: | ---: | ---: |${minPrecision === null ? '' : ' ---: |'} ---: | --- |`,
+  ];
+  for (const o of outcomes) {
+    const best = o.recommendation.bestF1;
+    const atMin = o.recommendation.atMinPrecision;
+    lines.push(
+      `| ${o.aggregate} | ${describeScore(o.scoring)} | ${best ? `**${best.threshold.toFixed(2)}**` : '–'} | ${pct(best?.precision ?? null)} | ${pct(best?.recall ?? null)} | ${num(best?.f1 ?? null)} |${minPrecision === null ? '' : ` ${atMin ? atMin.threshold.toFixed(2) : '–'} |`} ${o.currentThreshold === null ? '–' : o.currentThreshold.toFixed(2)} | [${o.dir}/report.md](${o.dir}/report.md) |`,
+    );
+  }
+  lines.push(
+    '',
+    'The recommended threshold is the F1-best one (ties go to the higher precision, then the higher threshold). Each folder holds the full sweep, plots and skipped labels of its aggregation.',
+    '',
+  );
   return lines.join('\n');
 }
