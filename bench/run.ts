@@ -14,6 +14,9 @@
  *       # on the real server (settings via --env) -> results/contention.* (one row per label and size)
  *   npm run bench -- --only ingest [--quick] [--env KEY=VALUE]... [--label NAME]
  *       # ANN add ceiling vs CLI ingest vs POST /products, intentions/s -> results/ingest-rate.*
+ *   npm run bench -- --only quality [--note TEXT]
+ *       # every scoring (aggregation × retrieval) × offline embedder on IntentionQA, plus the candidate
+ *       # pool's aggregation recall on data/sample -> results/quality.* (TEXT: a note on the machine's load)
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -28,6 +31,17 @@ const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
 const log = (line: string) => process.stderr.write(`${line}\n`);
+
+// Retrieval quality of every scoring (issue 14) has its own report and runs nothing else.
+if (only === 'quality') {
+  const { runQuality, writeQualityReport } = await import('./quality.js');
+  const note = args.includes('--note') ? args[args.indexOf('--note') + 1] : undefined;
+  // The note describes this run's machine, not how to reproduce it: left out of the command.
+  const command = `npm run bench -- ${args.filter((a, i) => a !== '--note' && args[i - 1] !== '--note').join(' ')}`;
+  const result = await runQuality({ log, command, note });
+  log(`wrote ${writeQualityReport(result)}`);
+  process.exit(0);
+}
 
 // The ANN-library choice has its own report and runs nothing else.
 // Search throughput by search threads has its own report and runs nothing else.
