@@ -17,6 +17,8 @@
  *   npm run bench -- --only quality [--note TEXT]
  *       # every scoring (aggregation × retrieval) × offline embedder on IntentionQA, plus the candidate
  *       # pool's aggregation recall on data/sample -> results/quality.* (TEXT: a note on the machine's load)
+ *   npm run bench -- --only text-search [--quick]  # BM25 index write/size cost, query time -> results/text-search-cost.*
+ *   npm run bench -- --only scoring-latency [--quick]  # /align latency per scoring, 1 and 8 clients -> results/scoring-latency.*
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -40,6 +42,22 @@ if (only === 'quality') {
   const command = `npm run bench -- ${args.filter((a, i) => a !== '--note' && args[i - 1] !== '--note').join(' ')}`;
   const result = await runQuality({ log, command, note });
   log(`wrote ${writeQualityReport(result)}`);
+  process.exit(0);
+}
+
+// What the BM25 index costs the embedded store (issue 14): its own report, nothing else.
+if (only === 'text-search') {
+  const { runTextSearchCost, writeTextSearchCostReport } = await import('./text-search-cost.js');
+  const result = await runTextSearchCost({ products: quick ? 5_000 : 20_000, log, command: `npm run bench -- ${args.join(' ')}` });
+  log(`wrote ${writeTextSearchCostReport(result)}`);
+  process.exit(0);
+}
+
+// POST /align latency of every scoring through the real server (issue 14): its own report.
+if (only === 'scoring-latency') {
+  const { runScoringLatency, writeScoringLatencyReport } = await import('./scoring-latency.js');
+  const result = await runScoringLatency({ copies: quick ? 5 : 20, requests: quick ? 60 : 200, log, command: `npm run bench -- ${args.join(' ')}` });
+  log(`wrote ${writeScoringLatencyReport(result)}`);
   process.exit(0);
 }
 
