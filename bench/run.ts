@@ -56,7 +56,12 @@ if (only === 'text-search') {
 // POST /align latency of every scoring through the real server (issue 14): its own report.
 if (only === 'scoring-latency') {
   const { runScoringLatency, writeScoringLatencyReport } = await import('./scoring-latency.js');
-  const result = await runScoringLatency({ copies: quick ? 5 : 20, requests: quick ? 60 : 200, log, command: `npm run bench -- ${args.join(' ')}` });
+  const result = await runScoringLatency({
+    copies: quick ? 5 : 20,
+    requests: quick ? 60 : 200,
+    log,
+    command: `npm run bench -- ${args.join(' ')}`,
+  });
   log(`wrote ${writeScoringLatencyReport(result)}`);
   process.exit(0);
 }

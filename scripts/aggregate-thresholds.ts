@@ -46,7 +46,12 @@ const SCORINGS: [string, Partial<Scoring>, number | undefined][] = [
 
 async function profile(embedder: Embedder): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'ecomalign-thresholds-'));
-  const store = await EmbeddedStore.open({ dataDir: dir, modelId: embedder.id, dimension: embedder.dimension, annFactory: exactIndexFactory });
+  const store = await EmbeddedStore.open({
+    dataDir: dir,
+    modelId: embedder.id,
+    dimension: embedder.dimension,
+    annFactory: exactIndexFactory,
+  });
   try {
     await new CatalogService(embedder, store).upsert(products);
     const aligner = new Aligner(embedder, store);

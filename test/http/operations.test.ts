@@ -34,7 +34,11 @@ test('health, readiness, metrics, docs', async (t) => {
 
   await t.test('/metrics exposes latency histograms per route, embedding time and index size', async () => {
     await app.inject({ method: 'POST', url: '/align', payload: { steps: ['grill'] } });
-    await app.inject({ method: 'POST', url: '/align', payload: { steps: ['grill', 'cool drinks'], retrieval: 'hybrid', aggregate: 'mean' } });
+    await app.inject({
+      method: 'POST',
+      url: '/align',
+      payload: { steps: ['grill', 'cool drinks'], retrieval: 'hybrid', aggregate: 'mean' },
+    });
     const res = await app.inject({ method: 'GET', url: '/metrics' });
     assert.equal(res.statusCode, 200);
     assert.match(String(res.headers['content-type']), /^text\/plain/);
