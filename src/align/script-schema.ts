@@ -58,7 +58,7 @@ export const alignOptionsShape = {
     .describe('Weight of the semantic side in weighted fusion, 0–1 (default 0.5); only with fusion "weighted".'),
 };
 
-interface ScoringFields {
+export interface ScoringFields {
   aggregate: Aggregation;
   m?: number;
   retrieval: Retrieval;

@@ -1,8 +1,5 @@
 import { z } from 'zod';
-import type { Aggregation } from '../align/scoring/aggregate.js';
-import type { Fusion } from '../align/scoring/fusion.js';
-import type { Retrieval } from '../align/scoring/scoring.js';
-import { alignOptionsShape, checkScoringFields } from '../align/script-schema.js';
+import { alignOptionsShape, checkScoringFields, type ScoringFields } from '../align/script-schema.js';
 import { SETTINGS } from '../config.js';
 import { LIMITS } from '../core/product.js';
 import type { OptionProblem } from './command.js';
@@ -49,14 +46,8 @@ export const scoringOptions = {
   alpha: numeric('weight of the semantic side in weighted fusion (default 0.5); only with fusion weighted', alignOptionsShape.alpha, 'A'),
 };
 
-export interface ScoringValues {
-  aggregate: Aggregation;
-  m?: number;
-  retrieval: Retrieval;
-  fusion?: Fusion;
-  alpha?: number;
-  threshold?: number;
-}
+/** The scoring options as parsed: the same fields POST /align takes. */
+export type ScoringValues = ScoringFields;
 
 /** The combinations POST /align refuses (checkScoringFields), each named by the option that does not fit. */
 export function scoringProblems(values: ScoringValues): OptionProblem[] {

@@ -40,7 +40,8 @@ export function groupQuery(vector: Float32Array, p: GroupSearchParams): Schemas[
   };
 }
 
-interface MatchPayload {
+/** The payload fields a match reads (MATCH_PAYLOAD), unchecked as they come from the server. */
+export interface MatchPayload {
   productId?: unknown;
   kind?: unknown;
   text?: unknown;

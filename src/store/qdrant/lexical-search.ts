@@ -6,7 +6,7 @@ import type { CollectionFeatures } from './collection-lifecycle.js';
 import { mapLimit } from './concurrency.js';
 import type { QdrantConnection } from './connection.js';
 import { searchFilter, type Filter } from './filters.js';
-import { MATCH_PAYLOAD } from './grouping.js';
+import { MATCH_PAYLOAD, type MatchPayload } from './grouping.js';
 import { BM25_VECTOR, LexicalIndexMissingError, bm25Document } from './lexical-index.js';
 import type { QdrantStoreOptions } from './qdrant-options.js';
 
@@ -69,14 +69,6 @@ export function lexicalGroupQuery(text: string, k: number, filter: Filter): Sche
     limit: k,
     with_payload: MATCH_PAYLOAD,
   };
-}
-
-interface MatchPayload {
-  productId?: unknown;
-  kind?: unknown;
-  text?: unknown;
-  title?: unknown;
-  category?: unknown;
 }
 
 /** Groups → LexicalMatch list: products by their best text's score, each product's texts best first. */
