@@ -1,32 +1,16 @@
 import assert from 'node:assert/strict';
-import { Writable } from 'node:stream';
 import { describe, it } from 'node:test';
 import { ALIGN_LIMITS } from '../../src/align/script-schema.js';
 import { alignCommand } from '../../src/cli/align-command.js';
 import { checkCommandLine, parseCommandLine } from '../../src/cli/command.js';
 import { COMMANDS } from '../../src/cli/commands.js';
-import { main } from '../../src/cli/main.js';
 import { loadConfig } from '../../src/config.js';
-import { sample } from './cli-fixture.js';
+import { runMain, sample } from './cli-fixture.js';
 
 /** The command line checked against each command's declarations, in-process: nothing here opens a store. */
 
-function sink() {
-  let text = '';
-  const stream = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      text += chunk.toString();
-      done();
-    },
-  });
-  return { stream, text: () => text };
-}
-
-async function run(argv: string[]) {
-  const stdout = sink();
-  const stderr = sink();
-  const code = await main(argv, { stdout: stdout.stream, stderr: stderr.stream }, { EMBEDDER: 'lexical' });
-  return { code, stdout: stdout.text(), stderr: stderr.text() };
+function run(argv: string[]) {
+  return runMain(argv, { EMBEDDER: 'lexical' });
 }
 
 describe('ecomalign command line', () => {

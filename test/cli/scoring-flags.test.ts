@@ -1,17 +1,16 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { Aligner } from '../../src/align/aligner.js';
 import type { AlignFileSummary } from '../../src/cli/align-command.js';
 import type { BuildBenchmarkSummary } from '../../src/cli/build-benchmark-command.js';
 import type { CalibrateSummary } from '../../src/cli/calibrate-command.js';
-import { main } from '../../src/cli/main.js';
 import type { VectorStore } from '../../src/core/vector-store.js';
 import { LexicalEmbedder } from '../../src/embedding/lexical/lexical-embedder.js';
 import { jsonl, LABELS, PRODUCTS, SCRIPTS, STEP } from '../benchmark/scoring-catalog.js';
 import { tempDir } from '../store/embedded/store-fixture.js';
+import { runMain } from './cli-fixture.js';
 
 /**
  * The scoring flags (--aggregate, --m, --retrieval, --fusion, --alpha) of align, build-benchmark
@@ -27,23 +26,10 @@ const files = { catalog: join(dir, 'catalog.jsonl'), scripts: join(dir, 'scripts
 /** What the three commands print, as far as these tests read it. */
 type Summary = Partial<AlignFileSummary & BuildBenchmarkSummary & CalibrateSummary>;
 
-function sink() {
-  let text = '';
-  const stream = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      text += chunk.toString();
-      done();
-    },
-  });
-  return { stream, text: () => text };
-}
-
 async function run(argv: string[]) {
-  const stdout = sink();
-  const stderr = sink();
-  const code = await main(argv, { stdout: stdout.stream, stderr: stderr.stream }, env);
-  const out = stdout.text().trim();
-  return { code, stderr: stderr.text(), summary: out ? (JSON.parse(out.split('\n').at(-1)!) as Summary) : undefined };
+  const { code, stdout, stderr } = await runMain(argv, env);
+  const out = stdout.trim();
+  return { code, stderr, summary: out ? (JSON.parse(out.split('\n').at(-1)!) as Summary) : undefined };
 }
 
 interface AlignedLine {

@@ -1,11 +1,9 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { EmbeddedStore, type EmbeddedStoreOptions } from '../../../src/store/embedded/embedded-store.js';
-import { exactIndexFactory } from '../../../src/store/ann/exact-index.js';
 import type { ProductUpsert, SearchOptions } from '../../../src/core/vector-store.js';
 import { bruteForce } from '../conformance/brute-force.js';
 import { rng, unitVector } from '../../helpers/vectors.js';
-import { DIM, MODEL, randomProducts, tempDir } from './store-fixture.js';
+import { DIM, randomProducts, withWorkers } from './store-fixture.js';
 
 /**
  * The search workers as dependencies that fail: a worker is killed while writers and readers run;
@@ -13,26 +11,6 @@ import { DIM, MODEL, randomProducts, tempDir } from './store-fixture.js';
  * the end every answer must be the brute-force one over exactly the acknowledged writes. The
  * workers hold the exact index, so any difference is a lost or stale write, not HNSW recall.
  */
-
-/** Runs `test` on a store with two search workers in a fresh folder; closes and removes it after. */
-async function withWorkers(prefix: string, test: (store: EmbeddedStore) => Promise<void>, options: Partial<EmbeddedStoreOptions> = {}) {
-  const { dir, cleanup } = tempDir(prefix);
-  const store = await EmbeddedStore.open({
-    dataDir: dir,
-    modelId: MODEL,
-    dimension: DIM,
-    annFactory: exactIndexFactory,
-    searchThreads: 2,
-    annSpec: { library: 'exact' },
-    ...options,
-  });
-  try {
-    await test(store);
-  } finally {
-    await store.close();
-    cleanup();
-  }
-}
 
 const CASES: SearchOptions[] = [
   { k: 5, threshold: 0, match: 'intentions' },

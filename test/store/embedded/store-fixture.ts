@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Product } from '../../../src/core/product.js';
 import type { AnnIndexFactory } from '../../../src/store/ann/ann-index.js';
 import { exactIndexFactory } from '../../../src/store/ann/exact-index.js';
-import { EmbeddedStore } from '../../../src/store/embedded/embedded-store.js';
+import { EmbeddedStore, type EmbeddedStoreOptions } from '../../../src/store/embedded/embedded-store.js';
 import type { ProductUpsert } from '../../../src/core/vector-store.js';
 import { rng, unitVector } from '../../helpers/vectors.js';
 
@@ -35,4 +35,28 @@ export function randomProducts(count: number, seed: number, categories = ['a', '
       ],
     };
   });
+}
+
+/** Runs `test` on a store with two search workers in a fresh folder; closes and removes it after. */
+export async function withWorkers(
+  prefix: string,
+  test: (store: EmbeddedStore) => Promise<void>,
+  options: Partial<EmbeddedStoreOptions> = {},
+) {
+  const { dir, cleanup } = tempDir(prefix);
+  const store = await EmbeddedStore.open({
+    dataDir: dir,
+    modelId: MODEL,
+    dimension: DIM,
+    annFactory: exactIndexFactory,
+    searchThreads: 2,
+    annSpec: { library: 'exact' },
+    ...options,
+  });
+  try {
+    await test(store);
+  } finally {
+    await store.close();
+    cleanup();
+  }
 }

@@ -3,9 +3,7 @@ import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { ftsQuery } from '../../../src/store/embedded/fts-query.js';
-import { exactIndexFactory } from '../../../src/store/ann/exact-index.js';
-import { EmbeddedStore } from '../../../src/store/embedded/embedded-store.js';
-import { DIM, MODEL, openStore, randomProducts, tempDir } from './store-fixture.js';
+import { openStore, randomProducts, tempDir, withWorkers } from './store-fixture.js';
 
 describe('BM25 in the embedded store (FTS5)', () => {
   it('quotes every word, drops stop words, and never passes FTS5 syntax through', () => {
@@ -83,16 +81,7 @@ describe('BM25 in the embedded store (FTS5)', () => {
 
 describe('BM25 and stored texts through search workers', () => {
   it('are read on a worker, see every acknowledged write at once, and survive a worker crash', async () => {
-    const { dir, cleanup } = tempDir();
-    const store = await EmbeddedStore.open({
-      dataDir: dir,
-      modelId: MODEL,
-      dimension: DIM,
-      annFactory: exactIndexFactory,
-      searchThreads: 2,
-      annSpec: { library: 'exact' },
-    });
-    try {
+    await withWorkers('ecomalign-bm25-workers-', async (store) => {
       const items = randomProducts(30, 4);
       for (const item of items) {
         await store.upsert([item]);
@@ -112,9 +101,6 @@ describe('BM25 and stored texts through search workers', () => {
       await store.delete('p20');
       const [afterDelete] = await store.lexicalSearch(['intention 6 of product 20'], { k: 30, match: 'intentions' });
       assert.ok(afterDelete.every((h) => h.productId !== 'p20'));
-    } finally {
-      await store.close();
-      cleanup();
-    }
+    });
   });
 });
