@@ -30,7 +30,16 @@ export const sampleScripts = () => readJsonl<ScriptIn>(sampleScriptsFile);
  * reshape products, e.g. drop every category.
  */
 export async function sampleStore(transform: (p: Product) => Product = (p) => p) {
-  const dir = mkdtempSync(join(tmpdir(), 'ecomalign-bench-test-'));
+  return storeOf(readJsonl<Product>(sampleCatalogFile).map(transform));
+}
+
+/**
+ * Products embedded with the lexical embedder into a temporary store with the exact index, every
+ * text in the index, not some still in the exact tail: the tests compare results taken at
+ * different moments, and the order of exact ties may differ between the two.
+ */
+export async function storeOf(products: readonly Product[], prefix = 'ecomalign-bench-test-') {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
   const embedder = new LexicalEmbedder();
   const store = await EmbeddedStore.open({
     dataDir: join(dir, 'store'),
@@ -38,9 +47,7 @@ export async function sampleStore(transform: (p: Product) => Product = (p) => p)
     dimension: embedder.dimension,
     annFactory: exactIndexFactory,
   });
-  await new CatalogService(embedder, store).upsert(readJsonl<Product>(sampleCatalogFile).map(transform));
-  // Every text in the index, not some still in the exact tail: the tests compare results taken at
-  // different moments, and the order of exact ties may differ between the two.
+  await new CatalogService(embedder, store).upsert(products);
   await store.flushIndex();
   return {
     dir,

@@ -1,12 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Aligner } from '../../src/align/aligner.js';
-import { CatalogService } from '../../src/catalog/catalog-service.js';
 import type { Product } from '../../src/core/product.js';
-import { LexicalEmbedder } from '../../src/embedding/lexical/lexical-embedder.js';
-import { exactIndexFactory } from '../../src/store/ann/exact-index.js';
-import { EmbeddedStore } from '../../src/store/embedded/embedded-store.js';
+import { storeOf } from './sample-store.js';
 
 /**
  * A hand-built catalog on which the aggregations disagree, under the offline lexical embedder.
@@ -93,25 +86,6 @@ export const LABELS = [
 export const jsonl = (items: readonly unknown[]) => `${items.map((i) => JSON.stringify(i)).join('\n')}\n`;
 
 /** PRODUCTS in a temporary embedded store with the exact index, as sample-store.ts builds the sample. */
-export async function scoringStore() {
-  const dir = mkdtempSync(join(tmpdir(), 'ecomalign-scoring-test-'));
-  const embedder = new LexicalEmbedder();
-  const store = await EmbeddedStore.open({
-    dataDir: join(dir, 'store'),
-    modelId: embedder.id,
-    dimension: embedder.dimension,
-    annFactory: exactIndexFactory,
-  });
-  await new CatalogService(embedder, store).upsert(PRODUCTS);
-  await store.flushIndex();
-  return {
-    dir,
-    embedder,
-    store,
-    aligner: new Aligner(embedder, store),
-    async close() {
-      await store.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+export function scoringStore() {
+  return storeOf(PRODUCTS, 'ecomalign-scoring-test-');
 }
