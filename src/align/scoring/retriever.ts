@@ -16,8 +16,8 @@ export interface RetrieveOptions {
 /**
  * Candidates per side per step before re-scoring: 10·k, at least 50, at most 1,000. On the sample
  * catalog (k = 10, pool 100) the mean's top 10 recovers 0.999 of the exhaustive mean's top 10 at
- * the default threshold and 0.994 with no threshold, at 3.9× and 7.3× the time of max; a pool of k
- * recovers 0.84 (`npm run bench -- --only quality`, section d).
+ * the default threshold and 0.994 with no threshold, at 3.9–5.4× and 7.3–8.0× the time of max
+ * (two runs); a pool of k recovers 0.84 (`npm run bench -- --only quality`, section d).
  */
 export function candidatePool(k: number): number {
   return Math.min(1000, Math.max(50, k * 10));
