@@ -1,6 +1,6 @@
 /**
- * Words the lexical embedder drops before feature extraction, and the embedded store's BM25 query
- * builder leaves out of a query (they match nearly every intention) (matched on the lowercased surface form). Besides
+ * Words the lexical embedder drops before feature extraction, and both stores' BM25 query
+ * builders leave out of a query (query-words.ts; they match nearly every intention) (matched on the lowercased surface form). Besides
  * function words this includes the intention template ("because they want/need to") and ubiquitous shopping verbs
  * (buy, get, go) that would otherwise make unrelated steps and intentions look alike. The WordNet embedder drops
  * the same words (wordnet/analyzer.ts, wordnet/information.ts).

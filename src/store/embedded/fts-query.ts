@@ -1,7 +1,4 @@
-import { STOP_WORDS } from '../../core/stop-words.js';
-
-/** Most words of one query sent to FTS5: a step is at most a few sentences; more adds cost, not ranking. */
-const MAX_QUERY_WORDS = 64;
+import { queryWords } from '../../core/query-words.js';
 
 /**
  * A step's free text → an FTS5 query that any of its content words can match (BM25 then ranks
@@ -11,7 +8,6 @@ const MAX_QUERY_WORDS = 64;
  * word is left, which matches nothing.
  */
 export function ftsQuery(text: string): string | undefined {
-  const words = text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
-  const kept = [...new Set(words.filter((w) => !STOP_WORDS.has(w)))].slice(0, MAX_QUERY_WORDS);
+  const kept = queryWords(text);
   return kept.length ? kept.map((w) => `"${w}"`).join(' OR ') : undefined;
 }

@@ -1,6 +1,6 @@
 import type { Schemas } from '@qdrant/js-client-rest';
 import { LIMITS, type TextKind } from '../../core/product.js';
-import { STOP_WORDS } from '../../core/stop-words.js';
+import { queryWords } from '../../core/query-words.js';
 import { kindsFor, type LexicalMatch, type LexicalSearchOptions } from '../../core/vector-store.js';
 import type { CollectionFeatures } from './collection-lifecycle.js';
 import { mapLimit } from './concurrency.js';
@@ -10,8 +10,6 @@ import { MATCH_PAYLOAD, type MatchPayload } from './grouping.js';
 import { BM25_VECTOR, LexicalIndexMissingError, bm25Document } from './lexical-index.js';
 import type { QdrantStoreOptions } from './qdrant-options.js';
 
-/** Most words of one query sent to Qdrant (the embedded store's FTS query builder keeps as many). */
-const MAX_QUERY_WORDS = 64;
 /** Every text of a product can match: its title and up to LIMITS.maxIntentionsPerProduct intentions. */
 const TEXTS_PER_PRODUCT = LIMITS.maxIntentionsPerProduct + 1;
 
@@ -24,7 +22,7 @@ const TEXTS_PER_PRODUCT = LIMITS.maxIntentionsPerProduct + 1;
  * client-side instead would mean guessing a depth and asking again when a few products' many texts
  * crowd the list (what the embedded store does with FTS5, which cannot group).
  *
- * Stop words are dropped from the query here with the embedded store's list (core/stop-words.ts);
+ * Stop words are dropped from the query here as the embedded store drops them (core/query-words.ts);
  * Qdrant then applies its own English stop words and stemming to query and texts alike.
  */
 export async function lexicalSearchProducts(
@@ -53,8 +51,7 @@ export async function lexicalSearchProducts(
  * meaning to Qdrant's tokenizer, so `AND "NEAR(` is just the words "near" (and the stop word "and").
  */
 export function lexicalQueryText(text: string): string | undefined {
-  const words = text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
-  const kept = [...new Set(words.filter((w) => !STOP_WORDS.has(w)))].slice(0, MAX_QUERY_WORDS);
+  const kept = queryWords(text);
   return kept.length ? kept.join(' ') : undefined;
 }
 
