@@ -184,9 +184,7 @@ export class EmbeddedStore implements VectorStore {
     this.gate.assertOpen();
     const filter = options.filter ? resolveFilter(options.filter, this.mirror, this.db) : undefined;
     const kinds = kindsFor(options.match);
-    for (const q of queries) {
-      if (q.length !== this.dimension) throw new ModelMismatchError(`query of dimension ${q.length}; store expects ${this.dimension}`);
-    }
+    this.assertQueryDimensions(queries);
     if (filter && this.exactScan.covers(filter, kinds)) return this.exactScan.search(queries, kinds, options, filter);
     return this.replicas.search({
       queries: [...queries],
@@ -211,9 +209,7 @@ export class EmbeddedStore implements VectorStore {
     kinds: readonly TextKind[],
   ): Promise<Map<string, ScoredText[]>[]> {
     this.gate.assertOpen();
-    for (const q of queries) {
-      if (q.length !== this.dimension) throw new ModelMismatchError(`query of dimension ${q.length}; store expects ${this.dimension}`);
-    }
+    this.assertQueryDimensions(queries);
     if (!queries.length) return [];
     return this.replicas.read({
       op: 'scoreTexts',
@@ -235,6 +231,12 @@ export class EmbeddedStore implements VectorStore {
       k: options.k,
       filter: { productIds, categories },
     });
+  }
+
+  private assertQueryDimensions(queries: readonly Float32Array[]): void {
+    for (const q of queries) {
+      if (q.length !== this.dimension) throw new ModelMismatchError(`query of dimension ${q.length}; store expects ${this.dimension}`);
+    }
   }
 
   async stats(): Promise<StoreStats> {
