@@ -4,7 +4,7 @@ import type { LexicalMatch, ProductMatch, RetrievalSide, StoredText } from '../.
 import { aggregate } from './aggregate.js';
 import { reciprocalRankFusion, weightedFusion } from './fusion.js';
 import { lexicalScale } from './lexical-scale.js';
-import type { Scoring } from './scoring.js';
+import { DEFAULT_ALPHA, type Scoring } from './scoring.js';
 
 /** A product as the aligner returns it: `matched.by` always says which side(s) found it. */
 export type AlignedMatch = ProductMatch & { matched: { by: RetrievalSide[] } };
@@ -104,7 +104,7 @@ function scoreCandidate(cand: Candidate, c: StepCandidates, scoring: Scoring): S
   if (scoring.retrieval !== 'semantic') out.lexical = lexicalSide(cand.lexical, texts, scoring);
   if (scoring.retrieval === 'semantic') out.score = out.semantic!.score;
   else if (scoring.retrieval === 'lexical') out.score = out.lexical!.score;
-  else out.score = weightedFusion(out.semantic!.score, out.lexical!.score, scoring.alpha ?? 0.5);
+  else out.score = weightedFusion(out.semantic!.score, out.lexical!.score, scoring.alpha ?? DEFAULT_ALPHA);
   return out;
 }
 

@@ -1,5 +1,5 @@
 import type { Aggregation } from './aggregate.js';
-import { thresholdable, type Scoring } from './scoring.js';
+import { DEFAULT_ALPHA, thresholdable, type Scoring } from './scoring.js';
 
 /** Calibrated cosine thresholds of one embedding model, one per aggregation. */
 export type SemanticThresholds = Record<Aggregation, number>;
@@ -24,7 +24,7 @@ export function defaultThreshold(scoring: Scoring, semantic: SemanticThresholds)
   const lex = LEXICAL_THRESHOLDS[scoring.aggregate];
   if (scoring.retrieval === 'semantic') return sem;
   if (scoring.retrieval === 'lexical') return lex;
-  const alpha = scoring.alpha ?? 0.5;
+  const alpha = scoring.alpha ?? DEFAULT_ALPHA;
   return round(alpha * sem + (1 - alpha) * lex);
 }
 
