@@ -1,9 +1,10 @@
 import { Retriever } from '../align/scoring/retriever.js';
 import type { Scoring } from '../align/scoring/scoring.js';
+import { ALIGN_LIMITS } from '../align/script-schema.js';
 import { kindsFor, type MatchMode, type ProductMatch, type VectorStore } from '../core/vector-store.js';
 
-/** Product ids per exact-scoring call: the bound of a search filter's productIds (ALIGN_LIMITS). */
-const CHUNK = 1000;
+/** Product ids per exact-scoring call: the bound of a search filter's productIds. */
+const CHUNK = ALIGN_LIMITS.maxFilterProductIds;
 
 /**
  * The real score of given products for one step under a scoring, whatever it is: the aligner's own
@@ -39,9 +40,12 @@ export async function exactScores(
     const unmatched = ids.filter((id) => !out.has(id));
     if (!unmatched.length) continue;
     const texts = await store.productTexts(unmatched, kindsFor(match));
-    for (const id of unmatched) {
-      const first = texts.get(id)?.[0];
-      const product = first && (await store.get(id));
+    // Only products with texts of the matched kinds count; their records are read at once, not one by one.
+    const withTexts = unmatched.filter((id) => texts.get(id)?.length);
+    const products = await Promise.all(withTexts.map((id) => store.get(id)));
+    for (const [j, id] of withTexts.entries()) {
+      const first = texts.get(id)![0];
+      const product = products[j];
       if (!product) continue;
       out.set(id, {
         productId: id,
