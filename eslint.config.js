@@ -14,6 +14,8 @@ export default tseslint.config(
       'data/**',
       'docs/**',
       '.scratch/**',
+      'models/**',
+      'tools/model/.venv/**',
       'bench/results/**',
       'loadtests/**/*.js',
       'bin/**',
