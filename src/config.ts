@@ -51,8 +51,27 @@ export const SETTINGS = {
   host: setting('HOST', z.string().min(1).default('127.0.0.1'), 'address the HTTP server listens on'),
   dataDir: setting('DATA_DIR', z.string().min(1).default('.data'), 'directory of the embedded store, the embedding cache and checkpoints'),
   embedder: setting('EMBEDDER', z.enum(['minilm', 'wordnet', 'lexical']).default('minilm'), 'embedding model family'),
-  modelId: setting('MODEL_ID', z.string().min(1).default('Xenova/all-MiniLM-L6-v2'), 'Hugging Face model id of the minilm embedder'),
-  modelDir: setting('MODEL_DIR', z.string().min(1).optional(), 'directory models are looked for (and downloaded) in'),
+  modelId: setting(
+    'MODEL_ID',
+    // BUNDLED_MODEL_ID (src/embedding/bundled-model.ts; config.ts imports nothing of ours, a test keeps them equal).
+    z.string().min(1).default('sentence-transformers/all-MiniLM-L6-v2'),
+    'Hugging Face model id of the minilm embedder; the default ships in models/ and is checked against its manifest',
+  ),
+  modelDir: setting(
+    'MODEL_DIR',
+    z.string().min(1).optional(),
+    'directory models are looked for (and downloaded) in; unset: models/ of the installation for the shipped model',
+  ),
+  modelDtype: setting(
+    'MODEL_DTYPE',
+    z.enum(['fp32', 'q8']).optional(),
+    'weights of the minilm embedder: fp32 or q8 (int8); unset: the variant the model directory ships',
+  ),
+  embedThreads: setting(
+    'EMBED_THREADS',
+    z.coerce.number().int().min(0).max(256).default(0),
+    "onnxruntime threads per embedding run; 0: onnxruntime's default (one per physical core)",
+  ),
   allowModelDownload: setting(
     'ALLOW_MODEL_DOWNLOAD',
     boolFromEnv.default(true),

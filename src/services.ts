@@ -2,7 +2,9 @@ import { join } from 'node:path';
 import type { Config } from './config.js';
 import { Aligner } from './align/aligner.js';
 import { CatalogService } from './catalog/catalog-service.js';
+import { BUNDLED_MODEL_ID, bundledModelsRoot } from './embedding/bundled-model.js';
 import { createEmbedder } from './embedding/create-embedder.js';
+import { modelInfo, type ModelInfo } from './embedding/model-info.js';
 import type { Embedder } from './core/embedder.js';
 import { CachedEmbedder } from './embedding/cached-embedder.js';
 import { EmbeddingCache } from './embedding/embedding-cache.js';
@@ -19,6 +21,8 @@ import type { Logger } from './core/logger.js';
 /** The application's use cases wired to their adapters: the composition root. */
 export interface Services {
   embedder: Embedder;
+  /** The model behind `embedder`: id, variant, and the manifest check it passed. */
+  model: ModelInfo;
   store: VectorStore;
   aligner: Aligner;
   catalog: CatalogService;
@@ -56,7 +60,10 @@ export async function createServices(config: Config, logger: ServiceLogger, over
   const loaded = await createEmbedder({
     kind: config.embedder,
     modelId: config.modelId,
-    modelDir: config.modelDir,
+    // The shipped model is read from the installation's models/ unless MODEL_DIR says otherwise.
+    modelDir: config.modelDir ?? (config.modelId === BUNDLED_MODEL_ID ? bundledModelsRoot() : undefined),
+    ...(config.modelDtype ? { dtype: config.modelDtype } : {}),
+    threads: config.embedThreads,
     allowRemoteModels: config.allowModelDownload,
     // Downloaded models land where the next start looks for them, not inside node_modules.
     cacheDir: config.modelDir ?? join(config.dataDir, 'models'),
@@ -104,6 +111,7 @@ export async function createServices(config: Config, logger: ServiceLogger, over
     const catalog = new CatalogService(embedder, store, config.embedBatchSize);
     return {
       embedder,
+      model: modelInfo(loaded),
       store,
       aligner,
       catalog,

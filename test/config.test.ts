@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { BUNDLED_MODEL_ID } from '../src/embedding/bundled-model.js';
 import { ConfigError, loadConfig, OptionalGroup, SETTINGS, settingEntries, type Setting } from '../src/config.js';
 
 describe('loadConfig', () => {
@@ -7,7 +8,10 @@ describe('loadConfig', () => {
     const c = loadConfig({});
     assert.equal(c.port, 8080);
     assert.equal(c.embedder, 'minilm');
-    assert.equal(c.modelId, 'Xenova/all-MiniLM-L6-v2');
+    // The default is the model that ships in models/.
+    assert.equal(c.modelId, BUNDLED_MODEL_ID);
+    assert.equal(c.modelDtype, undefined);
+    assert.equal(c.embedThreads, 0);
     assert.equal(c.allowModelDownload, true);
     assert.equal(c.apiKey, undefined);
     assert.equal(c.nodeEnv, 'development');

@@ -9,6 +9,7 @@
  * Errors other than ModelUnavailableError (e.g. invalid options) always propagate.
  */
 import type { Embedder } from '../core/embedder.js';
+import { BUNDLED_MODEL_ID, MINILM_AGGREGATE_THRESHOLDS } from './bundled-model.js';
 import { LexicalEmbedder } from './lexical/lexical-embedder.js';
 import { ModelUnavailableError, TransformersEmbedder, type TransformersDtype } from './transformers-embedder.js';
 import { WORDNET_EMBEDDER_ID } from './wordnet/params.js';
@@ -25,6 +26,7 @@ export interface CreateEmbedderOptions {
   dtype?: TransformersDtype;
   cacheDir?: string;
   maxBatchSize?: number;
+  threads?: number;
   /** Where the WordNet embedder caches its word table (e.g. `${DATA_DIR}/wordnet`); unset: built in memory. */
   wordnetCacheDir?: string;
 }
@@ -42,6 +44,8 @@ export async function createEmbedder(opts: CreateEmbedderOptions): Promise<Embed
       ...(opts.dtype ? { dtype: opts.dtype } : {}),
       ...(opts.cacheDir ? { cacheDir: opts.cacheDir } : {}),
       ...(opts.maxBatchSize !== undefined ? { maxBatchSize: opts.maxBatchSize } : {}),
+      ...(opts.threads ? { threads: opts.threads } : {}),
+      ...(opts.modelId === BUNDLED_MODEL_ID ? { aggregateThresholds: MINILM_AGGREGATE_THRESHOLDS } : {}),
     });
   } catch (err) {
     if (!(err instanceof ModelUnavailableError) || opts.onUnavailable === 'fail') throw err;

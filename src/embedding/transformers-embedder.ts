@@ -15,9 +15,10 @@
  */
 import { existsSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
-import type { FeatureExtractionPipeline } from '@huggingface/transformers';
 import type { Embedder } from '../core/embedder.js';
 import { l2normalize } from '../core/vector-math.js';
+import { shippedVariant, verifyModelDir, type VerifiedModel } from './model-manifest.js';
+import { SentenceEncoder } from './sentence-encoder.js';
 
 export type TransformersDtype = 'q8' | 'fp32';
 
@@ -28,7 +29,10 @@ export interface TransformersEmbedderOptions {
   modelDir?: string;
   /** Whether the model may be downloaded from the Hugging Face hub when no local copy is complete. */
   allowRemoteModels: boolean;
-  /** Weights to load: 'q8' -> onnx/model_quantized.onnx (default), 'fp32' -> onnx/model.onnx. */
+  /**
+   * Weights to load: 'q8' -> onnx/model_quantized.onnx, 'fp32' -> onnx/model.onnx. Default: the variant the
+   * model directory's manifest ships, else 'q8'.
+   */
   dtype?: TransformersDtype;
   /** Where downloads are cached (and looked up); default: transformers.js's own cache directory. */
   cacheDir?: string;
@@ -36,6 +40,10 @@ export interface TransformersEmbedderOptions {
   defaultThreshold?: number;
   /** Most texts per ONNX run; larger batches are split (default 64). */
   maxBatchSize?: number;
+  /** Calibrated thresholds under mean and top-m aggregation (Embedder.aggregateThresholds). */
+  aggregateThresholds?: { mean: number; topm: number };
+  /** onnxruntime's intra-op threads for one run; 0 or unset: onnxruntime's default (one per physical core). */
+  threads?: number;
 }
 
 /** Default cosine threshold for MiniLM-family sentence embeddings. */
@@ -136,30 +144,56 @@ function firstCompleteDir(roots: Array<string | undefined>, modelId: string, fil
   return undefined;
 }
 
+function shippedDtype(roots: Array<string | undefined>, modelId: string): TransformersDtype | undefined {
+  for (const root of roots) {
+    if (!root) continue;
+    const variant = shippedVariant(join(resolve(root), ...modelId.split('/')));
+    if (variant === 'fp32' || variant === 'q8') return variant;
+  }
+  return undefined;
+}
+
 export class TransformersEmbedder implements Embedder {
   readonly id: string;
   readonly dimension: number;
   readonly defaultThreshold: number;
   /** Directory the model was loaded from, or the model id when it came through the hub download path. */
   readonly source: string;
+  /** The weights loaded: 'fp32' or 'q8' (int8). */
+  readonly variant: TransformersDtype;
+  /** Set when the model directory carries a manifest: every file was checked against its sha256. */
+  readonly verified?: VerifiedModel;
+  readonly aggregateThresholds?: { mean: number; topm: number };
   private readonly maxBatchSize: number;
-  private extractor: FeatureExtractionPipeline | null;
+  private encoder: SentenceEncoder | null;
   private closing: Promise<void> | null = null;
 
   private constructor(args: {
     id: string;
     dimension: number;
     defaultThreshold: number;
+    aggregateThresholds?: { mean: number; topm: number };
     maxBatchSize: number;
     source: string;
-    extractor: FeatureExtractionPipeline;
+    variant: TransformersDtype;
+    verified?: VerifiedModel;
+    encoder: SentenceEncoder;
   }) {
     this.id = args.id;
     this.dimension = args.dimension;
     this.defaultThreshold = args.defaultThreshold;
+    if (args.aggregateThresholds) this.aggregateThresholds = args.aggregateThresholds;
     this.maxBatchSize = args.maxBatchSize;
     this.source = args.source;
-    this.extractor = args.extractor;
+    this.variant = args.variant;
+    if (args.verified) this.verified = args.verified;
+    this.encoder = args.encoder;
+  }
+
+  /** Word pieces per text, special tokens included, after truncation: what the model sees. */
+  wordPieces(text: string): number {
+    if (!this.encoder) throw new Error(`embedder ${this.id} is closed`);
+    return this.encoder.ids(text).length;
   }
 
   /**
@@ -167,7 +201,6 @@ export class TransformersEmbedder implements Embedder {
    * Throws ModelUnavailableError when the model cannot be found or loaded.
    */
   static async load(opts: TransformersEmbedderOptions): Promise<TransformersEmbedder> {
-    const dtype = opts.dtype ?? 'q8';
     const maxBatchSize = opts.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE;
     if (!Number.isInteger(maxBatchSize) || maxBatchSize < 1) {
       throw new RangeError(`maxBatchSize must be a positive integer, got ${maxBatchSize}`);
@@ -179,6 +212,8 @@ export class TransformersEmbedder implements Embedder {
           `"Xenova/all-MiniLM-L6-v2"; put local files under MODEL_DIR/<org>/<name>/ rather than passing a path.`,
       );
     }
+    // Unset: the variant a shipped model directory's manifest names, else q8 (transformers.js's usual default).
+    const dtype = opts.dtype ?? shippedDtype([opts.modelDir, opts.cacheDir], opts.modelId) ?? 'q8';
     const help = (): string => modelProvisioningHelp(opts.modelId, dtype, opts.modelDir);
     const files = requiredModelFiles(dtype);
 
@@ -217,31 +252,41 @@ export class TransformersEmbedder implements Embedder {
       env.useFSCache = true;
       env.useBrowserCache = false;
 
-      let extractor: FeatureExtractionPipeline | undefined;
+      // A directory that carries a manifest is checked file by file before anything is loaded from it: an
+      // altered or missing file stops start-up (ModelIntegrityError), it never falls back to another model.
+      const verified = localDir ? await verifyModelDir(localDir, files) : undefined;
+      let model: Awaited<ReturnType<typeof lib.AutoModel.from_pretrained>> | undefined;
       try {
         // A complete local copy is loaded by absolute path: transformers.js then reads exactly that directory
         // and its per-model-id memoisation cannot mix up two directories holding the same model id.
-        extractor = await lib.pipeline('feature-extraction', localDir ?? opts.modelId, {
-          dtype,
-          device: 'cpu',
+        const from = localDir ?? opts.modelId;
+        const common = {
           local_files_only: !env.allowRemoteModels,
           ...(opts.cacheDir ? { cache_dir: resolve(opts.cacheDir) } : {}),
+        };
+        const tokenizer = await lib.AutoTokenizer.from_pretrained(from, common);
+        model = await lib.AutoModel.from_pretrained(from, {
+          ...common,
+          dtype,
+          device: 'cpu',
+          ...(opts.threads ? { session_options: { intraOpNumThreads: opts.threads, interOpNumThreads: 1 } } : {}),
         });
-        const probe = await extractor(['dimension probe'], { pooling: 'mean', normalize: true });
-        const dims = probe.dims;
-        if (dims.length !== 2 || dims[0] !== 1 || !(dims[1] > 0)) {
-          throw new Error(`unexpected pooled output shape [${dims.join(', ')}]; is this a sentence-embedding model?`);
-        }
+        const maxLength = Number(tokenizer.model_max_length);
+        const encoder = new SentenceEncoder(tokenizer, model, lib.Tensor, Number.isInteger(maxLength) && maxLength > 2 ? maxLength : 512);
+        const dimension = await encoder.probeDimension();
         return new TransformersEmbedder({
           id: `${opts.modelId}@${dtype}`,
-          dimension: dims[1],
+          dimension,
           defaultThreshold: opts.defaultThreshold ?? MINILM_DEFAULT_THRESHOLD,
+          ...(opts.aggregateThresholds ? { aggregateThresholds: opts.aggregateThresholds } : {}),
           maxBatchSize,
           source: localDir ?? opts.modelId,
-          extractor,
+          variant: dtype,
+          ...(verified ? { verified } : {}),
+          encoder,
         });
       } catch (cause) {
-        if (extractor) await extractor.dispose().catch(() => undefined);
+        if (model) await model.dispose().catch(() => undefined);
         const from = localDir
           ? `from ${localDir}`
           : `from the Hugging Face hub (no complete local copy under ${opts.modelDir ?? 'MODEL_DIR (unset)'}${opts.cacheDir ? ` or ${opts.cacheDir}` : ''})`;
@@ -257,8 +302,8 @@ export class TransformersEmbedder implements Embedder {
   }
 
   async embed(texts: readonly string[]): Promise<Float32Array[]> {
-    const extractor = this.extractor;
-    if (!extractor) throw new Error(`embedder ${this.id} is closed`);
+    const encoder = this.encoder;
+    if (!encoder) throw new Error(`embedder ${this.id} is closed`);
     const n = texts.length;
     const d = this.dimension;
     const buffer = new Float32Array(n * d);
@@ -273,29 +318,26 @@ export class TransformersEmbedder implements Embedder {
 
     for (let start = 0; start < n; start += this.maxBatchSize) {
       const idx = order.slice(start, start + this.maxBatchSize);
-      const chunk = idx.map((i) => String(texts[i] ?? ''));
-      const result = await extractor(chunk, { pooling: 'mean', normalize: true });
-      const data = result.data as Float32Array;
-      if (result.dims[0] !== chunk.length || result.dims[1] !== d) {
-        throw new Error(`embedder ${this.id}: expected output [${chunk.length}, ${d}], got [${result.dims.join(', ')}]`);
-      }
-      for (let j = 0; j < idx.length; j++) {
-        const i = idx[j];
-        const v = buffer.subarray(i * d, (i + 1) * d);
-        v.set(data.subarray(j * d, (j + 1) * d));
-        l2normalize(v);
-        out[i] = v;
-      }
-      result.dispose?.();
+      await encoder.encodeInto(
+        idx.map((i) => String(texts[i] ?? '')),
+        buffer,
+        idx,
+        d,
+      );
+    }
+    for (let i = 0; i < n; i++) {
+      const v = buffer.subarray(i * d, (i + 1) * d);
+      l2normalize(v);
+      out[i] = v;
     }
     return out;
   }
 
   async close(): Promise<void> {
     if (!this.closing) {
-      const extractor = this.extractor;
-      this.extractor = null;
-      this.closing = extractor ? extractor.dispose() : Promise.resolve();
+      const encoder = this.encoder;
+      this.encoder = null;
+      this.closing = encoder ? encoder.dispose() : Promise.resolve();
     }
     return this.closing;
   }

@@ -13,6 +13,13 @@ import { sendProblem } from '../support/problem.js';
  */
 export interface ServedServices {
   embedder: Embedder;
+  /** The model behind `embedder` (id, variant, manifest check), shown by /readyz; absent in hand-built test services. */
+  model?: {
+    id: string;
+    variant: string;
+    source?: string;
+    verified?: { manifest: string; from: string; files: number; onnxSha256: string[] };
+  };
   store: VectorStore;
   aligner: Aligner;
   catalog: CatalogService;

@@ -39,6 +39,7 @@ export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
       return {
         status: 'ready' as const,
         model: services.embedder.id,
+        ...(services.model ? { modelInfo: services.model } : {}),
         dimension: services.embedder.dimension,
         store,
         ...stats,

@@ -4,7 +4,23 @@ export const healthResponse = z.object({ status: z.literal('ok') });
 
 export const readyResponse = z.object({
   status: z.enum(['ready', 'starting', 'unavailable']),
-  model: z.string().optional(),
+  model: z.string().optional().describe('Id of the embedding model, with its variant after "@" (e.g. "@fp32").'),
+  modelInfo: z
+    .object({
+      id: z.string(),
+      variant: z.string().describe('fp32 or q8 (int8) for the sentence model; "builtin" for the offline embedders.'),
+      source: z.string().optional().describe('Directory (or hub id) the model was loaded from.'),
+      verified: z
+        .object({
+          manifest: z.string(),
+          from: z.string().describe('Package and version the files were exported from.'),
+          files: z.number().int(),
+          onnxSha256: z.array(z.string()),
+        })
+        .optional()
+        .describe('Present when every model file was checked against its manifest at start-up.'),
+    })
+    .optional(),
   dimension: z.number().int().optional(),
   store: z.string().optional(),
   products: z.number().int().optional(),
