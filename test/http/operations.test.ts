@@ -24,6 +24,7 @@ test('health, readiness, metrics, docs', async (t) => {
     assert.deepEqual(rest, {
       status: 'ready',
       model: 'lexical-hash-384-v1',
+      modelInfo: { id: 'lexical-hash-384-v1', variant: 'builtin' },
       dimension: 384,
       store: 'embedded',
       products: 4,
