@@ -55,6 +55,8 @@ export class AlignOptionsError extends Error {
 export class Aligner {
   /** The calibrated cosine threshold of each aggregation for the active model. */
   readonly thresholds: SemanticThresholds;
+  /** The model's calibrated weighted-hybrid thresholds at alpha = 0.5, if it has them. */
+  readonly hybridThresholds?: SemanticThresholds;
   private readonly retriever: Retriever;
 
   constructor(
@@ -66,6 +68,7 @@ export class Aligner {
     const own = embedder.aggregateThresholds;
     const max = maxThreshold ?? embedder.defaultThreshold;
     this.thresholds = { max, mean: own?.mean ?? max, topm: own?.topm ?? max };
+    if (own?.hybrid) this.hybridThresholds = own.hybrid;
     this.retriever = new Retriever(store);
   }
 
@@ -76,7 +79,7 @@ export class Aligner {
 
   /** The threshold a request with this scoring and no threshold of its own gets. */
   thresholdFor(scoring?: Partial<Scoring>): number | null {
-    return defaultThreshold(completeScoring(scoring ?? {}), this.thresholds);
+    return defaultThreshold(completeScoring(scoring ?? {}), this.thresholds, this.hybridThresholds);
   }
 
   get model(): string {
@@ -91,7 +94,7 @@ export class Aligner {
         'threshold: not allowed with fusion "rrf"; a rank-fusion score only orders one step and has no threshold',
       );
     }
-    const threshold = options.threshold ?? defaultThreshold(scoring, this.thresholds);
+    const threshold = options.threshold ?? defaultThreshold(scoring, this.thresholds, this.hybridThresholds);
     const distinct = new Map<string, number>();
     for (const script of scripts) {
       for (const step of script.steps) if (!distinct.has(step)) distinct.set(step, distinct.size);

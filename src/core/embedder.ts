@@ -15,7 +15,15 @@ export interface Embedder {
    * Calibrated thresholds when a product scores by the mean of its texts, or of its m best (m = 3),
    * rather than by its best one (`defaultThreshold`). Absent: the same as `defaultThreshold`.
    */
-  readonly aggregateThresholds?: { mean: number; topm: number };
+  readonly aggregateThresholds?: {
+    mean: number;
+    topm: number;
+    /**
+     * Calibrated thresholds of weighted hybrid at alpha = 0.5, per aggregation. Absent: the alpha-mix of the
+     * semantic and BM25 thresholds (align/scoring/thresholds.ts).
+     */
+    hybrid?: { max: number; mean: number; topm: number };
+  };
   /**
    * Embeds a batch. Returns one L2-normalised vector per input text, in input order.
    * Vectors may be views into one shared buffer; callers must not assume ownership of the buffer.

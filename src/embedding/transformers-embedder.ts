@@ -41,7 +41,7 @@ export interface TransformersEmbedderOptions {
   /** Most texts per ONNX run; larger batches are split (default 64). */
   maxBatchSize?: number;
   /** Calibrated thresholds under mean and top-m aggregation (Embedder.aggregateThresholds). */
-  aggregateThresholds?: { mean: number; topm: number };
+  aggregateThresholds?: Embedder['aggregateThresholds'];
   /** onnxruntime's intra-op threads for one run; 0 or unset: onnxruntime's default (one per physical core). */
   threads?: number;
 }
@@ -163,7 +163,7 @@ export class TransformersEmbedder implements Embedder {
   readonly variant: TransformersDtype;
   /** Set when the model directory carries a manifest: every file was checked against its sha256. */
   readonly verified?: VerifiedModel;
-  readonly aggregateThresholds?: { mean: number; topm: number };
+  readonly aggregateThresholds?: Embedder['aggregateThresholds'];
   private readonly maxBatchSize: number;
   private encoder: SentenceEncoder | null;
   private closing: Promise<void> | null = null;
@@ -172,7 +172,7 @@ export class TransformersEmbedder implements Embedder {
     id: string;
     dimension: number;
     defaultThreshold: number;
-    aggregateThresholds?: { mean: number; topm: number };
+    aggregateThresholds?: Embedder['aggregateThresholds'];
     maxBatchSize: number;
     source: string;
     variant: TransformersDtype;

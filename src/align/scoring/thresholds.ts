@@ -15,17 +15,21 @@ export const LEXICAL_THRESHOLDS: SemanticThresholds = { max: 0.45, mean: 0.19, t
 
 /**
  * The threshold a request gets when it names none: the model's for semantic retrieval, the BM25
- * one for lexical, and for weighted hybrid the same alpha-weighted mix of the two as the score
+ * one for lexical. For weighted hybrid, when the model has a calibrated threshold at alpha = 0.5
+ * (`hybridAtHalf`), the line through lexical (alpha 0), that one (0.5) and semantic (1), so each
+ * calibrated point is met exactly; otherwise the same alpha-weighted mix of the two as the score
  * itself. Null for rank fusion, whose score takes no threshold.
  */
-export function defaultThreshold(scoring: Scoring, semantic: SemanticThresholds): number | null {
+export function defaultThreshold(scoring: Scoring, semantic: SemanticThresholds, hybridAtHalf?: SemanticThresholds): number | null {
   if (!thresholdable(scoring)) return null;
   const sem = semantic[scoring.aggregate];
   const lex = LEXICAL_THRESHOLDS[scoring.aggregate];
   if (scoring.retrieval === 'semantic') return sem;
   if (scoring.retrieval === 'lexical') return lex;
   const alpha = scoring.alpha ?? DEFAULT_ALPHA;
-  return round(alpha * sem + (1 - alpha) * lex);
+  const half = hybridAtHalf?.[scoring.aggregate];
+  if (half === undefined) return round(alpha * sem + (1 - alpha) * lex);
+  return round(alpha <= 0.5 ? lex + (half - lex) * (alpha / 0.5) : half + (sem - half) * ((alpha - 0.5) / 0.5));
 }
 
 function round(x: number): number {
