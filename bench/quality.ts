@@ -30,6 +30,7 @@ import { asProducts, readQaData, type QaData } from './lib/quality-data.js';
 import {
   MODES,
   bestBm25,
+  scoringOf,
   f1BestThreshold,
   fourWay,
   retrievalOverCatalog,
@@ -43,6 +44,29 @@ import { poolRecall, type PoolResult } from './lib/quality-pool.js';
 import { renderQualityReport } from './lib/quality-report.js';
 import { openBenchStore } from './lib/quality-store.js';
 import { runMeta, type RunMeta } from './lib/result-rows.js';
+import { f1BestOverCatalog, pointAt, scoreEveryProduct, thresholdForSelectivity, type ThresholdPoint } from './lib/threshold-meaning.js';
+import { BUNDLED_MODEL_ID, MINILM_AGGREGATE_THRESHOLDS, bundledModelsRoot } from '../src/embedding/bundled-model.js';
+import { TransformersEmbedder } from '../src/embedding/transformers-embedder.js';
+
+/** (e) What each model's thresholds mean over the whole held-out catalog. */
+export interface ThresholdMeaning {
+  embedder: string;
+  /** Max (semantic) at the model's default threshold. */
+  atDefault: ThresholdPoint;
+  curve: ThresholdPoint[];
+  f1Best: ThresholdPoint & { f1: number };
+  rows: {
+    aggregate: Aggregation;
+    mode: Mode;
+    defaultThreshold: number;
+    atDefault: ThresholdPoint;
+    /** The threshold giving as many products per step as max at the default (the calibration rule). */
+    equalSelectivity: number;
+    atEqualSelectivity: ThresholdPoint;
+  }[];
+}
+
+const SWEEP = [0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7];
 
 export interface Cell<T> {
   embedder: string;
@@ -79,6 +103,8 @@ export interface QualityResult {
   lexicalThresholds: Record<Aggregation, number>;
   /** (d) on data/sample with the lexical embedder. */
   pool: PoolResult;
+  /** (e) thresholds over the whole held-out catalog. */
+  thresholds: ThresholdMeaning[];
   sectionSeconds: Record<string, number>;
 }
 
@@ -101,10 +127,21 @@ export async function runQuality(opts: { log: (line: string) => void; command: s
   const wordnet = await timed('wordnet table', async () =>
     WordNetEmbedder.create({ cacheDir: join(tmpdir(), 'ecomalign-bench-quality-wordnet') }),
   );
+  // The shipped sentence model, as the service loads it (manifest checked, calibrated aggregate thresholds).
+  const minilm = await timed('minilm load', () =>
+    TransformersEmbedder.load({
+      modelId: BUNDLED_MODEL_ID,
+      modelDir: bundledModelsRoot(),
+      allowRemoteModels: false,
+      aggregateThresholds: MINILM_AGGREGATE_THRESHOLDS,
+    }),
+  );
   const embedders: { name: string; embedder: Embedder }[] = [
     { name: 'lexical', embedder: lexical },
     { name: 'wordnet', embedder: wordnet },
+    { name: 'minilm', embedder: minilm },
   ];
+  const thresholds: ThresholdMeaning[] = [];
 
   const fourWayTitles: FourWayCell[] = [];
   const fourWayHeldOutBoth: FourWayCell[] = [];
@@ -150,6 +187,30 @@ export async function runQuality(opts: { log: (line: string) => void; command: s
           opts.log(`${name} ${aggregate} ${mode}: recall@10 ${r.recallAt10.toFixed(3)} MRR ${r.mrr.toFixed(3)}`);
         }
       }
+    });
+    await timed(`${name}: (e) thresholds`, async () => {
+      const n = qa.catalog.length;
+      const max = await scoreEveryProduct(held.aligner, qa.queries, n, 'max', 'semantic');
+      const atDefault = pointAt(max, embedder.defaultThreshold);
+      const rows: ThresholdMeaning['rows'] = [];
+      for (const aggregate of AGGS) {
+        for (const mode of ['semantic', 'lexical', 'weighted'] as const) {
+          const scored =
+            aggregate === 'max' && mode === 'semantic' ? max : await scoreEveryProduct(held.aligner, qa.queries, n, aggregate, mode);
+          const defaultThreshold = held.aligner.thresholdFor(scoringOf(aggregate, mode)) ?? Number.NaN;
+          const equalSelectivity = thresholdForSelectivity(scored, atDefault.productsPerStep);
+          rows.push({
+            aggregate,
+            mode,
+            defaultThreshold,
+            atDefault: pointAt(scored, defaultThreshold),
+            equalSelectivity,
+            atEqualSelectivity: pointAt(scored, equalSelectivity),
+          });
+          opts.log(`${name} ${aggregate} ${mode}: default ${defaultThreshold}, equal selectivity ${equalSelectivity.toFixed(3)}`);
+        }
+      }
+      thresholds.push({ embedder: name, atDefault, curve: SWEEP.map((t) => pointAt(max, t)), f1Best: f1BestOverCatalog(max), rows });
     });
     await timed(`${name}: (c) four-way held-out both`, async () => {
       for (const aggregate of AGGS) {
@@ -216,6 +277,7 @@ export async function runQuality(opts: { log: (line: string) => void; command: s
 
   await lexical.close();
   await wordnet.close();
+  await minilm.close();
   const strip = (q: (typeof qa.questions)[number]) => q.goldIsDistractor;
   return {
     meta: {
@@ -251,6 +313,7 @@ export async function runQuality(opts: { log: (line: string) => void; command: s
     lexicalHalfScore: LEXICAL_HALF_SCORE,
     lexicalThresholds: LEXICAL_THRESHOLDS,
     pool,
+    thresholds,
     sectionSeconds,
   };
 }

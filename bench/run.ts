@@ -17,6 +17,9 @@
  *   npm run bench -- --only quality [--note TEXT]
  *       # every scoring (aggregation × retrieval) × offline embedder on IntentionQA, plus the candidate
  *       # pool's aggregation recall on data/sample -> results/quality.* (TEXT: a note on the machine's load)
+ *   npm run bench -- --only live [--quick]  # /align p50/p99 by embedder, 1 and 5 steps, 1 and 8 clients, RSS -> results/live-lookup.*
+ *   npm run bench -- --only embedding [--trial DIR] [--quick]
+ *       # texts/s of the shipped model (and of DIR's q8 variant) against sentence-transformers -> results/embedding.*
  *   npm run bench -- --only text-search [--quick]  # BM25 index write/size cost, query time -> results/text-search-cost.*
  *   npm run bench -- --only scoring-latency [--quick]  # /align latency per scoring, 1 and 8 clients -> results/scoring-latency.*
  */
@@ -42,6 +45,23 @@ if (only === 'quality') {
   const command = `npm run bench -- ${args.filter((a, i) => a !== '--note' && args[i - 1] !== '--note').join(' ')}`;
   const result = await runQuality({ log, command, note });
   log(`wrote ${writeQualityReport(result)}`);
+  process.exit(0);
+}
+
+// /align latency and server memory by embedder: its own report, nothing else.
+if (only === 'live') {
+  const { runLiveLookup, writeLiveLookupReport } = await import('./live-lookup.js');
+  const result = await runLiveLookup({ requests: quick ? 40 : 200, log, command: `npm run bench -- ${args.join(' ')}` });
+  log(`wrote ${writeLiveLookupReport(result)}`);
+  process.exit(0);
+}
+
+// Embedding throughput against sentence-transformers: its own report, nothing else.
+if (only === 'embedding') {
+  const { runEmbeddingThroughput, writeEmbeddingReport } = await import('./embedding-throughput.js');
+  const trial = args.includes('--trial') ? args[args.indexOf('--trial') + 1] : undefined;
+  const result = await runEmbeddingThroughput({ trial, quick, log, command: `npm run bench -- ${args.join(' ')}` });
+  log(`wrote ${writeEmbeddingReport(result)}`);
   process.exit(0);
 }
 

@@ -2,6 +2,7 @@
 import type { Aggregation } from '../../src/align/scoring/aggregate.js';
 import type { Cell, FourWayCell, QualityResult } from '../quality.js';
 import { MODES, MODE_LABELS, type Mode } from './quality-metrics.js';
+import type { ThresholdPoint } from './threshold-meaning.js';
 
 const AGG_LABEL: Record<Aggregation, string> = { max: 'max', mean: 'mean', topm: 'top-m (m=3)' };
 const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
@@ -54,7 +55,7 @@ export function renderQualityReport(r: QualityResult): string {
   const d = r.data;
   const loadNote = `load average ${m.loadAverage.join(' / ')} at the start, ${m.loadAverageEnd.join(' / ')} at the end (1/5/15 min)`;
   const out: string[] = [
-    '# Retrieval quality by scoring (issue 14)',
+    '# Retrieval quality by model and scoring',
     '',
     `- date: ${m.date}`,
     `- machine: ${m.host}; 2 vCPU, shared with other work (${loadNote})${m.note ? `; ${m.note}` : ''}`,
@@ -125,6 +126,8 @@ export function renderQualityReport(r: QualityResult): string {
     `"Full catalog" still holds every query's own clause verbatim (its best text is usually itself), so it is an upper bound; the held-out store is what a new query meets. The catalog has ${d.fullTexts.toLocaleString('en-US')} texts (titles + distinct intentions), not the "6.5k" the comment in lexical-scale.ts says.`,
     '',
     ...poolSection(r),
+    '',
+    ...thresholdSection(r),
     '',
     ...notes(r),
   ];
@@ -232,4 +235,43 @@ function notes(r: QualityResult): string[] {
     '- Weighted hybrid ties often on titles (the "ties" tables): a candidate with cosine ≤ 0 and no BM25 match scores exactly 0, and two such candidates tie; rrf ties when the two sides rank two candidates in mirror order.',
   );
   return out;
+}
+
+function thresholdSection(r: QualityResult): string[] {
+  const pt = (x: ThresholdPoint) =>
+    `${x.productsPerStep.toFixed(2)} per step, P ${x.precision.toFixed(3)}, R ${x.recall.toFixed(3)}, ${x.emptySteps} empty`;
+  const lines = [
+    `## (e) What a threshold means over the whole catalog (held-out store, ${r.data.queries} clauses as steps, match both)`,
+    '',
+    "Each held-out clause is a step whose right answers are its co-purchase pair's two products; every product of the catalog is scored once (k = pool = the catalog) and each threshold is read off the same scores. P: share of the returned products that are the pair's (micro-averaged); R: share of the pairs' products returned; empty: steps that get nothing. The pair is a narrow notion of right (another USB cable is a fine answer to \"because they both are a type of USB extension cable\" but counts wrong), so precision here is a floor.",
+    '',
+    '| embedder | max at its default threshold | F1-best threshold over the catalog |',
+    '| --- | --- | --- |',
+    ...r.thresholds.map(
+      (t) =>
+        `| ${t.embedder} | ${t.rows[0].defaultThreshold}: ${pt(t.atDefault)} | ${t.f1Best.threshold.toFixed(3)} (F1 ${t.f1Best.f1.toFixed(3)}): ${pt(t.f1Best)} |`,
+    ),
+    '',
+    `Max (semantic) by threshold: products per step / precision / recall.`,
+    '',
+    `| embedder | ${r.thresholds[0].curve.map((c) => c.threshold.toFixed(2)).join(' | ')} |`,
+    `| --- |${r.thresholds[0].curve.map(() => ' ---: |').join('')}`,
+    ...r.thresholds.map(
+      (t) =>
+        `| ${t.embedder} | ${t.curve.map((c) => `${c.productsPerStep.toFixed(1)} / ${c.precision.toFixed(3)} / ${c.recall.toFixed(2)}`).join(' | ')} |`,
+    ),
+    '',
+    "**Calibration rule for the other scorings**: the threshold at which a step gets as many products on average as under max at the model's threshold (equal selectivity), on these scores. Cells: the default in force → what it gives; then the equal-selectivity threshold → what it gives.",
+    '',
+    '| embedder | aggregation | retrieval | default: products per step, P, R | equal selectivity: threshold, P, R |',
+    '| --- | --- | --- | --- | --- |',
+  ];
+  for (const t of r.thresholds) {
+    for (const row of t.rows) {
+      lines.push(
+        `| ${t.embedder} | ${AGG_LABEL[row.aggregate]} | ${MODE_LABELS[row.mode]} | ${row.defaultThreshold}: ${pt(row.atDefault)} | **${row.equalSelectivity.toFixed(3)}**: ${pt(row.atEqualSelectivity)} |`,
+      );
+    }
+  }
+  return lines;
 }
