@@ -76,7 +76,7 @@ function renderBulk(b: BulkAlignBenchResult): string[] {
   return [
     '## Bulk alignment',
     '',
-    `\`ecomalign align\` path (streaming JSONL, batches of ${b.scripts.batchSize} scripts, k ${b.scripts.k}), offline lexical embedder, ${n(b.scripts.count)} generated scripts (${n(b.scripts.steps)} steps, ${n(b.scripts.distinctSteps)} distinct) against the sample catalog ×${b.catalog.copies}: ${n(b.catalog.products)} products / ${n(b.catalog.intentions)} intentions (ANN_EF_CONSTRUCTION=${b.catalog.annEfConstruction}${b.catalog.ingestSeconds === null ? ', store reused from an earlier run' : `, ingested in ${b.catalog.ingestSeconds.toFixed(0)} s`}).`,
+    `\`ecomalign align\` path (streaming JSONL, batches of ${b.scripts.batchSize} scripts, k ${b.scripts.k}), ${b.embedder === 'minilm' ? 'the shipped MiniLM (fp32)' : 'offline lexical embedder'}, ${n(b.scripts.count)} generated scripts (${n(b.scripts.steps)} steps, ${n(b.scripts.distinctSteps)} distinct) against the sample catalog ×${b.catalog.copies}: ${n(b.catalog.products)} products / ${n(b.catalog.intentions)} intentions (ANN_EF_CONSTRUCTION=${b.catalog.annEfConstruction}${b.catalog.ingestSeconds === null ? ', store reused from an earlier run' : `, ingested in ${b.catalog.ingestSeconds.toFixed(0)} s`}).`,
     '',
     '| run | steps | seconds | steps/s | cache hits | cache misses |',
     '| --- | ---: | ---: | ---: | ---: | ---: |',

@@ -6,6 +6,8 @@
  *   npm run bench -- --quick            # index at 100k only, shorter load runs
  *   npm run bench -- --only index|service
  *   npm run bench -- --only bulk [--quick]  # bulk alignment (100k scripts, ≥1M intentions); writes results/bulk-latest.*
+ *   npm run bench -- --only bulk --embedder minilm  # the same with the shipped model: 20k scripts (≥100k steps)
+ *       # against the sample catalog ×13 -> results/bulk-minilm.*
  *   npm run bench -- --only wordnet     # offline embedders on data/eval -> bench/results/wordnet-eval.{json,md}
  *   npm run bench -- --only ann-choice [--quick]  # ANN libraries incl. churn property test -> results/ann-choice.*
  *   npm run bench -- --only search-threads [--quick]  # store search q/s with 0, 1, 2 search workers -> results/search-threads.*
@@ -151,8 +153,18 @@ const service =
     ? undefined
     : await runServiceBench({ copies: 30, durationSeconds: quick ? 5 : 10, connections: 32, log });
 // Bulk alignment ingests ≥1M intentions (minutes): only on request, into its own result files.
-const bulk = only === 'bulk' ? await runBulkAlignBench({ copies: quick ? 13 : 650, scripts: quick ? 2_000 : 100_000, log }) : undefined;
-const name = only === 'bulk' ? 'bulk-latest' : 'latest';
+// `--embedder minilm`: the shipped model on a smaller catalog (its ingest embeds every distinct intention),
+// with scripts enough for ≥ 100k steps; its own result files.
+const bulkModel = args.includes('--embedder') && args[args.indexOf('--embedder') + 1] === 'minilm';
+const bulk =
+  only === 'bulk'
+    ? await runBulkAlignBench(
+        bulkModel
+          ? { copies: 13, scripts: quick ? 2_000 : 20_000, embedder: 'minilm', log }
+          : { copies: quick ? 13 : 650, scripts: quick ? 2_000 : 100_000, log },
+      )
+    : undefined;
+const name = only === 'bulk' ? (bulkModel ? 'bulk-minilm' : 'bulk-latest') : 'latest';
 
 const meta = {
   date: new Date().toISOString(),
