@@ -1,10 +1,11 @@
 /**
- * Downloads the sentence-embedding model into a folder laid out as MODEL_DIR expects
- * (`<dir>/<MODEL_ID>/...`), loads it through the service's own TransformersEmbedder and embeds one
- * sentence, so a broken download fails here and not at the service's first start. Used by
- * docker/Dockerfile to bake the model into the image (no download at run time).
+ * Makes sure a folder laid out as MODEL_DIR expects (`<dir>/<MODEL_ID>/...`) holds a working model: the
+ * shipped one (copied there from models/, checked against its manifest) or another MODEL_ID, downloaded.
+ * Loads it through the service's own loader and embeds one sentence, so a broken or altered model fails
+ * here and not at the service's first start. Used by docker/Dockerfile to bake the model into the image
+ * (no download at run time).
  *
- *   MODEL_ID=Xenova/all-MiniLM-L6-v2 npx tsx scripts/fetch-model.ts /app/models
+ *   MODEL_ID=Xenova/all-MiniLM-L12-v2 npx tsx scripts/fetch-model.ts /app/models
  */
 import { loadConfig } from '../src/config.js';
 import { createEmbedder } from '../src/embedding/create-embedder.js';
