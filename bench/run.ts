@@ -19,6 +19,7 @@
  *   npm run bench -- --only quality [--note TEXT]
  *       # every scoring (aggregation × retrieval) × offline embedder on IntentionQA, plus the candidate
  *       # pool's aggregation recall on data/sample -> results/quality.* (TEXT: a note on the machine's load)
+ *   npm run bench -- --only cache  # ingest of IntentionQA with MiniLM: cache off, cold, warm -> results/cache-savings.*
  *   npm run bench -- --only live [--quick]  # /align p50/p99 by embedder, 1 and 5 steps, 1 and 8 clients, RSS -> results/live-lookup.*
  *   npm run bench -- --only embedding [--trial DIR] [--quick]
  *       # texts/s of the shipped model (and of DIR's q8 variant) against sentence-transformers -> results/embedding.*
@@ -47,6 +48,13 @@ if (only === 'quality') {
   const command = `npm run bench -- ${args.filter((a, i) => a !== '--note' && args[i - 1] !== '--note').join(' ')}`;
   const result = await runQuality({ log, command, note });
   log(`wrote ${writeQualityReport(result)}`);
+  process.exit(0);
+}
+
+// What the embedding cache saves on IntentionQA with MiniLM: its own report, nothing else.
+if (only === 'cache') {
+  const { runCacheSavings, writeCacheSavingsReport } = await import('./cache-savings.js');
+  log(`wrote ${writeCacheSavingsReport(runCacheSavings({ log, command: `npm run bench -- ${args.join(' ')}` }))}`);
   process.exit(0);
 }
 
