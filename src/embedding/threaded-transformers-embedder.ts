@@ -10,6 +10,7 @@
  */
 import type { Worker } from 'node:worker_threads';
 import type { Embedder } from '../core/embedder.js';
+import { RETRY_AFTER_SECONDS, ServiceUnavailableError } from '../core/errors.js';
 import { spawnWorker } from '../util/spawn-worker.js';
 import { ModelIntegrityError, type VerifiedModel } from './model-manifest.js';
 import type { ModelThreadInfo, ModelThreadReply, ModelThreadRequest, SerializedError } from './model-thread-protocol.js';
@@ -49,8 +50,17 @@ class ModelThread {
       for (const p of this.pending.values()) p.reject(err);
       this.pending.clear();
     };
-    worker.on('error', fail);
-    worker.on('exit', (code) => fail(new Error(`the model thread exited (code ${code})`)));
+    // Answered 503 + Retry-After: the next call starts a new model thread.
+    const lost = (why: string, cause?: unknown) =>
+      fail(
+        new ServiceUnavailableError(
+          `The embedding model's thread ${why}; it restarts on the next request.`,
+          RETRY_AFTER_SECONDS.overloaded,
+          { cause },
+        ),
+      );
+    worker.on('error', (err) => lost(`failed (${err.message})`, err));
+    worker.on('exit', (code) => lost(`exited (code ${code})`));
     // An idle model thread must not keep the process alive; a waiting call refs it.
     worker.unref();
   }

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { setImmediate as turn } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import type { Embedder } from '../../src/core/embedder.js';
+import { ServiceUnavailableError } from '../../src/core/errors.js';
 import { BUNDLED_MODEL_ID, bundledModelsRoot } from '../../src/embedding/bundled-model.js';
 import { ThreadedTransformersEmbedder } from '../../src/embedding/threaded-transformers-embedder.js';
 import { TransformersEmbedder } from '../../src/embedding/transformers-embedder.js';
@@ -58,10 +59,15 @@ describe('ThreadedTransformersEmbedder', () => {
     assert.ok(free > 20 * Math.max(1, held), `turns while embedding: threaded ${free}, in-thread ${held}`);
   });
 
-  it('replaces a crashed model thread on the next call, with the same vectors', async () => {
+  it('fails calls in flight with a 503-mapped error, and replaces the crashed thread on the next call', async () => {
     const [before1] = await threaded.embed(['Light the charcoal']);
     const copy = Float32Array.from(before1);
+    const inFlight = threaded.embed(texts);
     await threaded.crashForTest();
+    await assert.rejects(
+      inFlight,
+      (err: unknown) => err instanceof ServiceUnavailableError && /restarts on the next request/.test(err.message),
+    );
     const [after1] = await threaded.embed(['Light the charcoal']);
     assert.equal(threaded.restarts, 1);
     assert.deepEqual(after1, copy);
