@@ -33,6 +33,8 @@ export interface ThroughputRow {
 export interface EmbeddingResult {
   meta: RunMeta;
   texts: { source: string; count: number; meanPieces: number };
+  /** Timed passes per cell (the median is reported), and texts per pass (half at batch 1). */
+  passes: { reps: number; count: number };
   rows: ThroughputRow[];
   baselineMissing?: string;
 }
@@ -148,6 +150,7 @@ export async function runEmbeddingThroughput(opts: {
   return {
     meta,
     texts: { source: 'the first 512 intentions of data/intentionqa/catalog.jsonl', count: texts.length, meanPieces },
+    passes: { reps, count },
     rows,
     ...(baselineMissing ? { baselineMissing } : {}),
   };
@@ -162,7 +165,7 @@ export function renderEmbeddingReport(r: EmbeddingResult): string {
     `- date: ${r.meta.date}; machine: ${r.meta.host}, load average at start ${r.meta.loadAverage.join(' / ')}`,
     `- reproduce: \`${r.meta.command}\` (needs tools/model/setup.sh for the baseline)`,
     `- texts: ${r.texts.source} (${r.texts.count}; ${r.texts.meanPieces.toFixed(1)} word pieces on average, [CLS] and [SEP] included)`,
-    '- each cell: texts per second (word pieces per second), median of 3 passes over 256 texts (128 at batch 1) after a warm-up batch; the ratio is against sentence-transformers at the same batch size and threads, measured in the same run',
+    `- each cell: texts per second (word pieces per second), median of ${r.passes.reps} pass(es) over ${r.passes.count} texts (${r.passes.count / 2} at batch 1) after a warm-up batch; the ratio is against sentence-transformers at the same batch size and threads, measured in the same run`,
     ...(r.baselineMissing ? [`- **${r.baselineMissing}**`] : []),
     '',
     `| runtime | threads | ${BATCHES.map((b) => `batch ${b}`).join(' | ')} |`,
