@@ -152,7 +152,7 @@ export function writeLiveLookupReport(r: LiveLookup): string {
     '',
     '## Resident memory of the server process after the runs',
     '',
-    'The model lives in the main process only; search workers hold index replicas, not the model, and are threads of the same process (their memory is inside this figure).',
+    'The model runs on a worker thread of the server process and the search workers are threads too, so every figure is the whole process.',
     '',
     '| embedder (model) | RSS MiB | peak RSS MiB | search worker threads |',
     '| --- | ---: | ---: | ---: |',

@@ -41,11 +41,10 @@ export class SentenceEncoder {
   }
 
   /**
-   * Mean-pooled (not yet normalised) embeddings of `texts`, written row by row into `out` at `rows[i]`.
-   * Returns the number of word pieces processed (padding excluded), for throughput figures.
+   * Mean-pooled (not yet normalised) embeddings of texts already turned into ids (`ids`), written row by
+   * row into `out` at `rows[i]`. Returns the number of word pieces processed (padding excluded).
    */
-  async encodeInto(texts: readonly string[], out: Float32Array, rows: readonly number[], dimension: number): Promise<number> {
-    const encoded = texts.map((t) => this.ids(t));
+  async encodeInto(encoded: readonly number[][], out: Float32Array, rows: readonly number[], dimension: number): Promise<number> {
     const n = encoded.length;
     const width = Math.max(1, ...encoded.map((ids) => ids.length));
     const inputIds = new BigInt64Array(n * width);

@@ -49,6 +49,8 @@ export interface TransformersEmbedderOptions {
 /** Default cosine threshold for MiniLM-family sentence embeddings. */
 export const MINILM_DEFAULT_THRESHOLD = 0.45;
 export const DEFAULT_MAX_BATCH_SIZE = 64;
+/** Most word pieces (texts × the longest, padding included) in one ONNX run; see embed(). */
+export const MAX_PIECES_PER_RUN = 4096;
 
 const ONNX_FILE: Record<TransformersDtype, string> = {
   q8: 'onnx/model_quantized.onnx',
@@ -311,19 +313,24 @@ export class TransformersEmbedder implements Embedder {
     if (n === 0) return out;
 
     // Group texts of similar length into the same ONNX run to minimise padding (padding does not change a
-    // text's vector: mean pooling and attention both honour the mask; it only costs time).
+    // text's vector: mean pooling and attention both honour the mask; it only costs time), and bound each run
+    // by word pieces as well as texts: attention's memory grows with texts × length², and one run of 64 texts
+    // of 256 pieces grew the process by 430 MiB, which onnxruntime's arena then keeps.
+    const ids = texts.map((t) => encoder.ids(String(t ?? '')));
     const order = Array.from({ length: n }, (_, i) => i);
-    const lengths = texts.map((t) => String(t ?? '').length);
-    order.sort((a, b) => lengths[a] - lengths[b] || a - b);
-
-    for (let start = 0; start < n; start += this.maxBatchSize) {
-      const idx = order.slice(start, start + this.maxBatchSize);
+    order.sort((a, b) => ids[a].length - ids[b].length || a - b);
+    let start = 0;
+    while (start < n) {
+      let end = start + 1;
+      while (end < n && end - start < this.maxBatchSize && (end - start + 1) * ids[order[end]].length <= MAX_PIECES_PER_RUN) end++;
+      const run = order.slice(start, end);
       await encoder.encodeInto(
-        idx.map((i) => String(texts[i] ?? '')),
+        run.map((i) => ids[i]),
         buffer,
-        idx,
+        run,
         d,
       );
+      start = end;
     }
     for (let i = 0; i < n; i++) {
       const v = buffer.subarray(i * d, (i + 1) * d);

@@ -86,6 +86,13 @@ describe('the shipped model agrees with sentence-transformers', () => {
     }
   });
 
+  it('gives every text the same vector alone as in one call with all the others (runs split by length and word pieces)', async () => {
+    for (const [i, r] of reference.texts.entries()) {
+      const [alone] = await embedder.embed([r.text]);
+      assert.ok(dot(alone, vectors[i]) > 0.999999, JSON.stringify(r.text.slice(0, 40)));
+    }
+  });
+
   it('ignores what lies past the limit, and a text embeds the same alone as in a batch', async () => {
     const long = reference.texts.find((r) => r.wordPieces > reference.maxSeqLength + 20)!;
     const [alone, extended, short] = await embedder.embed([
