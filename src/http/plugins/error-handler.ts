@@ -51,10 +51,39 @@ export const errorHandlerPlugin = fp(
       return sendProblem(reply, 500, 'An internal error occurred; it has been logged with this request id.');
     });
 
+    // A path that exists under other methods is a 405 naming them in Allow (RFC 9110), not a 404. It is
+    // answered before the body is read, so an unknown method with a body (QUERY) gets the same answer.
+    const routes: { pattern: RegExp; method: string; catchAll: boolean }[] = [];
+    app.addHook('onRoute', (route) => {
+      const catchAll = route.url === '*' || route.url === '/*';
+      for (const method of [route.method].flat()) routes.push({ pattern: routePattern(route.url), method, catchAll });
+    });
+    app.addHook('onRequest', async (request, reply) => {
+      if (!request.is404) return;
+      const path = request.url.split('?')[0];
+      const matching = routes.filter((r) => r.pattern.test(path));
+      // A catch-all (CORS preflight's OPTIONS *) does not make a path exist.
+      if (!matching.some((r) => !r.catchAll)) return;
+      const allowed = [...new Set(matching.map((r) => r.method))];
+      return sendProblem(
+        reply.header('Allow', allowed.join(', ')),
+        405,
+        `${request.method} is not allowed on ${path}; use ${allowed.join(', ')}.`,
+      );
+    });
     app.setNotFoundHandler((request, reply) => sendProblem(reply, 404, `No route for ${request.method} ${request.url.split('?')[0]}.`));
   },
   { name: 'error-handler' },
 );
+
+/** A route's URL as a regular expression over request paths: `:param` is one segment, `*` anything. */
+export function routePattern(url: string): RegExp {
+  const source = url
+    .split(/(:[A-Za-z0-9_]+|\*)/)
+    .map((part) => (part === '*' ? '.*' : part.startsWith(':') ? '[^/]+' : part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')))
+    .join('');
+  return new RegExp(`^${source}$`);
+}
 
 /** "/steps/3" in body → "body.steps[3]". */
 function fieldPath(where: string, instancePath: string): string {
