@@ -85,6 +85,27 @@ export function checkScoringFields(body: ScoringFields, ctx: z.RefinementCtx): v
   }
 }
 
+/**
+ * checkScoringFields's rules in JSON Schema, for the OpenAPI document (attach with `.meta`): a
+ * client or a fuzzer reading the document then knows a body such as `{ m: 3 }` without
+ * `aggregate: "topm"` is invalid, as the server does. test/align/script-schema.test.ts checks that
+ * the two agree on every combination of the fields.
+ */
+export const SCORING_FIELD_RULES = {
+  allOf: [
+    { if: { required: ['m'] }, then: { required: ['aggregate'], properties: { aggregate: { const: 'topm' } } } },
+    { if: { required: ['fusion'] }, then: { required: ['retrieval'], properties: { retrieval: { const: 'hybrid' } } } },
+    {
+      if: { required: ['alpha'] },
+      then: { required: ['retrieval'], properties: { retrieval: { const: 'hybrid' }, fusion: { const: 'weighted' } } },
+    },
+    {
+      if: { required: ['threshold'] },
+      then: { not: { required: ['retrieval', 'fusion'], properties: { retrieval: { const: 'hybrid' }, fusion: { const: 'rrf' } } } },
+    },
+  ],
+};
+
 /** The scoring part of validated align options, as the Aligner takes it. */
 export function scoringOf({ aggregate, m, retrieval, fusion, alpha }: ScoringFields): Partial<Scoring> {
   return { aggregate, m, retrieval, fusion, alpha };

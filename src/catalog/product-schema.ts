@@ -1,20 +1,19 @@
 import { z } from 'zod';
 import { LIMITS } from '../core/product.js';
+import { NON_BLANK } from '../util/char-class.js';
 
 /**
  * Validation of products as clients send them (HTTP and JSONL ingest share it). Strict objects:
  * an unknown field is far more often a typo ("intention") than something we should ignore.
  */
 
-const nonBlank = (s: string) => s.trim().length > 0;
-
-export const textSchema = z.string().min(1).max(LIMITS.maxTextLength).refine(nonBlank, { message: 'must not be blank' });
+export const textSchema = z.string().min(1).max(LIMITS.maxTextLength).regex(NON_BLANK, 'must not be blank');
 
 export const productIdSchema = z
   .string()
   .min(1)
   .max(LIMITS.maxIdLength)
-  .refine(nonBlank, { message: 'must not be blank' })
+  .regex(NON_BLANK, 'must not be blank')
   .describe('Catalog id of the product, 1–128 characters.');
 
 const MAX_ATTRIBUTES_BYTES = 16 * 1024;

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { scoringOf } from '../../align/script-schema.js';
 import { alignBatchBody, alignBatchResponse, alignBody, alignResponse } from '../schemas/align-schemas.js';
-import { commonErrors, problemSchema } from '../schemas/problem-schema.js';
+import { commonErrors, problemResponse } from '../schemas/problem-schema.js';
 
 export const alignRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
@@ -13,7 +13,7 @@ export const alignRoutes: FastifyPluginAsyncZod = async (app) => {
         description:
           'Embeds all steps in one batch and returns, per step, the k best products scoring at or above the threshold under the chosen aggregation and retrieval (default: best-matching text, semantic).',
         body: alignBody,
-        response: { 200: alignResponse, ...commonErrors, 501: problemSchema },
+        response: { 200: alignResponse, ...commonErrors, 501: problemResponse },
       },
     },
     async (request) => {
@@ -42,7 +42,7 @@ export const alignRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: ['align'],
         summary: 'Top-k products for each step of up to 256 scripts',
         body: alignBatchBody,
-        response: { 200: alignBatchResponse, ...commonErrors, 501: problemSchema },
+        response: { 200: alignBatchResponse, ...commonErrors, 501: problemResponse },
       },
     },
     async (request) => {

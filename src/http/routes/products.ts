@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { requireApiKey } from '../support/auth.js';
 import { sendProblem } from '../support/problem.js';
-import { commonErrors, problemSchema } from '../schemas/problem-schema.js';
+import { commonErrors, problemResponse } from '../schemas/problem-schema.js';
 import { productParams, productResponse, upsertProductsBody, upsertProductsResponse } from '../schemas/product-schemas.js';
 
 export interface ProductRoutesOptions {
@@ -24,7 +24,7 @@ export const productRoutes: FastifyPluginAsyncZod<ProductRoutesOptions> = async 
         description: 'Embeds and indexes each changed product; unchanged products are not re-embedded. A rejected batch writes nothing.',
         security,
         body: upsertProductsBody,
-        response: { 200: upsertProductsResponse, 401: problemSchema, ...commonErrors },
+        response: { 200: upsertProductsResponse, 401: problemResponse, ...commonErrors },
       },
     },
     async (request) => app.services.get().catalog.upsert(request.body.products),
@@ -37,7 +37,7 @@ export const productRoutes: FastifyPluginAsyncZod<ProductRoutesOptions> = async 
         tags: ['catalog'],
         summary: 'Get a product',
         params: productParams,
-        response: { 200: productResponse, 404: problemSchema, ...commonErrors },
+        response: { 200: productResponse, 404: problemResponse, 414: problemResponse, ...commonErrors },
       },
     },
     async (request, reply) => {
@@ -56,7 +56,7 @@ export const productRoutes: FastifyPluginAsyncZod<ProductRoutesOptions> = async 
         summary: 'Delete a product and all its indexed texts',
         security,
         params: productParams,
-        response: { 204: z.null().describe('Deleted'), 401: problemSchema, 404: problemSchema, ...commonErrors },
+        response: { 204: z.null().describe('Deleted'), 401: problemResponse, 404: problemResponse, 414: problemResponse, ...commonErrors },
       },
     },
     async (request, reply) => {

@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { ALIGN_LIMITS, alignOptionsShape, checkScoringFields, scriptSchema, stepsSchema } from '../../align/script-schema.js';
+import {
+  ALIGN_LIMITS,
+  SCORING_FIELD_RULES,
+  alignOptionsShape,
+  checkScoringFields,
+  scriptSchema,
+  stepsSchema,
+} from '../../align/script-schema.js';
 import { textSchema } from '../../catalog/product-schema.js';
 
 export const alignBody = z
@@ -10,14 +17,16 @@ export const alignBody = z
     steps: stepsSchema,
     ...alignOptionsShape,
   })
-  .superRefine(checkScoringFields);
+  .superRefine(checkScoringFields)
+  .meta(SCORING_FIELD_RULES);
 
 export const alignBatchBody = z
   .strictObject({
     scripts: z.array(scriptSchema).min(1).max(ALIGN_LIMITS.maxScriptsPerBatch).describe('1–256 scripts.'),
     ...alignOptionsShape,
   })
-  .superRefine(checkScoringFields);
+  .superRefine(checkScoringFields)
+  .meta(SCORING_FIELD_RULES);
 
 const productMatch = z.object({
   productId: z.string(),

@@ -17,10 +17,19 @@ export const problemSchema = z
 
 export type Problem = z.infer<typeof problemSchema>;
 
+/**
+ * A problem response as the OpenAPI document states it: under its own media type
+ * (application/problem+json, what sendProblem sends), not application/json.
+ */
+export const problemResponse = {
+  description: 'RFC 9457 problem details',
+  content: { 'application/problem+json': { schema: problemSchema } },
+};
+
 /** Response schemas every route can produce besides its own. */
 export const commonErrors = {
-  400: problemSchema,
-  413: problemSchema,
-  429: problemSchema,
-  503: problemSchema,
+  400: problemResponse,
+  413: problemResponse,
+  429: problemResponse,
+  503: problemResponse,
 };

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { sendProblem } from '../../support/problem.js';
-import { commonErrors, problemSchema } from '../../schemas/problem-schema.js';
+import { commonErrors, problemResponse } from '../../schemas/problem-schema.js';
 import { itemViewSchema } from '../schemas/annotate-common-schemas.js';
 import { labelBody, labelResponse, skipBody, skipResponse, undoBody } from '../schemas/label-schemas.js';
 import type { AnnotateRouteOptions } from './annotate-route-options.js';
@@ -17,7 +17,7 @@ export const labelRoutes: FastifyPluginAsyncZod<AnnotateRouteOptions> = async (a
         summary: 'Store a label',
         description: 'Answers 200 once the label is committed to disk. Labelling an item again replaces the earlier label.',
         body: labelBody,
-        response: { 200: labelResponse, 404: problemSchema, ...commonErrors },
+        response: { 200: labelResponse, 404: problemResponse, ...commonErrors },
       },
     },
     async (request, reply) => {
@@ -35,7 +35,7 @@ export const labelRoutes: FastifyPluginAsyncZod<AnnotateRouteOptions> = async (a
         summary: 'Skip an item',
         description: 'The item is not shown to this annotator again (undo brings it back).',
         body: skipBody,
-        response: { 200: skipResponse, 404: problemSchema, ...commonErrors },
+        response: { 200: skipResponse, 404: problemResponse, ...commonErrors },
       },
     },
     async (request, reply) => {

@@ -1,17 +1,30 @@
 import { z } from 'zod';
 import { ANNOTATION_TASKS } from '../../../benchmark/annotation-items.js';
+import { NON_BLANK, explicitClass } from '../../../util/char-class.js';
+
+/**
+ * No control or formatting character, written out so the OpenAPI `pattern` works outside
+ * JavaScript too. Lone surrogates (\p{Cs}) are refused by a separate check: a pattern cannot name
+ * them for JSON Schema tools built on Rust's regex (schemathesis validates with jsonschema-rs),
+ * where a surrogate is not a character at all.
+ */
+const PRINTABLE = new RegExp(`^${explicitClass(/[\p{Cc}\p{Cf}]/u, true)}*$`, 'u');
+const LONE_SURROGATE = /\p{Cs}/u;
 
 /**
  * Annotator names are shown to other annotators and stored: printable text only. Control and
  * formatting characters (e.g. U+202E, which reverses how the rest of a line is shown) and lone
- * surrogates (not storable as UTF-8) are refused rather than silently changed.
+ * surrogates (not storable as UTF-8) are refused rather than silently changed. Every rule holds
+ * for the name as sent, as the OpenAPI document states it; surrounding spaces are then trimmed.
  */
 export const annotatorSchema = z
   .string()
+  .max(64, 'must be at most 64 characters')
+  .regex(PRINTABLE, 'must not contain control or formatting characters')
+  .refine((name) => !LONE_SURROGATE.test(name), 'must not contain control or formatting characters')
+  .regex(NON_BLANK, 'must not be blank')
   .trim()
   .min(1, 'must not be blank')
-  .max(64, 'must be at most 64 characters')
-  .regex(/^[^\p{Cc}\p{Cf}\p{Cs}]*$/u, 'must not contain control or formatting characters')
   .describe("The annotator's name (1–64 printable characters), as they typed it once in the page.");
 
 export const taskSchema = z
