@@ -14,6 +14,7 @@ export default tseslint.config(
       'data/**',
       'docs/**',
       '.scratch/**',
+      '.cache/**',
       'models/**',
       'tools/model/.venv/**',
       'bench/results/**',

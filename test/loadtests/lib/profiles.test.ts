@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { PROFILES, SCENARIO_SHARE, profileDurationS, rateFactorAt } from '../../loadtests/lib/profiles.js';
+import { PROFILES, SCENARIO_SHARE, profileDurationS, rateFactorAt } from '../../../loadtests/lib/profiles.js';
 
 describe('load profiles', () => {
   it('mix shares add up to the whole traffic', () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { percentileBetween, type Buckets } from '../../loadtests/local/server-latency.js';
+import { percentileBetween, type Buckets } from '../../../loadtests/k6/server-latency.js';
 
 it('reads a percentile of the answers between two scrapes from cumulative histogram buckets', () => {
   const before: Buckets = new Map([
