@@ -2,7 +2,7 @@
 # Builds k6 from the Go module proxy at a pinned version into .cache/k6/<version>/k6 and prints the
 # binary's path. Reuses the binary when it is already there (a rebuild takes a few minutes on 2 cores).
 #   bash loadtests/k6/install.sh          # prints the path, building first if needed
-# Needs Go >= 1.24 on PATH or at /usr/local/go/bin/go. Exits 3 (and says why) when Go is missing.
+# Needs Go >= 1.25 (k6 v1.8.1's go.mod) on PATH or at /usr/local/go/bin/go. Exits 3 (and says why) when Go is missing.
 set -euo pipefail
 K6_VERSION="${K6_VERSION:-v1.8.1}"
 root="$(cd "$(dirname "$0")/../.." && pwd)"
