@@ -9,7 +9,7 @@
  *
  * `npm run bench -- --only live [--quick]`; writes bench/results/live-lookup.{json,md}.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generatedScripts } from './lib/generated-scripts.js';
 import { summarizeLatencies, type LatencySummary } from './lib/latency-stats.js';
@@ -133,6 +133,7 @@ export async function runLiveLookup(o: { requests: number; log: (line: string) =
 }
 
 export function writeLiveLookupReport(r: LiveLookup): string {
+  mkdirSync(join(import.meta.dirname, 'results'), { recursive: true });
   const base = join(import.meta.dirname, 'results', 'live-lookup');
   writeFileSync(`${base}.json`, `${JSON.stringify(r, null, 2)}\n`);
   const md = [
@@ -143,11 +144,11 @@ export function writeLiveLookupReport(r: LiveLookup): string {
     `- catalog: IntentionQA, ${r.products.toLocaleString('en')} products, ingested with the CLI; embedding cache off (every step embedded); k = 5; closed loop, each client sends its next request when the last is answered; the load generator shares the 2 cores with the server`,
     "- embed ms / request: the server's embedding-batch histogram (model time only) over the requests; share: that over the mean latency",
     '',
-    '| embedder (model) | steps | clients | requests | p50 ms | p99 ms | requests/s | embed ms / request | embed share |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| embedder (model) | steps | clients | requests | p50 ms | p99 ms | requests/s | embed ms / request | embed share | model busy |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...r.rows.map(
       (x) =>
-        `| ${x.embedder} (\`${x.model}\`) | ${x.steps} | ${x.clients} | ${x.requests} | ${x.latency.p50} | ${x.latency.p99} | ${x.requestsPerSecond} | ${x.embedMsPerRequest} | ${(x.embedShare * 100).toFixed(0)} % |`,
+        `| ${x.embedder} (\`${x.model}\`) | ${x.steps} | ${x.clients} | ${x.requests} | ${x.latency.p50} | ${x.latency.p99} | ${x.requestsPerSecond} | ${x.embedMsPerRequest} | ${(x.embedShare * 100).toFixed(0)} % | ${((x.embedMsPerRequest * x.requestsPerSecond) / 10).toFixed(0)} % |`,
     ),
     '',
     '## Resident memory of the server process after the runs',
