@@ -37,13 +37,14 @@ export class CatalogService {
       texts: textsOf(product).map((t) => ({ ...t, vector: new Float32Array(0) })),
     }));
     const pending = items.flatMap((item) => item.texts);
-    // An embedder that computes on this thread gets short calls, each in a macrotask of its own:
-    // otherwise a 2,200-text write ran every call in one microtask chain and held HTTP for ~60 ms,
-    // and a live /align arriving meanwhile waited for all of it. Now it waits one call at most.
+    // An embedder that asks for short calls gets them, each in a macrotask of its own: otherwise a
+    // 2,200-text write ran every call in one microtask chain and held HTTP for ~60 ms (an embedder on
+    // this thread), or the model's queue for 1.3 s a call (the sentence model), and a live /align
+    // arriving meanwhile waited for all of it. Now it waits one call at most.
     const perCall = Math.min(this.embedBatchSize, this.embedder.maxTextsPerCall ?? Infinity);
-    const onThisThread = this.embedder.maxTextsPerCall !== undefined;
+    const shortCalls = this.embedder.maxTextsPerCall !== undefined;
     for (let i = 0; i < pending.length; i += perCall) {
-      if (onThisThread && i > 0) await yieldToEventLoop();
+      if (shortCalls && i > 0) await yieldToEventLoop();
       const chunk = pending.slice(i, i + perCall);
       const vectors = await this.embedder.embed(chunk.map((t) => t.text));
       chunk.forEach((t, j) => (t.vector = vectors[j]));

@@ -30,9 +30,10 @@ export interface Embedder {
    */
   embed(texts: readonly string[]): Promise<Float32Array[]>;
   /**
-   * Set by embedders that compute on the calling thread (lexical, WordNet): the most texts per
-   * call that keep one call to a few milliseconds, so a bulk write is embedded in short calls and
-   * requests queued meanwhile (a live /align) go in between. Absent: any batch size is fine.
+   * The most texts per call that keep one call short, so a bulk write is embedded in short calls and requests
+   * queued meanwhile (a live /align) go in between: embedders that compute on the calling thread (lexical,
+   * WordNet) hold the HTTP thread for a call; the sentence model serves one call at a time. Absent: any batch
+   * size is fine.
    */
   readonly maxTextsPerCall?: number;
   /** Releases native resources (ONNX sessions). Safe to call twice. */

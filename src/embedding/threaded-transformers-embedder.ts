@@ -113,7 +113,16 @@ class ModelThread {
   }
 }
 
+/**
+ * Texts per call for bulk writers (Embedder.maxTextsPerCall). The model serves one call at a time, so a live
+ * /align waits for the call ahead of it: with the catalog's 256-text calls (1.3 s each here) the contention
+ * bench's probe p99 went from 15 ms alone to 1,867 ms beside a writer, 43 shed. Eight texts take ~27-40 ms
+ * and lose nothing: batch 8 is this CPU's fastest (bench/results/embedding.md: 203 texts/s against 158 at 128).
+ */
+export const MODEL_TEXTS_PER_CALL = 8;
+
 export class ThreadedTransformersEmbedder implements Embedder {
+  readonly maxTextsPerCall = MODEL_TEXTS_PER_CALL;
   readonly id: string;
   readonly dimension: number;
   readonly defaultThreshold: number;
