@@ -10,6 +10,7 @@
  * `npm run bench -- --only live [--quick]`; writes bench/results/live-lookup.{json,md}.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { generatedScripts } from './lib/generated-scripts.js';
 import { summarizeLatencies, type LatencySummary } from './lib/latency-stats.js';
@@ -120,7 +121,7 @@ export async function runLiveLookup(o: { requests: number; log: (line: string) =
           }
         }
         const mem = statusOf(server.pid);
-        const workers = Number(env.SEARCH_THREADS ?? Math.max(1, (await import('node:os')).availableParallelism() - 1));
+        const workers = Number(env.SEARCH_THREADS ?? Math.max(1, availableParallelism() - 1));
         memory.push({ embedder, model: ready.model, rssMiB: Math.round(mem.rss), peakRssMiB: Math.round(mem.hwm), searchWorkers: workers });
       } finally {
         await stopLiveServer(server);
