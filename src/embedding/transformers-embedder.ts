@@ -137,11 +137,21 @@ async function importTransformers(): Promise<TransformersModule> {
   return lib;
 }
 
-function firstCompleteDir(roots: Array<string | undefined>, modelId: string, files: string[]): string | undefined {
+/**
+ * The first root, in order, holding the model: a directory with a manifest (checked in full, so a missing or
+ * altered file throws ModelIntegrityError even when the files look incomplete), or one with every required file.
+ */
+async function localModelDir(
+  roots: Array<string | undefined>,
+  modelId: string,
+  files: string[],
+): Promise<{ dir: string; verified?: VerifiedModel } | undefined> {
   for (const root of roots) {
     if (!root) continue;
     const dir = join(resolve(root), ...modelId.split('/'));
-    if (files.every((f) => existsSync(join(dir, f)))) return dir;
+    const verified = await verifyModelDir(dir, files);
+    if (verified) return { dir, verified };
+    if (files.every((f) => existsSync(join(dir, f)))) return { dir };
   }
   return undefined;
 }
@@ -232,7 +242,10 @@ export class TransformersEmbedder implements Embedder {
       const { env } = lib;
       const defaults = libraryDefaults!;
 
-      const localDir = firstCompleteDir([opts.modelDir, opts.cacheDir], opts.modelId, files);
+      // A directory that carries a manifest is checked file by file before anything is loaded from it: a missing
+      // or altered file stops start-up (ModelIntegrityError), it never falls back to another model or a download.
+      const local = await localModelDir([opts.modelDir, opts.cacheDir], opts.modelId, files);
+      const localDir = local?.dir;
       if (!localDir && !opts.allowRemoteModels) {
         const searched = [opts.modelDir, opts.cacheDir].filter((d): d is string => Boolean(d));
         const where = searched.length
@@ -254,9 +267,7 @@ export class TransformersEmbedder implements Embedder {
       env.useFSCache = true;
       env.useBrowserCache = false;
 
-      // A directory that carries a manifest is checked file by file before anything is loaded from it: an
-      // altered or missing file stops start-up (ModelIntegrityError), it never falls back to another model.
-      const verified = localDir ? await verifyModelDir(localDir, files) : undefined;
+      const verified = local?.verified;
       let model: Awaited<ReturnType<typeof lib.AutoModel.from_pretrained>> | undefined;
       try {
         // A complete local copy is loaded by absolute path: transformers.js then reads exactly that directory

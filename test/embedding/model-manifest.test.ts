@@ -131,6 +131,27 @@ describe('model manifest', () => {
     assert.deepEqual(warnings, [], 'no fallback warning: an integrity failure is never replaced by another model');
   });
 
+  it('a missing file the load itself needs is an integrity error too, not a fallback or a download', async () => {
+    await writeManifest(dir, { q8: 'onnx/model_quantized.onnx' });
+    const onnx = join(dir, 'onnx', 'model_quantized.onnx');
+    const expected = sha256(onnx);
+    await unlink(onnx);
+    const warnings: string[] = [];
+    await assert.rejects(
+      createEmbedder({
+        kind: 'minilm',
+        modelId: MODEL_ID,
+        modelDir: root,
+        allowRemoteModels: true,
+        onUnavailable: 'fallback',
+        warn: (m) => warnings.push(m),
+        dtype: 'q8',
+      }),
+      (err: unknown) => err instanceof ModelIntegrityError && err.file === onnx && err.expectedSha256 === expected,
+    );
+    assert.deepEqual(warnings, []);
+  });
+
   it('a variant the manifest does not ship is refused by name', async () => {
     await writeManifest(dir, { q8: 'onnx/model_quantized.onnx' });
     await assert.rejects(verifyModelDir(dir, requiredModelFiles('fp32')), (err: unknown) => {
