@@ -105,52 +105,42 @@ describe('model manifest', () => {
     );
   });
 
-  it('a missing file stops the load, and is not answered by the WordNet fallback', async () => {
-    await writeManifest(dir, { q8: 'onnx/model_quantized.onnx', fp32: 'onnx/model.onnx' });
-    const onnx = join(dir, 'onnx', 'model.onnx');
-    const expected = sha256(onnx);
-    await unlink(onnx);
+  /**
+   * Deletes `file` from a folder whose manifest lists it, then loads through createEmbedder as the service does,
+   * with the development fallback on: the load must fail naming the file and its hash, with no fallback warning.
+   */
+  async function missingFileRefused(file: string, variants: Record<string, string>, allowRemoteModels: boolean): Promise<void> {
+    await writeManifest(dir, variants);
+    const path = join(dir, file);
+    const expected = sha256(path);
+    await unlink(path);
     const warnings: string[] = [];
     await assert.rejects(
       createEmbedder({
         kind: 'minilm',
         modelId: MODEL_ID,
         modelDir: root,
-        allowRemoteModels: false,
+        allowRemoteModels,
         onUnavailable: 'fallback',
         warn: (m) => warnings.push(m),
         dtype: 'q8',
       }),
       (err: unknown) => {
         assert.ok(err instanceof ModelIntegrityError);
-        assert.equal(err.file, onnx);
+        assert.equal(err.file, path);
+        assert.equal(err.expectedSha256, expected);
         assert.match(err.message, new RegExp(`is missing \\(expected sha256 ${expected}`));
         return true;
       },
     );
     assert.deepEqual(warnings, [], 'no fallback warning: an integrity failure is never replaced by another model');
-  });
+  }
 
-  it('a missing file the load itself needs is an integrity error too, not a fallback or a download', async () => {
-    await writeManifest(dir, { q8: 'onnx/model_quantized.onnx' });
-    const onnx = join(dir, 'onnx', 'model_quantized.onnx');
-    const expected = sha256(onnx);
-    await unlink(onnx);
-    const warnings: string[] = [];
-    await assert.rejects(
-      createEmbedder({
-        kind: 'minilm',
-        modelId: MODEL_ID,
-        modelDir: root,
-        allowRemoteModels: true,
-        onUnavailable: 'fallback',
-        warn: (m) => warnings.push(m),
-        dtype: 'q8',
-      }),
-      (err: unknown) => err instanceof ModelIntegrityError && err.file === onnx && err.expectedSha256 === expected,
-    );
-    assert.deepEqual(warnings, []);
-  });
+  it('a missing file stops the load, and is not answered by the WordNet fallback', () =>
+    missingFileRefused('onnx/model.onnx', { q8: 'onnx/model_quantized.onnx', fp32: 'onnx/model.onnx' }, false));
+
+  it('a missing file the load itself needs is an integrity error too, not a fallback or a download', () =>
+    missingFileRefused('onnx/model_quantized.onnx', { q8: 'onnx/model_quantized.onnx' }, true));
 
   it('a variant the manifest does not ship is refused by name', async () => {
     await writeManifest(dir, { q8: 'onnx/model_quantized.onnx' });
