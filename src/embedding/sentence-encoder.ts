@@ -40,38 +40,45 @@ export class SentenceEncoder {
     return [...ids.slice(0, this.maxLength - keepTail), ...ids.slice(ids.length - keepTail)];
   }
 
-  /**
-   * Mean-pooled (not yet normalised) embeddings of texts already turned into ids (`ids`), written row by
-   * row into `out` at `rows[i]`. Returns the number of word pieces processed (padding excluded).
-   */
-  async encodeInto(encoded: readonly number[][], out: Float32Array, rows: readonly number[], dimension: number): Promise<number> {
+  /** The model's last hidden state for texts already turned into ids, padded to the longest. */
+  private async lastHidden(encoded: readonly number[][]): Promise<{ hidden: Tensor; width: number }> {
     const n = encoded.length;
     const width = Math.max(1, ...encoded.map((ids) => ids.length));
     const inputIds = new BigInt64Array(n * width);
     const mask = new BigInt64Array(n * width);
-    let pieces = 0;
     for (let r = 0; r < n; r++) {
       const ids = encoded[r];
-      pieces += ids.length;
       for (let c = 0; c < ids.length; c++) {
         inputIds[r * width + c] = BigInt(ids[c]);
         mask[r * width + c] = 1n;
       }
     }
     const dims = [n, width];
-    const inputs: Record<string, Tensor> = {
+    const output = (await this.model({
       input_ids: new this.TensorType('int64', inputIds, dims),
       attention_mask: new this.TensorType('int64', mask, dims),
       token_type_ids: new this.TensorType('int64', new BigInt64Array(n * width), dims),
-    };
-    const output = (await this.model(inputs)) as { last_hidden_state?: Tensor };
+    })) as { last_hidden_state?: Tensor };
     const hidden = output.last_hidden_state;
-    if (!hidden || hidden.dims.length !== 3 || hidden.dims[0] !== n || hidden.dims[1] !== width || hidden.dims[2] !== dimension) {
+    if (!hidden || hidden.dims.length !== 3 || hidden.dims[0] !== n || hidden.dims[1] !== width || !(hidden.dims[2] > 0)) {
       const got = hidden ? `[${hidden.dims.join(', ')}]` : 'no last_hidden_state';
-      throw new Error(`expected a last hidden state of [${n}, ${width}, ${dimension}], got ${got}`);
+      throw new Error(`expected a last hidden state of [${n}, ${width}, hidden size], got ${got}; is this a sentence-embedding model?`);
+    }
+    return { hidden, width };
+  }
+
+  /**
+   * Mean-pooled (not yet normalised) embeddings of texts already turned into ids (`ids`), written row by
+   * row into `out` at `rows[i]`.
+   */
+  async encodeInto(encoded: readonly number[][], out: Float32Array, rows: readonly number[], dimension: number): Promise<void> {
+    const { hidden, width } = await this.lastHidden(encoded);
+    if (hidden.dims[2] !== dimension) {
+      hidden.dispose?.();
+      throw new Error(`expected a hidden size of ${dimension}, got ${hidden.dims[2]}`);
     }
     const data = hidden.data as Float32Array;
-    for (let r = 0; r < n; r++) {
+    for (let r = 0; r < encoded.length; r++) {
       const len = encoded[r].length;
       const v = out.subarray(rows[r] * dimension, (rows[r] + 1) * dimension);
       v.fill(0);
@@ -82,24 +89,11 @@ export class SentenceEncoder {
       for (let k = 0; k < dimension; k++) v[k] /= len;
     }
     hidden.dispose?.();
-    return pieces;
   }
 
   /** Width of the hidden state, learnt from one probe run. */
   async probeDimension(): Promise<number> {
-    const encoded = this.ids('dimension probe');
-    const dims = [1, encoded.length];
-    const output = (await this.model({
-      input_ids: new this.TensorType('int64', BigInt64Array.from(encoded, BigInt), dims),
-      attention_mask: new this.TensorType('int64', new BigInt64Array(encoded.length).fill(1n), dims),
-      token_type_ids: new this.TensorType('int64', new BigInt64Array(encoded.length), dims),
-    })) as { last_hidden_state?: Tensor };
-    const hidden = output.last_hidden_state;
-    if (!hidden || hidden.dims.length !== 3 || !(hidden.dims[2] > 0)) {
-      throw new Error(
-        `unexpected output ${hidden ? `[${hidden.dims.join(', ')}]` : 'without last_hidden_state'}; is this a sentence-embedding model?`,
-      );
-    }
+    const { hidden } = await this.lastHidden([this.ids('dimension probe')]);
     const d = hidden.dims[2];
     hidden.dispose?.();
     return d;
