@@ -39,3 +39,15 @@ export interface Embedder {
   /** Releases native resources (ONNX sessions). Safe to call twice. */
   close(): Promise<void>;
 }
+
+/** What /readyz says about the model behind an Embedder. */
+export interface ModelInfo {
+  /** The id every vector and response carries, e.g. "sentence-transformers/all-MiniLM-L6-v2@fp32". */
+  id: string;
+  /** The weights: fp32 or q8 (int8) for a transformer; "builtin" for the offline embedders. */
+  variant: string;
+  /** Where the model was loaded from (a directory, or the hub id). */
+  source?: string;
+  /** Set when every file was checked against the directory's manifest. */
+  verified?: { manifest: string; from: string; files: number; onnxSha256: string[] };
+}

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Aligner } from '../../align/aligner.js';
 import type { CatalogService } from '../../catalog/catalog-service.js';
-import type { Embedder } from '../../core/embedder.js';
+import type { Embedder, ModelInfo } from '../../core/embedder.js';
 import { RETRY_AFTER_SECONDS, ServiceUnavailableError } from '../../core/errors.js';
 import type { VectorStore } from '../../core/vector-store.js';
 import { sendProblem } from '../support/problem.js';
@@ -14,12 +14,7 @@ import { sendProblem } from '../support/problem.js';
 export interface ServedServices {
   embedder: Embedder;
   /** The model behind `embedder` (id, variant, manifest check), shown by /readyz; absent in hand-built test services. */
-  model?: {
-    id: string;
-    variant: string;
-    source?: string;
-    verified?: { manifest: string; from: string; files: number; onnxSha256: string[] };
-  };
+  model?: ModelInfo;
   store: VectorStore;
   aligner: Aligner;
   catalog: CatalogService;
