@@ -1,3 +1,5 @@
+import type { PriorityOptions } from './priority.js';
+
 /**
  * The Embedder port: turns texts into L2-normalised vectors of a fixed dimension.
  *
@@ -27,8 +29,10 @@ export interface Embedder {
   /**
    * Embeds a batch. Returns one L2-normalised vector per input text, in input order.
    * Vectors may be views into one shared buffer; callers must not assume ownership of the buffer.
+   * `priority` orders calls that queue for the model (embedding-queue.ts); embedders that compute
+   * at once ignore it.
    */
-  embed(texts: readonly string[]): Promise<Float32Array[]>;
+  embed(texts: readonly string[], options?: PriorityOptions): Promise<Float32Array[]>;
   /**
    * The most texts per call that keep one call short, so a bulk write is embedded in short calls and requests
    * queued meanwhile (a live /align) go in between: embedders that compute on the calling thread (lexical,

@@ -1,4 +1,5 @@
 import type { Embedder } from '../core/embedder.js';
+import type { PriorityOptions } from '../core/priority.js';
 import type { EmbeddingCache } from './embedding-cache.js';
 
 export interface CacheCounters {
@@ -44,13 +45,13 @@ export class CachedEmbedder implements Embedder {
     return this.inner.maxTextsPerCall;
   }
 
-  async embed(texts: readonly string[]): Promise<Float32Array[]> {
+  async embed(texts: readonly string[], options?: PriorityOptions): Promise<Float32Array[]> {
     const cached = this.cache.get(this.id, texts, this.dimension);
     const missing = [...new Set(texts.filter((_, i) => cached[i] === undefined))];
     this.counters.hits += texts.length - cached.filter((v) => v === undefined).length;
     this.counters.misses += missing.length;
     if (missing.length === 0) return cached as Float32Array[];
-    const vectors = await this.inner.embed(missing);
+    const vectors = await this.inner.embed(missing, options);
     this.cache.put(this.id, missing, vectors);
     const fresh = new Map(missing.map((t, i) => [t, vectors[i]]));
     return texts.map((t, i) => cached[i] ?? fresh.get(t)!.slice());

@@ -1,5 +1,6 @@
 import type { Embedder } from '../core/embedder.js';
 import { RETRY_AFTER_SECONDS, ServiceUnavailableError } from '../core/errors.js';
+import type { Priority, PriorityOptions } from '../core/priority.js';
 
 /**
  * Thrown when embedding work is refused to protect the process: the queue is full, or a request
@@ -19,23 +20,41 @@ export interface EmbeddingQueueOptions {
   timeoutMs: number;
   /** Most texts merged into one model call. */
   maxBatchTexts: number;
+  /**
+   * Texts of bulk work per model call: the longest an interactive caller waits for the model is
+   * one such call. Default: the model's own short-call size (Embedder.maxTextsPerCall), else
+   * maxBatchTexts.
+   */
+  bulkSliceTexts?: number;
   /** Seconds suggested to refused callers. */
   retryAfterSeconds?: number;
 }
 
 interface Job {
   texts: readonly string[];
+  priority: Priority;
+  /** Texts already handed to the model (bulk jobs run a slice at a time). */
+  started: number;
+  vectors: Float32Array[];
   resolve: (vectors: Float32Array[]) => void;
   reject: (err: Error) => void;
-  timer: NodeJS.Timeout;
+  timer?: NodeJS.Timeout;
 }
 
 /**
- * Puts a bounded queue in front of an embedder. One model call runs at a time (a model already
- * uses every core inside one call, so concurrent calls only thrash), and the callers that queued
- * meanwhile are merged into the next call, so under load the model sees large efficient batches
- * instead of many tiny ones. Without a bound, overload would turn into unbounded memory and
- * latency; with it, excess requests fail fast and the client can retry elsewhere.
+ * Puts a bounded two-lane queue in front of an embedder. One model call runs at a time (a model
+ * already uses every core inside one call, so concurrent calls only thrash).
+ *
+ * Interactive callers go first: the ones that queued meanwhile are merged into the next call, so
+ * under load the model sees efficient batches instead of many tiny ones. Bulk callers (large
+ * alignment batches, catalog writes) are served only when no interactive caller waits, a slice of
+ * `bulkSliceTexts` at a time, taking turns among themselves; so a live lookup waits for at most one
+ * bulk slice, however much bulk work is queued (issue 21: one builder's 4,096-step batch had held
+ * the model for seconds). A bulk caller is answered when its last slice is done.
+ *
+ * Without a bound, overload would turn into unbounded memory and latency; with it, excess callers
+ * fail fast and the client can retry. A caller is refused only while none of its texts has run:
+ * work begun is never abandoned.
  */
 export class EmbeddingQueue implements Embedder {
   readonly id: string;
@@ -43,9 +62,10 @@ export class EmbeddingQueue implements Embedder {
   readonly defaultThreshold: number;
   readonly aggregateThresholds?: Embedder['aggregateThresholds'];
   readonly maxTextsPerCall?: number;
-  private readonly waiting: Job[] = [];
+  private readonly lanes: Record<Priority, Job[]> = { interactive: [], bulk: [] };
   private running = false;
   private readonly retryAfter: number;
+  private readonly bulkSlice: number;
 
   constructor(
     private readonly inner: Embedder,
@@ -57,16 +77,17 @@ export class EmbeddingQueue implements Embedder {
     this.aggregateThresholds = inner.aggregateThresholds;
     this.maxTextsPerCall = inner.maxTextsPerCall;
     this.retryAfter = options.retryAfterSeconds ?? RETRY_AFTER_SECONDS.overloaded;
+    this.bulkSlice = Math.max(1, options.bulkSliceTexts ?? inner.maxTextsPerCall ?? options.maxBatchTexts);
   }
 
-  /** Callers waiting for the model (for metrics). */
+  /** Callers waiting for the model, of both lanes (for metrics). */
   get depth(): number {
-    return this.waiting.length;
+    return this.lanes.interactive.length + this.lanes.bulk.length;
   }
 
-  embed(texts: readonly string[]): Promise<Float32Array[]> {
+  embed(texts: readonly string[], options?: PriorityOptions): Promise<Float32Array[]> {
     if (texts.length === 0) return Promise.resolve([]);
-    if (this.waiting.length >= this.options.maxDepth) {
+    if (this.depth >= this.options.maxDepth) {
       return Promise.reject(
         new EmbedderOverloadedError(
           `The embedding queue is full (${this.options.maxDepth} requests waiting); retry shortly.`,
@@ -74,58 +95,106 @@ export class EmbeddingQueue implements Embedder {
         ),
       );
     }
+    const priority = options?.priority ?? 'interactive';
     return new Promise<Float32Array[]>((resolve, reject) => {
-      const job: Job = { texts, resolve, reject, timer: undefined as unknown as NodeJS.Timeout };
+      const job: Job = { texts, priority, started: 0, vectors: [], resolve, reject };
       job.timer = setTimeout(() => {
-        const at = this.waiting.indexOf(job);
-        if (at < 0) return; // already running: let it finish
-        this.waiting.splice(at, 1);
+        if (job.started > 0) return; // begun: let it finish
+        const lane = this.lanes[priority];
+        const at = lane.indexOf(job);
+        if (at < 0) return;
+        lane.splice(at, 1);
         reject(new EmbedderOverloadedError(`Waited ${this.options.timeoutMs} ms for the embedding model; retry shortly.`, this.retryAfter));
       }, this.options.timeoutMs);
-      this.waiting.push(job);
+      this.lanes[priority].push(job);
       this.pump();
     });
   }
 
   private pump(): void {
-    if (this.running || this.waiting.length === 0) return;
-    // Take whole jobs in arrival order up to the batch budget (always at least one, however big).
-    const batch: Job[] = [];
-    let count = 0;
-    while (this.waiting.length > 0) {
-      const next = this.waiting[0];
-      if (batch.length > 0 && count + next.texts.length > this.options.maxBatchTexts) break;
-      this.waiting.shift();
-      clearTimeout(next.timer);
-      batch.push(next);
-      count += next.texts.length;
-    }
+    if (this.running) return;
+    const call = this.lanes.interactive.length > 0 ? this.takeInteractive() : this.takeBulkSlice();
+    if (!call) return;
     this.running = true;
-    void this.run(batch).finally(() => {
+    void this.run(call).finally(() => {
       this.running = false;
       this.pump();
     });
   }
 
-  private async run(batch: Job[]): Promise<void> {
+  /** Whole interactive jobs in arrival order up to the batch budget (always at least one, however big). */
+  private takeInteractive(): Call {
+    const lane = this.lanes.interactive;
+    const parts: Part[] = [];
+    let count = 0;
+    while (lane.length > 0) {
+      const next = lane[0];
+      if (parts.length > 0 && count + next.texts.length > this.options.maxBatchTexts) break;
+      lane.shift();
+      parts.push({ job: next, from: 0, to: next.texts.length });
+      count += next.texts.length;
+    }
+    return parts;
+  }
+
+  /**
+   * The next slice of the bulk job at the head. An unfinished job rejoins the lane at the back once
+   * its slice is done (run()), behind callers that arrived meanwhile: bulk callers take turns.
+   */
+  private takeBulkSlice(): Call | undefined {
+    const job = this.lanes.bulk.shift();
+    if (!job) return undefined;
+    const from = job.started;
+    const to = Math.min(job.texts.length, from + this.bulkSlice);
+    job.started = to;
+    return [{ job, from, to }];
+  }
+
+  private async run(call: Call): Promise<void> {
+    for (const part of call) if (part.to === part.job.texts.length) clearTimeout(part.job.timer);
     try {
-      const all = batch.length === 1 ? batch[0].texts : batch.flatMap((job) => job.texts);
-      const vectors = await this.inner.embed(all);
+      const texts = call.length === 1 ? sliceOf(call[0]) : call.flatMap(sliceOf);
+      const vectors = await this.inner.embed(texts);
       let offset = 0;
-      for (const job of batch) {
-        job.resolve(vectors.slice(offset, offset + job.texts.length));
-        offset += job.texts.length;
+      for (const { job, from, to } of call) {
+        const mine = vectors.slice(offset, offset + (to - from));
+        offset += to - from;
+        if (from === 0 && to === job.texts.length) {
+          job.resolve(mine);
+          continue;
+        }
+        job.vectors.push(...mine);
+        if (to === job.texts.length) job.resolve(job.vectors);
+        else this.lanes.bulk.push(job);
       }
     } catch (err) {
-      for (const job of batch) job.reject(err as Error);
+      for (const { job } of call) this.fail(job, err as Error);
     }
   }
 
+  /** Fails a job; a sliced one is not in its lane while its slice runs, so nothing more of it runs. */
+  private fail(job: Job, err: Error): void {
+    clearTimeout(job.timer);
+    job.reject(err);
+  }
+
   async close(): Promise<void> {
-    for (const job of this.waiting.splice(0)) {
+    for (const job of [...this.lanes.interactive.splice(0), ...this.lanes.bulk.splice(0)]) {
       clearTimeout(job.timer);
       job.reject(new EmbedderOverloadedError('The service is shutting down.', this.retryAfter));
     }
     await this.inner.close();
   }
+}
+
+/** One job's texts [from, to) in a model call. */
+interface Part {
+  job: Job;
+  from: number;
+  to: number;
+}
+type Call = Part[];
+
+function sliceOf(part: Part): readonly string[] {
+  return part.from === 0 && part.to === part.job.texts.length ? part.job.texts : part.job.texts.slice(part.from, part.to);
 }

@@ -8,10 +8,10 @@ export function timedEmbedder(inner: Embedder, observe: (seconds: number, texts:
     defaultThreshold: inner.defaultThreshold,
     aggregateThresholds: inner.aggregateThresholds,
     maxTextsPerCall: inner.maxTextsPerCall,
-    async embed(texts) {
+    async embed(texts, options) {
       const started = performance.now();
       try {
-        return await inner.embed(texts);
+        return await inner.embed(texts, options);
       } finally {
         observe((performance.now() - started) / 1000, texts.length);
       }

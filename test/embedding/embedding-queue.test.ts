@@ -145,4 +145,90 @@ describe('EmbeddingQueue', () => {
     calls[0].finish();
     await running;
   });
+
+  describe('interactive and bulk lanes', () => {
+    const bulk = { priority: 'bulk' as const };
+    /** Runs queued model calls to the end, finishing each as it starts; returns the texts of each call. */
+    async function drain(calls: ReturnType<typeof gatedEmbedder>['calls'], from: number): Promise<string[][]> {
+      const seen: string[][] = [];
+      for (let i = from; ; i++) {
+        await tick();
+        if (i >= calls.length) return seen;
+        seen.push([...calls[i].texts]);
+        calls[i].finish();
+      }
+    }
+
+    it("cuts a bulk caller into slices and answers it whole, in order, with every vector its own text's", async () => {
+      const { embedder, calls } = gatedEmbedder();
+      const queue = new EmbeddingQueue(embedder, { maxDepth: 10, timeoutMs: 10_000, maxBatchTexts: 100, bulkSliceTexts: 2 });
+      const texts = ['a', 'bb', 'ccc', 'dddd', 'eeeee'];
+      const done = queue.embed(texts, bulk);
+      const seen = await drain(calls, 0);
+      assert.deepEqual(seen, [['a', 'bb'], ['ccc', 'dddd'], ['eeeee']]);
+      assert.deepEqual(
+        (await done).map((v) => v[0]),
+        texts.map((t) => t.length),
+      );
+    });
+
+    it('lets an interactive caller that arrives mid-bulk run after the current slice, ahead of the rest', async () => {
+      const { embedder, calls } = gatedEmbedder();
+      const queue = new EmbeddingQueue(embedder, { maxDepth: 10, timeoutMs: 10_000, maxBatchTexts: 100, bulkSliceTexts: 2 });
+      const big = queue.embed(['1', '2', '3', '4', '5', '6'], bulk);
+      await tick();
+      assert.deepEqual(calls[0].texts, ['1', '2'], 'bulk starts with one slice');
+      const live = queue.embed(['live'], { priority: 'interactive' });
+      const later = queue.embed(['also live']);
+      calls[0].finish();
+      const seen = await drain(calls, 1);
+      assert.deepEqual(seen[0], ['live', 'also live'], 'interactive callers waited one slice, merged into one call');
+      assert.deepEqual(seen.slice(1), [
+        ['3', '4'],
+        ['5', '6'],
+      ]);
+      assert.deepEqual(
+        (await live).map((v) => v[0]),
+        [4],
+      );
+      assert.equal((await later)[0][0], 9);
+      assert.equal((await big).length, 6);
+    });
+
+    it('lets bulk callers take turns a slice at a time, so one big caller does not hold back a small one', async () => {
+      const { embedder, calls } = gatedEmbedder();
+      const queue = new EmbeddingQueue(embedder, { maxDepth: 10, timeoutMs: 10_000, maxBatchTexts: 100, bulkSliceTexts: 2 });
+      const big = queue.embed(['a1', 'a2', 'a3', 'a4', 'a5', 'a6'], bulk);
+      const small = queue.embed(['b1'], bulk);
+      const seen = await drain(calls, 0);
+      assert.deepEqual(seen, [['a1', 'a2'], ['b1'], ['a3', 'a4'], ['a5', 'a6']]);
+      await Promise.all([big, small]);
+    });
+
+    it('fails a sliced caller once on a model failure, drops its remaining slices, and serves the others', async () => {
+      const { embedder, calls } = gatedEmbedder();
+      const queue = new EmbeddingQueue(embedder, { maxDepth: 10, timeoutMs: 10_000, maxBatchTexts: 100, bulkSliceTexts: 2 });
+      const doomed = queue.embed(['a1', 'a2', 'a3', 'a4'], bulk);
+      const other = queue.embed(['b1'], bulk);
+      await tick();
+      calls[0].fail(new Error('onnx exploded'));
+      await assert.rejects(doomed, /onnx exploded/);
+      const seen = await drain(calls, 1);
+      assert.deepEqual(seen, [['b1']], 'nothing more of the failed caller was embedded');
+      await other;
+      assert.equal(queue.depth, 0);
+    });
+
+    it('never times out a bulk caller whose first slice has run', async () => {
+      const { embedder, calls } = gatedEmbedder();
+      const queue = new EmbeddingQueue(embedder, { maxDepth: 10, timeoutMs: 20, maxBatchTexts: 100, bulkSliceTexts: 1 });
+      const begun = queue.embed(['a', 'b'], bulk);
+      await tick();
+      await new Promise((r) => setTimeout(r, 40)); // past the deadline while its first slice runs
+      calls[0].finish();
+      await tick();
+      calls[1].finish();
+      assert.equal((await begun).length, 2);
+    });
+  });
 });
