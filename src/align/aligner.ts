@@ -1,6 +1,9 @@
 import type { Embedder } from '../core/embedder.js';
+import type { Priority } from '../core/priority.js';
+import { FifoSemaphore } from '../util/fifo-semaphore.js';
+import { SliceSizer } from './slice-sizer.js';
 import type { MatchMode, SearchFilter, VectorStore } from '../core/vector-store.js';
-import { Retriever } from './scoring/retriever.js';
+import { Retriever, type RetrieveOptions } from './scoring/retriever.js';
 import type { AlignedMatch } from './scoring/step-ranking.js';
 import { completeScoring, thresholdable, type Scoring } from './scoring/scoring.js';
 import { defaultThreshold, type SemanticThresholds } from './scoring/thresholds.js';
@@ -21,7 +24,21 @@ export interface AlignOptions {
   scoring?: Partial<Scoring>;
   /** Candidates per side per step before re-scoring (retriever.ts); for measurements. */
   pool?: number;
+  /** Bulk requests are served in slices, behind interactive ones (core/priority.ts). Default: interactive. */
+  priority?: Priority;
 }
+
+/** How bulk requests are cut (see alignBulk). */
+export interface BulkSlicing {
+  /** Target duration of one search slice (ms); slice-sizer.ts. */
+  sliceTargetMs: number;
+  /** Bulk search slices in flight at once: one per search worker keeps each worker's queue at most one slice deep. */
+  searchSlots: number;
+  /** Clock, injectable for tests. */
+  now?: () => number;
+}
+
+const DEFAULT_BULK: BulkSlicing = { sliceTargetMs: 5, searchSlots: 1 };
 
 export interface StepResult {
   index: number;
@@ -58,13 +75,20 @@ export class Aligner {
   /** The model's calibrated weighted-hybrid thresholds at alpha = 0.5, if it has them. */
   readonly hybridThresholds?: SemanticThresholds;
   private readonly retriever: Retriever;
+  private readonly sizer: SliceSizer;
+  private readonly searchLane: FifoSemaphore;
+  private readonly now: () => number;
 
   constructor(
     private readonly embedder: Embedder,
     store: VectorStore,
     /** Overrides the model's threshold under max (the THRESHOLD setting). */
     maxThreshold?: number,
+    bulk: BulkSlicing = DEFAULT_BULK,
   ) {
+    this.sizer = new SliceSizer({ targetMs: bulk.sliceTargetMs, initial: 16, min: 1, max: 512 });
+    this.searchLane = new FifoSemaphore(bulk.searchSlots);
+    this.now = bulk.now ?? (() => performance.now());
     const own = embedder.aggregateThresholds;
     const max = maxThreshold ?? embedder.defaultThreshold;
     this.thresholds = { max, mean: own?.mean ?? max, topm: own?.topm ?? max };
@@ -100,23 +124,60 @@ export class Aligner {
       for (const step of script.steps) if (!distinct.has(step)) distinct.set(step, distinct.size);
     }
     const texts = [...distinct.keys()];
-    // Lexical retrieval reads no vector of the step: it is not embedded.
-    const vectors = texts.length && scoring.retrieval !== 'lexical' ? await this.embedder.embed(texts) : undefined;
-    const matches = texts.length
-      ? await this.retriever.retrieve(texts, vectors, {
-          k: options.k,
-          threshold,
-          match: options.match,
-          filter: options.filter,
-          scoring,
-          pool: options.pool,
-        })
-      : [];
+    const retrieve: RetrieveOptions = {
+      k: options.k,
+      threshold,
+      match: options.match,
+      filter: options.filter,
+      scoring,
+      pool: options.pool,
+    };
+    const matches =
+      texts.length === 0
+        ? []
+        : options.priority === 'bulk'
+          ? await this.alignBulk(texts, retrieve)
+          : await this.retriever.retrieve(texts, await this.vectorsOf(texts, retrieve, 'interactive'), retrieve);
     return {
       model: this.embedder.id,
       threshold,
       scoring,
       scripts: scripts.map((script) => script.steps.map((text, index) => ({ index, text, products: matches[distinct.get(text)!] }))),
     };
+  }
+
+  /** The steps' vectors; none under lexical retrieval, which reads no vector of the step. */
+  private async vectorsOf(texts: readonly string[], o: RetrieveOptions, priority: Priority): Promise<Float32Array[] | undefined> {
+    return o.scoring.retrieval === 'lexical' ? undefined : this.embedder.embed(texts, { priority });
+  }
+
+  /**
+   * A bulk request in slices, so that interactive requests are never stuck behind it ("The Tail at
+   * Scale": micro-partitioning). Each slice is embedded in the model's bulk lane (embedding-queue.ts)
+   * and then searched while holding one of `searchSlots`, so a search worker has at most one bulk
+   * slice ahead of a live lookup. The next slice embeds while this one searches, so the model and
+   * the workers stay busy. Slices of concurrent bulk requests take turns at both.
+   */
+  private async alignBulk(texts: readonly string[], o: RetrieveOptions): Promise<AlignedMatch[][]> {
+    const out = new Array<AlignedMatch[]>(texts.length);
+    const searches: Promise<void>[] = [];
+    let failure: { err: unknown } | undefined;
+    for (let from = 0; from < texts.length && !failure;) {
+      const part = texts.slice(from, from + this.sizer.next());
+      const at = from;
+      from += part.length;
+      const vectors = await this.vectorsOf(part, o, 'bulk');
+      const searched = this.searchLane.run(async () => {
+        if (failure) return;
+        const started = this.now();
+        const found = await this.retriever.retrieve(part, vectors, o);
+        this.sizer.observe(part.length, this.now() - started);
+        for (let i = 0; i < found.length; i++) out[at + i] = found[i];
+      });
+      searches.push(searched.catch((err: unknown) => void (failure ??= { err })));
+    }
+    await Promise.all(searches);
+    if (failure) throw failure.err;
+    return out;
   }
 }

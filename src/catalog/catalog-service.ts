@@ -46,7 +46,10 @@ export class CatalogService {
     for (let i = 0; i < pending.length; i += perCall) {
       if (shortCalls && i > 0) await yieldToEventLoop();
       const chunk = pending.slice(i, i + perCall);
-      const vectors = await this.embedder.embed(chunk.map((t) => t.text));
+      const vectors = await this.embedder.embed(
+        chunk.map((t) => t.text),
+        { priority: 'bulk' }, // a write waits behind live lookups for the model (core/priority.ts)
+      );
       chunk.forEach((t, j) => (t.vector = vectors[j]));
     }
     if (items.length > 0) await this.store.upsert(items);
