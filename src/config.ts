@@ -265,12 +265,42 @@ export const SETTINGS = {
       z.coerce.number().int().min(1).default(100),
       'CoDel interval (ms), and the longest a request waits for admission when not overloaded',
     ),
+    bulkMinSteps: setting(
+      'ADMISSION_BULK_MIN_STEPS',
+      z.coerce.number().int().min(1).default(65),
+      'alignment requests with at least this many steps (all scripts together) are bulk: admitted by cost and served in slices behind interactive ones',
+    ),
+    bulkConcurrency: setting(
+      'ADMISSION_BULK_CONCURRENCY',
+      z.coerce.number().int().min(1).default(2),
+      'bulk alignment requests served at once (their slices take turns); more wait in the bulk queue',
+    ),
+    bulkBacklogRatio: setting(
+      'ADMISSION_BULK_BACKLOG_RATIO',
+      z.coerce.number().min(0).default(2),
+      'a bulk request is refused at once (503 + Retry-After) when the bulk steps ahead of it exceed this many times its own',
+    ),
     maxQueue: setting(
       'ADMISSION_MAX_QUEUE',
       z.coerce.number().int().min(0).default(256),
       'most requests waiting for admission per class; beyond it new ones get 503 at once',
     ),
   },
+  bulkSliceMs: setting(
+    'BULK_SLICE_MS',
+    z.coerce.number().min(0.1).default(5),
+    'target duration (ms) of one slice of a bulk request at the search workers: the most an interactive request waits behind bulk work there',
+  ),
+  embedBulkSliceTexts: setting(
+    'EMBED_BULK_SLICE_TEXTS',
+    z.coerce.number().int().min(0).default(0),
+    "texts of bulk work (large batches, catalog writes) per model call: the most an interactive request waits for the model; 0: the model's own short-call size",
+  ),
+  bodyTimeoutMs: setting(
+    'BODY_TIMEOUT_MS',
+    z.coerce.number().int().min(100).default(10_000),
+    'a request body not fully received this long after its headers is answered 408 and its connection closed',
+  ),
   maxHeapUsedBytes: setting(
     'MAX_HEAP_USED_BYTES',
     z.coerce.number().int().min(0).default(0),

@@ -82,10 +82,12 @@ export async function createServices(config: Config, logger: ServiceLogger, over
     maxDepth: config.embedQueueMaxDepth,
     timeoutMs: config.embedTimeoutMs,
     maxBatchTexts: config.embedBatchSize,
+    bulkSliceTexts: config.embedBulkSliceTexts || undefined,
   });
   const embedder = config.embeddingCache
     ? new CachedEmbedder(queued, new EmbeddingCache({ path: join(config.dataDir, 'cache', 'embeddings.sqlite') }))
     : queued;
+  const searchThreads = config.store === 'embedded' ? searchThreadsFor(config, overrides, logger) : 0;
   try {
     const store: VectorStore =
       config.store === 'qdrant'
@@ -97,7 +99,7 @@ export async function createServices(config: Config, logger: ServiceLogger, over
             annFactory:
               overrides.annFactory ??
               annIndexFactory(config.annIndex, { efSearch: config.annEfSearch, efConstruction: config.annEfConstruction }),
-            searchThreads: searchThreadsFor(config, overrides, logger),
+            searchThreads,
             annSpec: { efSearch: config.annEfSearch, efConstruction: config.annEfConstruction },
             logger,
             snapshotIntervalS: config.snapshotIntervalS,
@@ -107,7 +109,12 @@ export async function createServices(config: Config, logger: ServiceLogger, over
             // A worker hung this long is replaced, as the stall watchdog restarts a hung main thread.
             searchStallMs: config.eventLoopStallExitMs,
           });
-    const aligner = new Aligner(embedder, store, config.defaultThreshold);
+    // One bulk search slice per search worker (the main thread, or Qdrant, when there are none), so
+    // a live lookup finds at most one slice ahead of it in any worker's queue.
+    const aligner = new Aligner(embedder, store, config.defaultThreshold, {
+      sliceTargetMs: config.bulkSliceMs,
+      searchSlots: Math.max(1, searchThreads),
+    });
     const catalog = new CatalogService(embedder, store, config.embedBatchSize);
     return {
       embedder,

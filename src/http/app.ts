@@ -4,6 +4,7 @@ import type { Config } from '../config.js';
 import { VERSION } from '../version.js';
 import { baseFastifyOptions } from './support/fastify-options.js';
 import { adaptiveSheddingPlugin } from './plugins/adaptive-shedding.js';
+import { bodyDeadlinePlugin } from './plugins/body-deadline.js';
 import { admissionPlugin } from './plugins/admission.js';
 import { drainPlugin } from './plugins/drain.js';
 import { errorHandlerPlugin } from './plugins/error-handler.js';
@@ -20,7 +21,15 @@ import { productRoutes } from './routes/products.js';
 
 export type BuildAppConfig = Pick<
   Config,
-  'logLevel' | 'bodyLimitBytes' | 'apiKey' | 'rateLimit' | 'corsOrigins' | 'maxEventLoopDelayMs' | 'maxHeapUsedBytes' | 'admission'
+  | 'logLevel'
+  | 'bodyLimitBytes'
+  | 'apiKey'
+  | 'rateLimit'
+  | 'corsOrigins'
+  | 'maxEventLoopDelayMs'
+  | 'maxHeapUsedBytes'
+  | 'admission'
+  | 'bodyTimeoutMs'
 >;
 
 export interface BuildAppOptions {
@@ -56,6 +65,7 @@ export async function buildApp(config: BuildAppConfig, options: BuildAppOptions 
   await app.register(adaptiveSheddingPlugin, { targetLagMs: config.maxEventLoopDelayMs });
   if (config.rateLimit) await app.register(rateLimitPlugin, config.rateLimit);
   await app.register(drainPlugin);
+  await app.register(bodyDeadlinePlugin, { timeoutMs: config.bodyTimeoutMs });
   // After the rate limit and the drain, so requests they refuse never take a slot or a queue place.
   await app.register(admissionPlugin, config.admission);
 

@@ -31,7 +31,8 @@ export type AdmissionRejectReason = 'queueFull' | 'queueDelay';
 
 export class AdmissionRejectedError extends ServiceUnavailableError {
   constructor(
-    readonly reason: AdmissionRejectReason,
+    /** 'bulkBacklog': refused by cost (cost-gate.ts). */
+    readonly reason: AdmissionRejectReason | 'bulkBacklog',
     retryAfterSeconds: number,
     message: string,
   ) {

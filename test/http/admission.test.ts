@@ -28,6 +28,9 @@ async function gatedApp(opts: { read?: number; write?: number; maxQueue?: number
     targetMs: 10,
     intervalMs: 100,
     maxQueue: opts.maxQueue ?? 16,
+    bulkMinSteps: 65,
+    bulkConcurrency: 1,
+    bulkBacklogRatio: 2,
     now: () => clock.t,
     sweepEveryMs: 3_600_000,
   });
@@ -234,7 +237,11 @@ describe('admission in the built app', () => {
 
     const running = app.inject({ method: 'POST', url: '/align', payload: { steps: ['light the charcoal grill'] } });
     await until(() => app.admission.read.stats().inFlight === 1, 'the first /align holds the slot');
-    const refused = await app.inject({ method: 'POST', url: '/align/batch', payload: { scripts: [{ steps: ['keep the drinks cold'] }] } });
+    const refused = await app.inject({
+      method: 'POST',
+      url: '/align/batch',
+      payload: { scripts: [{ id: 's1', steps: ['keep the drinks cold'] }] },
+    });
     assert.equal(refused.statusCode, 503);
     assert.equal(refused.headers['retry-after'], '1');
     assert.match(refused.json().detail, /admission queue full/);

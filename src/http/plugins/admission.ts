@@ -1,23 +1,31 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Config } from '../../config.js';
+import type { Priority } from '../../core/priority.js';
 import { AdmissionGate, AdmissionRejectedError, type Release } from '../../util/admission-gate.js';
+import { CostGate } from '../../util/cost-gate.js';
 import { sendProblem } from '../support/problem.js';
 import { isOperationalRoute } from '../support/operational-routes.js';
 
 /**
- * Admission by queueing delay (see src/util/admission-gate.ts for the controller and why): one
- * gate for alignment reads, one for catalog writes, so a queue of slow writes cannot make searches
- * wait and the other way round. Event-loop lag (adaptive-shedding.ts) stays as a last resort for a
- * main thread stalled by something these queues cannot see.
+ * Admission, in three classes, each with a gate of its own so none waits behind another:
+ * - `read`: interactive alignment (`/align`, and batches of fewer than `bulkMinSteps` steps), by
+ *   queueing delay (src/util/admission-gate.ts: CoDel over a concurrency limit);
+ * - `bulk`: batches of `bulkMinSteps` steps or more, by cost (src/util/cost-gate.ts): refused at
+ *   arrival when the bulk work ahead is too large, so excess learns it in milliseconds. Admitted
+ *   bulk requests are served in slices behind interactive ones (align/aligner.ts), and the request
+ *   carries its priority to the route (`request.priority`);
+ * - `write`: catalog writes, by queueing delay.
+ * Event-loop lag (adaptive-shedding.ts) stays as a last resort for a main thread stalled by
+ * something these queues cannot see.
  *
- * The gate is taken in onRequest, the first hook after routing: arrival is measured as early as
- * fastify allows, and a waiting request has not read its body yet, so the queue holds sockets
- * (TCP pushes back on the client) rather than up to BODY_LIMIT_BYTES of parsed JSON per waiter.
- * The price is that a slot also covers body upload; the server's request timeout bounds that.
+ * The gate is taken in preHandler, once the body has arrived and passed validation: a slot is
+ * never held by a client still uploading (issue 21: twenty clients that sent headers and 10 bytes
+ * of a 100 KB body took every read slot for up to the 30 s request timeout), and a bulk request's
+ * cost is known. Slow uploads are bounded by their own deadline (body-deadline.ts).
  */
 
-export type AdmissionClass = 'read' | 'write';
+export type AdmissionClass = 'read' | 'bulk' | 'write';
 
 export type AdmissionOptions = Config['admission'] & {
   retryAfterSeconds?: number;
@@ -28,18 +36,39 @@ export type AdmissionOptions = Config['admission'] & {
 
 declare module 'fastify' {
   interface FastifyInstance {
-    admission: Record<AdmissionClass, AdmissionGate>;
+    admission: { read: AdmissionGate; write: AdmissionGate; bulk: CostGate };
+  }
+  interface FastifyRequest {
+    /** Set by admission: bulk requests are served behind interactive ones (core/priority.ts). */
+    priority: Priority;
   }
 }
 
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
-/** Which gate a request goes through, by its route pattern; undefined: not gated. */
-export function admissionClass(method: string, route: string | undefined): AdmissionClass | undefined {
+/**
+ * Which gate a request goes through, by its route pattern and its steps; undefined: not gated.
+ * `steps` counts every step of the body (alignSteps); a batch of at least `bulkMinSteps` is bulk.
+ */
+export function admissionClass(method: string, route: string | undefined, steps = 0, bulkMinSteps = Infinity): AdmissionClass | undefined {
   if (route === undefined) return undefined; // unmatched: a cheap 404
-  if (route.startsWith('/align')) return 'read';
+  if (route.startsWith('/align')) return steps >= bulkMinSteps ? 'bulk' : 'read';
   if ((route === '/products' || route.startsWith('/products/')) && WRITE_METHODS.has(method)) return 'write';
   return undefined;
+}
+
+/** Steps in an alignment body (`steps`, or the steps of every script); 0 for anything else. */
+export function alignSteps(body: unknown): number {
+  if (typeof body !== 'object' || body === null) return 0;
+  const { steps, scripts } = body as { steps?: unknown; scripts?: unknown };
+  if (Array.isArray(steps)) return steps.length;
+  if (!Array.isArray(scripts)) return 0;
+  let n = 0;
+  for (const script of scripts) {
+    const inner = (script as { steps?: unknown } | null)?.steps;
+    if (Array.isArray(inner)) n += inner.length;
+  }
+  return n;
 }
 
 interface Ticket {
@@ -57,11 +86,13 @@ export const admissionPlugin = fp(
       retryAfterSeconds: opts.retryAfterSeconds,
       now: opts.now,
     };
-    const gates: Record<AdmissionClass, AdmissionGate> = {
+    const gates = {
       read: new AdmissionGate({ ...common, limit: opts.readConcurrency }),
       write: new AdmissionGate({ ...common, limit: opts.writeConcurrency }),
+      bulk: new CostGate({ limit: opts.bulkConcurrency, backlogRatio: opts.bulkBacklogRatio, maxQueue: opts.maxQueue, now: opts.now }),
     };
     app.decorate('admission', gates);
+    app.decorateRequest('priority', 'interactive');
     for (const [cls, gate] of Object.entries(gates)) app.metrics.admissionGates.set(cls, () => gate.stats());
 
     // A waiter's deadline is the target while overloaded, the interval otherwise; sweeping as often
@@ -88,10 +119,12 @@ export const admissionPlugin = fp(
       }
     };
 
-    app.addHook('onRequest', async (request, reply) => {
+    app.addHook('preHandler', async (request, reply) => {
       if (isOperationalRoute(request.url)) return;
-      const cls = admissionClass(request.method, request.routeOptions.url);
+      const steps = alignSteps(request.body);
+      const cls = admissionClass(request.method, request.routeOptions.url, steps, opts.bulkMinSteps);
       if (!cls) return;
+      if (cls === 'bulk') request.priority = 'bulk';
       const ticket: Ticket = { cancel: new AbortController() };
       tickets.set(request, ticket);
       // 'close' on the response fires however the exchange ends, including a client that hangs up
@@ -99,7 +132,7 @@ export const admissionPlugin = fp(
       reply.raw.once('close', () => finish(request));
       let release: Release;
       try {
-        release = await gates[cls].acquire(ticket.cancel.signal);
+        release = await (cls === 'bulk' ? gates.bulk.acquire(steps, ticket.cancel.signal) : gates[cls].acquire(ticket.cancel.signal));
       } catch (err) {
         if (ticket.cancel.signal.aborted) return reply.hijack(); // the client is gone; nobody to answer
         if (!(err instanceof AdmissionRejectedError)) throw err;

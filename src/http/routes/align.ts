@@ -49,7 +49,8 @@ export const alignRoutes: FastifyPluginAsyncZod = async (app) => {
       const started = performance.now();
       const { scripts, k, threshold, match, filter } = request.body;
       const scoring = scoringOf(request.body);
-      const result = await app.services.get().aligner.align(scripts, { k, threshold, match, filter, scoring });
+      // Admission (plugins/admission.ts) marks batches of many steps bulk: served in slices behind live lookups.
+      const result = await app.services.get().aligner.align(scripts, { k, threshold, match, filter, scoring, priority: request.priority });
       app.metrics.alignSteps.inc(
         { route: '/align/batch', aggregate: result.scoring.aggregate, retrieval: result.scoring.retrieval },
         scripts.reduce((n, s) => n + s.steps.length, 0),
