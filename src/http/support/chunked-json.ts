@@ -18,7 +18,7 @@ import type { FastifyReply } from 'fastify';
 export interface ChunkedJsonOptions {
   /**
    * Characters to gather per chunk before yielding. 64 KiB is ~260 products of /align/batch,
-   * ~0.5 ms to validate and serialise (2 µs and 250 bytes per product, bench/response-stall.ts):
+   * ~0.5–1 ms to validate and serialise (2–3.6 µs and 250 bytes per product, bench/response-stall.ts):
    * short enough not to stall, long enough that the per-turn cost stays small.
    */
   chunkChars?: number;

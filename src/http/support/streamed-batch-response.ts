@@ -7,10 +7,12 @@ export type AlignBatchResponse = z.output<typeof alignBatchResponse>;
 
 /**
  * Batch responses with more products than this are streamed; smaller ones are serialised in one
- * go as before. 1,024 products are ~250 KB and ~2 ms of validation and serialisation on the HTTP
- * thread (bench/response-stall.ts), the stall of a handful of chunks: below it streaming saves
- * nothing worth its extra turns; a 4,096-step request at k = 20 (~82K products, ~20 MB) held
- * the loop for ~200 ms in one piece.
+ * go as before. Validating and serialising costs 2–6.7 µs and ~250 bytes per product
+ * (bench/response-stall.ts, 2-core machine, idle to load 6), so 1,024 products hold the loop
+ * ~2–7 ms, the machine's own noise floor: below that streaming saves nothing worth its extra
+ * turns. A 4,096-step request at k = 20 (81,920 products, 23 MB) held it 0.4–1.4 s in one piece;
+ * streamed, the worst stall was 11–35 ms in most runs (up to 173 ms at load 6 on 2 cores), the
+ * size of the GC pauses `node --trace-gc` showed while the result was alive, not of a chunk.
  */
 export const STREAM_ABOVE_PRODUCTS = 1024;
 
