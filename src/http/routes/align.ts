@@ -2,6 +2,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { scoringOf } from '../../align/script-schema.js';
 import { alignBatchBody, alignBatchResponse, alignBody, alignResponse } from '../schemas/align-schemas.js';
 import { commonErrors, problemResponse } from '../schemas/problem-schema.js';
+import { sendStreamed } from '../support/chunked-json.js';
+import { STREAM_ABOVE_PRODUCTS, productCount, streamedBatchResponse } from '../support/streamed-batch-response.js';
 
 export const alignRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
@@ -45,7 +47,7 @@ export const alignRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: alignBatchResponse, ...commonErrors, 501: problemResponse },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const started = performance.now();
       const { scripts, k, threshold, match, filter } = request.body;
       const scoring = scoringOf(request.body);
@@ -55,13 +57,16 @@ export const alignRoutes: FastifyPluginAsyncZod = async (app) => {
         { route: '/align/batch', aggregate: result.scoring.aggregate, retrieval: result.scoring.retrieval },
         scripts.reduce((n, s) => n + s.steps.length, 0),
       );
-      return {
+      const response = {
         model: result.model,
         threshold: result.threshold,
         scoring: result.scoring,
         tookMs: elapsed(started),
         results: scripts.map((s, i) => ({ id: s.id, steps: result.scripts[i] })),
       };
+      // A big result is written in chunks so its serialisation does not hold the HTTP thread.
+      if (productCount(response.results) <= STREAM_ABOVE_PRODUCTS) return response;
+      return sendStreamed(reply, streamedBatchResponse(response));
     },
   );
 };

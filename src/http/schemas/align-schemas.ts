@@ -50,7 +50,7 @@ const productMatch = z.object({
     .describe("Hybrid only: each side's aggregated score in [0, 1] (cosine floored at 0; saturated BM25, 0 when BM25 did not find it)."),
 });
 
-const stepResult = z.object({
+export const stepResult = z.object({
   index: z.number().int(),
   text: z.string(),
   products: z.array(productMatch).describe('Top-k products at or above the threshold, best first.'),
@@ -75,7 +75,13 @@ const resultMeta = {
 
 export const alignResponse = z.object({ ...resultMeta, steps: z.array(stepResult) });
 
+/** The fields of a batch response before its results (the streamed path validates them alone). */
+export const alignBatchResponseHead = z.object(resultMeta);
+
+/** One script's part of a batch response without its steps (the streamed path validates it alone). */
+export const scriptResultHead = z.object({ id: z.string() });
+
 export const alignBatchResponse = z.object({
   ...resultMeta,
-  results: z.array(z.object({ id: z.string(), steps: z.array(stepResult) })),
+  results: z.array(scriptResultHead.extend({ steps: z.array(stepResult) })),
 });
