@@ -16,6 +16,9 @@
  *       # on the real server (settings via --env) -> results/contention.* (one row per label and size)
  *   npm run bench -- --only ingest [--quick] [--env KEY=VALUE]... [--label NAME]
  *       # ANN add ceiling vs CLI ingest vs POST /products, intentions/s -> results/ingest-rate.*
+ *   npm run bench -- --only mixed [--embedder lexical|minilm] [--quick] [--duration S] [--env KEY=VALUE]... [--label NAME]
+ *       # /align probe beside 1 and 4 /align/batch builders (and a writer), 64-client overload, slow uploads,
+ *       # on the real server (issue 21) -> results/mixed.* (one row per label and embedder)
  *   npm run bench -- --only quality [--note TEXT]
  *       # every scoring (aggregation × retrieval) × offline embedder on IntentionQA, plus the candidate
  *       # pool's aggregation recall on data/sample -> results/quality.* (TEXT: a note on the machine's load)
@@ -120,11 +123,20 @@ if (only === 'ann-choice') {
 }
 
 // The live-server benchmarks (issue 11) have their own reports, one row per --label, and run nothing else.
-if (only === 'contention' || only === 'ingest') {
+if (only === 'contention' || only === 'ingest' || only === 'mixed') {
   const { parseVariant } = await import('./lib/variant-args.js');
   const variant = parseVariant(args);
   const command = `npm run bench -- ${args.join(' ')}`;
-  if (only === 'contention') {
+  if (only === 'mixed') {
+    const embedder = args.includes('--embedder') ? args[args.indexOf('--embedder') + 1] : 'lexical';
+    if (embedder !== 'lexical' && embedder !== 'minilm')
+      throw new Error(`--embedder wants lexical or minilm, got ${JSON.stringify(embedder)}`);
+    const { mixedOptions, runMixed, writeMixedReport } = await import('./mixed.js');
+    const { intArg } = await import('./lib/variant-args.js');
+    const duration = args.includes('--duration') ? intArg(args, '--duration', 1) : undefined;
+    const row = await runMixed(mixedOptions(quick, embedder, variant, log, duration), command);
+    log(`wrote ${writeMixedReport(row).join(' and ')}`);
+  } else if (only === 'contention') {
     const { contentionOptions, runContention, writeContentionReport } = await import('./contention.js');
     const rows = await runContention(contentionOptions(quick, variant, log), command);
     log(`wrote ${writeContentionReport(rows).join(' and ')}`);
