@@ -101,8 +101,12 @@ test('POST /align/batch streams a big result', async (t) => {
     const [res] = (await once(req, 'response')) as [IncomingMessage];
     assert.equal(res.statusCode, 200);
     await once(res, 'data');
+    res.pause(); // a client that stops reading: the rest of the document waits for it
     const stream = sent.at(-1)!;
     assert.equal(sent.length, 2);
+    assert.equal(app.admission.bulk.stats().inFlight, 0, 'a bulk answer being read holds no admission slot');
+    assert.equal(app.admission.bulk.stats().backlog, 0, 'nor any of the bulk backlog');
+    assert.equal(stream.readableEnded, false, 'while its document is still being written');
     res.destroy();
     req.destroy();
     if (!stream.destroyed) await once(stream, 'close');

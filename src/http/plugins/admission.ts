@@ -41,6 +41,12 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** Set by admission: bulk requests are served behind interactive ones (core/priority.ts). */
     priority: Priority;
+    /**
+     * Gives the request's admission slot back before its response is written: a streamed answer
+     * (support/chunked-json.ts) is paced by the client, and a slow reader must not hold capacity
+     * that computing answers needs. Otherwise the slot is given back when the response ends.
+     */
+    releaseAdmission(): void;
   }
 }
 
@@ -118,6 +124,10 @@ export const admissionPlugin = fp(
         ticket.cancel.abort();
       }
     };
+
+    app.decorateRequest('releaseAdmission', function (this: FastifyRequest) {
+      finish(this);
+    });
 
     app.addHook('preHandler', async (request, reply) => {
       if (isOperationalRoute(request.url)) return;

@@ -66,6 +66,8 @@ export const alignRoutes: FastifyPluginAsyncZod = async (app) => {
       };
       // A big result is written in chunks so its serialisation does not hold the HTTP thread.
       if (productCount(response.results) <= STREAM_ABOVE_PRODUCTS) return response;
+      // The work is done: the client paces the rest, and a slow reader must hold no admission slot.
+      request.releaseAdmission();
       return sendStreamed(reply, streamedBatchResponse(response));
     },
   );
