@@ -116,9 +116,14 @@ export class EmbeddingQueue implements Embedder {
     const call = this.lanes.interactive.length > 0 ? this.takeInteractive() : this.takeBulkSlice();
     if (!call) return;
     this.running = true;
+    const bulk = call[0].job.priority === 'bulk';
     void this.run(call).finally(() => {
       this.running = false;
-      this.pump();
+      // After a bulk slice, the next call waits a macrotask: with a model on this thread (lexical,
+      // WordNet) the slices would otherwise follow each other in one chain of microtasks, and an
+      // interactive request still being read from its socket could not get ahead of them.
+      if (bulk) setImmediate(() => this.pump());
+      else this.pump();
     });
   }
 

@@ -106,4 +106,30 @@ describe('Aligner, bulk requests', () => {
     const steps = new Set(scripts().flatMap((s) => s.steps)).size;
     assert.ok(searches < steps, `stopped early: ${searches} of ${steps} one-step slices searched`);
   });
+
+  it('gives the event loop a turn between slices, though every embedding answers at once', async () => {
+    let turns = 0;
+    let ticking = true;
+    const tickOn = () => {
+      turns++;
+      if (ticking) setImmediate(tickOn);
+    };
+    setImmediate(tickOn);
+    const seenAt: number[] = [];
+    const instant = Object.assign(Object.create(sample.embedder) as Embedder, {
+      embed: (texts: readonly string[], options?: PriorityOptions) => {
+        seenAt.push(turns);
+        return sample.embedder.embed(texts, options);
+      },
+    });
+    const aligner = new Aligner(instant, sample.store, undefined, { sliceTargetMs: 0, searchSlots: 1 });
+    try {
+      await aligner.align(scripts(), { k: 3, match: 'both', priority: 'bulk' });
+    } finally {
+      ticking = false;
+    }
+    assert.ok(seenAt.length > 3, `sliced (${seenAt.length} slices)`);
+    for (let i = 1; i < seenAt.length; i++)
+      assert.ok(seenAt[i] > seenAt[i - 1], `the loop turned between slice ${i - 1} and ${i}: ${seenAt.join(', ')}`);
+  });
 });

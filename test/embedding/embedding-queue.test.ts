@@ -26,6 +26,11 @@ function gatedEmbedder() {
 }
 
 const tick = () => new Promise((r) => setImmediate(r));
+/** After a bulk slice the queue starts its next call a macrotask later: two turns of the loop. */
+const turn = async () => {
+  await tick();
+  await tick();
+};
 
 describe('EmbeddingQueue', () => {
   it('runs one model call at a time and merges waiting callers into the next call, results in order', async () => {
@@ -152,7 +157,7 @@ describe('EmbeddingQueue', () => {
     async function drain(calls: ReturnType<typeof gatedEmbedder>['calls'], from: number): Promise<string[][]> {
       const seen: string[][] = [];
       for (let i = from; ; i++) {
-        await tick();
+        await turn();
         if (i >= calls.length) return seen;
         seen.push([...calls[i].texts]);
         calls[i].finish();
@@ -176,7 +181,7 @@ describe('EmbeddingQueue', () => {
       const { embedder, calls } = gatedEmbedder();
       const queue = new EmbeddingQueue(embedder, { maxDepth: 10, timeoutMs: 10_000, maxBatchTexts: 100, bulkSliceTexts: 2 });
       const big = queue.embed(['1', '2', '3', '4', '5', '6'], bulk);
-      await tick();
+      await turn();
       assert.deepEqual(calls[0].texts, ['1', '2'], 'bulk starts with one slice');
       const live = queue.embed(['live'], { priority: 'interactive' });
       const later = queue.embed(['also live']);
@@ -210,7 +215,7 @@ describe('EmbeddingQueue', () => {
       const queue = new EmbeddingQueue(embedder, { maxDepth: 10, timeoutMs: 10_000, maxBatchTexts: 100, bulkSliceTexts: 2 });
       const doomed = queue.embed(['a1', 'a2', 'a3', 'a4'], bulk);
       const other = queue.embed(['b1'], bulk);
-      await tick();
+      await turn();
       calls[0].fail(new Error('onnx exploded'));
       await assert.rejects(doomed, /onnx exploded/);
       const seen = await drain(calls, 1);
@@ -223,12 +228,42 @@ describe('EmbeddingQueue', () => {
       const { embedder, calls } = gatedEmbedder();
       const queue = new EmbeddingQueue(embedder, { maxDepth: 10, timeoutMs: 20, maxBatchTexts: 100, bulkSliceTexts: 1 });
       const begun = queue.embed(['a', 'b'], bulk);
-      await tick();
+      await turn();
       await new Promise((r) => setTimeout(r, 40)); // past the deadline while its first slice runs
       calls[0].finish();
-      await tick();
+      await turn();
       calls[1].finish();
       assert.equal((await begun).length, 2);
+    });
+
+    it('gives the event loop a turn between bulk slices, even when the model answers at once', async () => {
+      // Counts turns of the event loop: each run schedules the next one for the following turn.
+      let turns = 0;
+      let ticking = true;
+      const tickOn = () => {
+        turns++;
+        if (ticking) setImmediate(tickOn);
+      };
+      setImmediate(tickOn);
+      const seenAt: number[] = [];
+      const instant: Embedder = {
+        id: 'instant',
+        dimension: 1,
+        defaultThreshold: 0.5,
+        embed: async (texts) => {
+          seenAt.push(turns);
+          return texts.map(() => Float32Array.from([1]));
+        },
+        close: async () => {},
+      };
+      try {
+        const queue = new EmbeddingQueue(instant, { maxDepth: 10, timeoutMs: 10_000, maxBatchTexts: 100, bulkSliceTexts: 1 });
+        await queue.embed(['a', 'b', 'c', 'd'], bulk);
+      } finally {
+        ticking = false;
+      }
+      assert.equal(seenAt.length, 4);
+      for (let i = 1; i < seenAt.length; i++) assert.ok(seenAt[i] > seenAt[i - 1], `a timer ran between slice ${i - 1} and slice ${i}: ${seenAt.join(', ')}`);
     });
   });
 });
