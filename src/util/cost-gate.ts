@@ -66,21 +66,36 @@ export class CostGate {
     this.now = opts.now ?? (() => performance.now());
   }
 
+  /**
+   * The refusal acquire(cost) would give right now, without queueing anything; undefined when it
+   * would not refuse. Lets the owner refuse before reading a request whose cost it can bound.
+   */
+  refusalFor(cost: number): AdmissionRejectedError | undefined {
+    const weight = Math.max(1, cost);
+    const ahead = this.backlog;
+    if (ahead === 0 || ahead <= this.opts.backlogRatio * weight) return undefined;
+    const excess = ahead - this.opts.backlogRatio * weight;
+    return new AdmissionRejectedError(
+      'bulkBacklog',
+      this.retryAfterFor(excess),
+      `bulk work ahead of this request (${ahead} steps) exceeds ${this.opts.backlogRatio}× its own (${weight} steps)`,
+    );
+  }
+
+  /** Counts a refusal the owner made with refusalFor. */
+  countRefusal(): void {
+    this.rejected.backlog++;
+  }
+
   acquire(cost: number, signal?: AbortSignal): Promise<Release> {
     if (signal?.aborted) return Promise.reject(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
     const weight = Math.max(1, cost);
     const ahead = this.backlog;
     if (ahead === 0) return Promise.resolve(this.admit(weight, 0));
-    if (ahead > this.opts.backlogRatio * weight) {
-      this.rejected.backlog++;
-      const excess = ahead - this.opts.backlogRatio * weight;
-      return Promise.reject(
-        new AdmissionRejectedError(
-          'bulkBacklog',
-          this.retryAfterFor(excess),
-          `bulk work ahead of this request (${ahead} steps) exceeds ${this.opts.backlogRatio}× its own (${weight} steps)`,
-        ),
-      );
+    const refusal = this.refusalFor(weight);
+    if (refusal) {
+      this.countRefusal();
+      return Promise.reject(refusal);
     }
     if (this.inFlight < this.opts.limit && this.waiters.length === 0) return Promise.resolve(this.admit(weight, 0));
     if (this.waiters.length >= this.opts.maxQueue) {

@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import Fastify from 'fastify';
 import { Aligner } from '../../src/align/aligner.js';
 import { EmbeddingQueue } from '../../src/embedding/embedding-queue.js';
-import { admissionClass, admissionPlugin } from '../../src/http/plugins/admission.js';
+import { admissionClass, admissionPlugin, alignSteps } from '../../src/http/plugins/admission.js';
 import { errorHandlerPlugin } from '../../src/http/plugins/error-handler.js';
 import { metricsPlugin } from '../../src/http/plugins/metrics.js';
 import { build, sampleProducts } from './app-fixture.js';
@@ -64,6 +64,13 @@ describe('admission plugin', () => {
   it('classes /align* as reads and catalog writes as writes; everything else passes ungated', () => {
     assert.equal(admissionClass('POST', '/align'), 'read');
     assert.equal(admissionClass('POST', '/align/batch'), 'read');
+    assert.equal(admissionClass('POST', '/align/batch', 64, 65), 'read', 'a small batch is interactive');
+    assert.equal(admissionClass('POST', '/align/batch', 65, 65), 'bulk', 'a batch of bulkMinSteps steps is bulk');
+    assert.equal(admissionClass('POST', '/align', 64, 2), 'read', 'one script is a live lookup, however long');
+    assert.equal(alignSteps({ steps: ['a', 'b'] }), 2);
+    assert.equal(alignSteps({ scripts: [{ steps: ['a'] }, { steps: ['b', 'c'] }, null, { steps: 'x' }] }), 3);
+    assert.equal(alignSteps({ products: [] }), 0);
+    assert.equal(alignSteps(undefined), 0);
     assert.equal(admissionClass('POST', '/products'), 'write');
     assert.equal(admissionClass('DELETE', '/products/:id'), 'write');
     assert.equal(admissionClass('PUT', '/products/:id'), 'write');

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
 import { Aligner } from '../../src/align/aligner.js';
 import type { Embedder } from '../../src/core/embedder.js';
@@ -108,5 +108,51 @@ describe('interactive before bulk, through the real server', () => {
     assert.match(metrics.body, /ecomalign_shed_requests_total\{reason="bulkBacklog",class="bulk"\} 1\n/);
     assert.equal((await running).statusCode, 200);
     assert.equal(calls.length, 2, 'the big batch was one model call (no slice size set), the live request the other');
+  });
+
+  it('refuses a bulk batch before reading its body when its declared size bounds it past the backlog rule', async (t) => {
+    const app = await build(t, { env: { API_KEY, ADMISSION_BULK_MIN_STEPS: '2', ADMISSION_BULK_BACKLOG_RATIO: '1' } });
+    const headers = { 'content-type': 'application/json', authorization: `Bearer ${API_KEY}` };
+    await app.inject({ method: 'POST', url: '/products', headers, payload: { products: sampleProducts } });
+    const services = app.services.get();
+    const { embedder, calls } = steppedEmbedder(services.embedder);
+    const queue = new EmbeddingQueue(embedder, { maxDepth: 16, timeoutMs: 60_000, maxBatchTexts: 64 });
+    app.services.serve({ ...services, aligner: new Aligner(queue, services.store) });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = app.server.address() as AddressInfo;
+
+    const forty = Array.from({ length: 40 }, (_, i) => `grill burger number ${i}`);
+    const running = fetch(`http://127.0.0.1:${port}/align/batch`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ scripts: [{ id: 'big', steps: forty }] }),
+    });
+    await until(() => calls.length === 1, 'the 40-step batch is running');
+
+    // A 6-step batch of the same text lengths: at most 12 steps by its size, and 40 > 1 × 12.
+    const body = JSON.stringify({ scripts: [{ id: 'next', steps: forty.slice(0, 6) }] });
+    const socket = connect(port, '127.0.0.1');
+    let answer = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => (answer += chunk));
+    socket.on('error', () => undefined);
+    socket.write(
+      `POST /align/batch HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nAuthorization: Bearer ${API_KEY}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body.slice(0, 10)}`,
+    );
+    await until(() => answer.includes('\r\n\r\n'), 'the refusal arrives though the body has not');
+    assert.match(answer, /^HTTP\/1\.1 503 /);
+    assert.match(answer, /retry-after: \d+/i);
+    assert.match(answer, /bounded by its declared size/);
+    socket.destroy();
+    assert.equal(calls.length, 1, 'the refused batch did no work');
+
+    // The 40 steps run as a few slices: let every model call through until the batch is answered.
+    let answered = false;
+    const done = running.finally(() => (answered = true));
+    for (let i = 0; !answered; i++) {
+      await until(() => calls.length > i || answered, `model call ${i}`);
+      calls[i]?.go();
+    }
+    assert.equal((await done).status, 200);
   });
 });
