@@ -49,6 +49,10 @@ export interface MixedOptions {
   probeK: number;
   shape: BulkBatchShape;
   writerBatch: number;
+  /** Indices into SCENARIOS to run (default all); for trials of one setting. */
+  scenarios?: number[];
+  /** The slow-upload and overload phases (default on). */
+  extras?: boolean;
   variant: Variant;
   log: (line: string) => void;
 }
@@ -119,22 +123,25 @@ export async function runMixed(o: MixedOptions, command: string): Promise<MixedR
       await run.warmUp();
       const scenarios: ScenarioResult[] = [];
       for (const [i, def] of SCENARIOS.entries()) {
+        if (o.scenarios && !o.scenarios.includes(i)) continue;
         o.log(`mixed ${tag}: ${def.name} for ${o.durationS} s`);
         scenarios.push(await run.scenario(def, i));
-        o.log(`  ${scenarioLine(scenarios[i])}`);
+        o.log(`  ${scenarioLine(scenarios.at(-1)!)}`);
       }
       const slowClients: SlowClientResult[] = [];
-      for (const count of o.slow.counts) {
+      for (const count of o.extras === false ? [] : o.slow.counts) {
         o.log(`mixed ${tag}: ${count} slow uploads, normal /align and POST /products beside them for ${o.slow.trafficS} s`);
         slowClients.push(await run.slowClients(count));
         const r = slowClients.at(-1)!;
         o.log(`  /align ${JSON.stringify(r.align.statuses)} p99 ${r.align.p99} ms; /products ${JSON.stringify(r.products.statuses)}`);
       }
-      o.log(`mixed ${tag}: overload, ${o.overload.clients} builders without backoff for ${o.overload.durationS} s`);
-      const overload = await run.overload();
-      o.log(
-        `  ${overload.requests} requests: ${overload.served.count} served (p99 ${overload.served.p99} ms), ${overload.shed.count} shed (p99 ${overload.shed.p99} ms), ${overload.over15s} over 15 s`,
-      );
+      const overload = o.extras === false ? undefined : await run.overload();
+      if (overload) {
+        o.log(`mixed ${tag}: overload, ${o.overload.clients} builders without backoff for ${o.overload.durationS} s`);
+        o.log(
+          `  ${overload.requests} requests: ${overload.served.count} served (p99 ${overload.served.p99} ms), ${overload.shed.count} shed (p99 ${overload.shed.p99} ms), ${overload.over15s} over 15 s`,
+        );
+      }
       return {
         label: o.variant.label,
         embedder: o.embedder,

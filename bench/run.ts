@@ -16,7 +16,7 @@
  *       # on the real server (settings via --env) -> results/contention.* (one row per label and size)
  *   npm run bench -- --only ingest [--quick] [--env KEY=VALUE]... [--label NAME]
  *       # ANN add ceiling vs CLI ingest vs POST /products, intentions/s -> results/ingest-rate.*
- *   npm run bench -- --only mixed [--embedder lexical|minilm] [--quick] [--duration S] [--env KEY=VALUE]... [--label NAME]
+ *   npm run bench -- --only mixed [--embedder lexical|minilm] [--quick] [--duration S] [--scenarios 0,2] [--env KEY=VALUE]... [--label NAME]
  *       # /align probe beside 1 and 4 /align/batch builders (and a writer), 64-client overload, slow uploads,
  *       # on the real server (issue 21) -> results/mixed.* (one row per label and embedder)
  *   npm run bench -- --only quality [--note TEXT]
@@ -134,7 +134,13 @@ if (only === 'contention' || only === 'ingest' || only === 'mixed') {
     const { mixedOptions, runMixed, writeMixedReport } = await import('./mixed.js');
     const { intArg } = await import('./lib/variant-args.js');
     const duration = args.includes('--duration') ? intArg(args, '--duration', 1) : undefined;
-    const row = await runMixed(mixedOptions(quick, embedder, variant, log, duration), command);
+    const options = mixedOptions(quick, embedder, variant, log, duration);
+    // Trials of one setting: `--scenarios 0,1,2` runs those scenarios only, without the slow-upload and overload phases.
+    if (args.includes('--scenarios')) {
+      options.scenarios = args[args.indexOf('--scenarios') + 1].split(',').map(Number);
+      options.extras = false;
+    }
+    const row = await runMixed(options, command);
     log(`wrote ${writeMixedReport(row).join(' and ')}`);
   } else if (only === 'contention') {
     const { contentionOptions, runContention, writeContentionReport } = await import('./contention.js');

@@ -67,8 +67,9 @@ function embedderSection(embedder: string, rows: MixedRow[]): string[] {
     '',
     '| label | clients | D s | wall s | requests | served | served p50 / p99 ms | 503 | 503 p50 / p99 ms | over 15 s | other statuses (client gives up after) | worst server stall ms |',
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |',
-    ...rows.map((r) => {
+    ...rows.flatMap((r) => {
       const o = r.overload;
+      if (!o) return [];
       return `| ${r.label} | ${o.clients} | ${o.durationS} | ${o.wallSeconds} | ${o.requests} | ${o.served.count} | ${p50p99(o.served)} | ${o.shed.count} | ${p50p99(o.shed)} | ${o.over15s} | ${statuses(o.other)}${o.shapeErrors ? ` **${o.shapeErrors} bad bodies**` : ''} (${o.clientTimeoutS} s) | ${stall(o.serverStallMs)} |`;
     }),
     '',

@@ -111,6 +111,7 @@ export interface MixedRow {
   durationS: number;
   scenarios: ScenarioResult[];
   slowClients: SlowClientResult[];
-  overload: OverloadResult;
+  /** Absent in trials of a few scenarios (`--scenarios`). */
+  overload?: OverloadResult;
   meta: RunMeta;
 }
