@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { ServiceUnavailableError, StorageFullError } from '../../core/errors.js';
+import { logDestinationStats } from '../../util/log-destination.js';
 
 /**
  * Prometheus metrics on GET /metrics. A registry per app instance, so tests can build many apps.
@@ -69,6 +70,14 @@ export const metricsPlugin = fp(
       help: 'Writes answered 507 because the data volume could not take them, by reason (full, read-only, below-floor)',
       labelNames: ['reason'],
       registers: [registry],
+    });
+    new Gauge({
+      name: 'ecomalign_log_lines_dropped',
+      help: 'Log lines dropped since start because stdout was full, failing or not read (the server never waits for its log)',
+      registers: [registry],
+      collect() {
+        this.set(logDestinationStats().reduce((n, s) => n + s.dropped, 0));
+      },
     });
     const admissionGates = new Map<string, () => { inFlight: number; queued: number }>();
     new Gauge({
