@@ -82,7 +82,9 @@ export class StorageMonitor implements StorageHealth {
 
   /** A write was stored: whatever refused the last one has cleared. */
   recordSuccess(): void {
+    if (!this.refusal) return;
     this.refusal = undefined;
+    this.reading = undefined; // taken while full: the next status reads the volume afresh
   }
 
   async status(): Promise<StorageStatus> {
