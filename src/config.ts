@@ -168,6 +168,16 @@ export const SETTINGS = {
     'grace period for in-flight requests on shutdown',
   ),
 
+  /**
+   * Refusing at a floor keeps room for what must still be written when the catalog stops growing:
+   * SQLite's WAL checkpoints, index snapshots and the log, if it is on the same volume.
+   */
+  storageMinFreeBytes: setting(
+    'STORAGE_MIN_FREE_BYTES',
+    z.coerce.number().int().min(0).default(0),
+    'catalog writes are refused (507) while the data volume has fewer free bytes than this; 0: only when it is full',
+  ),
+
   embeddingCache: setting(
     'EMBEDDING_CACHE',
     boolFromEnv.default(true),

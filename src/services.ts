@@ -17,6 +17,8 @@ import { qdrantOptionsFrom } from './store/qdrant/qdrant-options.js';
 import { QdrantStore } from './store/qdrant/qdrant-store.js';
 import type { VectorStore } from './core/vector-store.js';
 import type { Logger } from './core/logger.js';
+import type { StorageHealth } from './core/storage.js';
+import { StorageMonitor } from './util/storage-monitor.js';
 
 /** The application's use cases wired to their adapters: the composition root. */
 export interface Services {
@@ -26,6 +28,8 @@ export interface Services {
   store: VectorStore;
   aligner: Aligner;
   catalog: CatalogService;
+  /** The data volume (DATA_DIR): free bytes, whether writes are accepted, what the cache skipped. */
+  storage: StorageHealth;
   /** Routes the duration of every embedding batch to `observe` (metrics); replaces any earlier one. */
   setEmbeddingObserver(observe: EmbeddingObserver): void;
   close(): Promise<void>;
@@ -56,6 +60,23 @@ function searchThreadsFor(config: Config, overrides: AdapterOverrides, logger: S
   return config.searchThreads;
 }
 
+/**
+ * The embedding cache, or none when its file cannot be opened (a full or read-only volume at
+ * start-up): it only saves model work, so the service runs without it rather than not at all.
+ */
+function openEmbeddingCache(config: Config, logger: ServiceLogger): EmbeddingCache | undefined {
+  const path = join(config.dataDir, 'cache', 'embeddings.sqlite');
+  try {
+    return new EmbeddingCache({ path, logger });
+  } catch (err) {
+    logger.warn(
+      { path, err: (err as Error).message, code: (err as { code?: string }).code },
+      'embedding cache unavailable; running without it',
+    );
+    return undefined;
+  }
+}
+
 export async function createServices(config: Config, logger: ServiceLogger, overrides: AdapterOverrides = {}): Promise<Services> {
   const loaded = await createEmbedder({
     kind: config.embedder,
@@ -84,9 +105,14 @@ export async function createServices(config: Config, logger: ServiceLogger, over
     maxBatchTexts: config.embedBatchSize,
     bulkSliceTexts: config.embedBulkSliceTexts || undefined,
   });
-  const embedder = config.embeddingCache
-    ? new CachedEmbedder(queued, new EmbeddingCache({ path: join(config.dataDir, 'cache', 'embeddings.sqlite') }))
-    : queued;
+  const cache = config.embeddingCache ? openEmbeddingCache(config, logger) : undefined;
+  const embedder = cache ? new CachedEmbedder(queued, cache) : queued;
+  const monitor = new StorageMonitor(config.dataDir, { minFreeBytes: config.storageMinFreeBytes });
+  const storage: StorageHealth = {
+    async status() {
+      return { ...(await monitor.status()), ...(cache ? { cache: { ...cache.failures } } : {}) };
+    },
+  };
   const searchThreads = config.store === 'embedded' ? searchThreadsFor(config, overrides, logger) : 0;
   try {
     const store: VectorStore =
@@ -108,6 +134,7 @@ export async function createServices(config: Config, logger: ServiceLogger, over
             maxPendingTexts: config.indexMaxPendingTexts,
             // A worker hung this long is replaced, as the stall watchdog restarts a hung main thread.
             searchStallMs: config.eventLoopStallExitMs,
+            storage: monitor,
           });
     // One bulk search slice per search worker (the main thread, or Qdrant, when there are none), so
     // a live lookup finds at most one slice ahead of it in any worker's queue.
@@ -122,6 +149,7 @@ export async function createServices(config: Config, logger: ServiceLogger, over
       store,
       aligner,
       catalog,
+      storage,
       setEmbeddingObserver(observe) {
         observer = observe;
       },

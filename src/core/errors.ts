@@ -31,3 +31,23 @@ export class ServiceUnavailableError extends Error {
     this.name = 'ServiceUnavailableError';
   }
 }
+
+/** Why storage refused a write: the volume is full (or over quota), read-only, or below the configured free-space floor. */
+export type StorageRefusalReason = 'full' | 'read-only' | 'below-floor';
+
+/**
+ * The data volume cannot take a write: it is full, over quota or read-only (SQLITE_FULL, ENOSPC,
+ * EDQUOT, SQLITE_READONLY, EROFS), or below the free-space floor the operator set. Nothing of the
+ * write was stored. Not the client's fault and not overload: it lasts until an operator frees
+ * space, so HTTP answers 507 Insufficient Storage (no Retry-After) while reads keep working.
+ */
+export class StorageFullError extends Error {
+  constructor(
+    message: string,
+    readonly reason: StorageRefusalReason,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'StorageFullError';
+  }
+}

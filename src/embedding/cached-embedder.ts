@@ -20,7 +20,8 @@ export class CachedEmbedder implements Embedder {
 
   constructor(
     private readonly inner: Embedder,
-    private readonly cache: EmbeddingCache,
+    /** Public for its failure counters (metrics) and for fault injection in tests. */
+    readonly cache: EmbeddingCache,
     /** Whether close() also closes the cache (true when this embedder owns it). */
     private readonly ownsCache = true,
   ) {}
@@ -52,6 +53,7 @@ export class CachedEmbedder implements Embedder {
     this.counters.misses += missing.length;
     if (missing.length === 0) return cached as Float32Array[];
     const vectors = await this.inner.embed(missing, options);
+    // Best effort (embedding-cache.ts flush): a full disk is counted and skipped, never this request's failure.
     this.cache.put(this.id, missing, vectors);
     const fresh = new Map(missing.map((t, i) => [t, vectors[i]]));
     return texts.map((t, i) => cached[i] ?? fresh.get(t)!.slice());

@@ -2,6 +2,10 @@ import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import type { Logger } from '../core/logger.js';
+import type { CacheFailureCounts } from '../core/storage.js';
+import { storageRefusalOf } from '../util/storage-errors.js';
+import { ThrottledWarning } from '../util/throttled-warning.js';
 
 /**
  * A persisted embedding cache: (embedder id, sha256 of the text) → float32 vector, in SQLite.
@@ -17,7 +21,14 @@ export interface EmbeddingCacheOptions {
   path: string;
   /** Buffered writes before a flush. Default 512. */
   maxPending?: number;
+  /** Where failed cache reads and writes are reported (at most once per `warnEveryMs`, default 60 s). */
+  logger?: Pick<Logger, 'warn'>;
+  warnEveryMs?: number;
+  now?: () => number;
 }
+
+/** What the cache could not do: it is best effort, so each of these was skipped, not raised. */
+export type CacheFailures = CacheFailureCounts;
 
 const LOOKUP_CHUNK = 500;
 
@@ -30,7 +41,10 @@ export class EmbeddingCache {
   private readonly lookups = new Map<number, Database.Statement>();
   private readonly pending = new Map<string, { model: string; hash: Buffer; vector: Float32Array }>();
   private readonly maxPending: number;
+  private readonly warning: ThrottledWarning;
   private closed = false;
+  private uncappedPages?: number;
+  readonly failures: CacheFailures = { writes: 0, droppedEntries: 0, reads: 0 };
 
   constructor(options: EmbeddingCacheOptions) {
     mkdirSync(dirname(options.path), { recursive: true });
@@ -53,6 +67,12 @@ export class EmbeddingCache {
     this.selectModel = this.db.prepare('SELECT id FROM models WHERE name = ?');
     this.insertModel = this.db.prepare('INSERT INTO models (name) VALUES (?)');
     this.maxPending = options.maxPending ?? 512;
+    this.warning = new ThrottledWarning(
+      options.logger ?? { warn() {} },
+      'embedding cache skipped (best effort; answers are computed without it)',
+      options.warnEveryMs ?? 60_000,
+      options.now,
+    );
   }
 
   static hash(text: string): Buffer {
@@ -73,18 +93,24 @@ export class EmbeddingCache {
       if (p) found.set(h.toString('hex'), p.vector);
       else toQuery.push(h);
     }
-    for (let i = 0; i < toQuery.length; i += LOOKUP_CHUNK) {
-      const chunk = toQuery.slice(i, i + LOOKUP_CHUNK);
-      const modelId = this.modelId(model, false);
-      if (modelId === undefined) break;
-      const rows = this.lookup(chunk.length).all(modelId, ...chunk) as { hash: Buffer; vector: Buffer }[];
-      for (const row of rows) {
-        if (row.vector.length !== dimension * 4) continue;
-        // Copy into a fresh, aligned buffer: the row's bytes may sit at any offset.
-        const v = new Float32Array(dimension);
-        new Uint8Array(v.buffer).set(row.vector);
-        found.set(row.hash.toString('hex'), v);
+    try {
+      for (let i = 0; i < toQuery.length; i += LOOKUP_CHUNK) {
+        const chunk = toQuery.slice(i, i + LOOKUP_CHUNK);
+        const modelId = this.modelId(model, false);
+        if (modelId === undefined) break;
+        const rows = this.lookup(chunk.length).all(modelId, ...chunk) as { hash: Buffer; vector: Buffer }[];
+        for (const row of rows) {
+          if (row.vector.length !== dimension * 4) continue;
+          // Copy into a fresh, aligned buffer: the row's bytes may sit at any offset.
+          const v = new Float32Array(dimension);
+          new Uint8Array(v.buffer).set(row.vector);
+          found.set(row.hash.toString('hex'), v);
+        }
       }
+    } catch (err) {
+      // Whatever was not found is a miss: the caller embeds it, as without a cache.
+      this.failures.reads++;
+      this.warning.warn({ op: 'read', ...describe(err) });
     }
     return hashes.map((h) => {
       const v = found.get(h.toString('hex'));
@@ -102,14 +128,44 @@ export class EmbeddingCache {
     if (this.pending.size >= this.maxPending) this.flush();
   }
 
+  /**
+   * Writes the buffered entries in one transaction. Never throws: a write the volume refuses
+   * (SQLITE_FULL, read-only) or that fails otherwise drops the buffered entries, is counted in
+   * `failures` and reported at most once per interval. The request that caused the flush is
+   * answered from the vectors it computed; a cache write must never fail the read it speeds up.
+   */
   flush(): void {
     if (this.pending.size === 0) return;
     const rows = [...this.pending.values()];
-    this.db.transaction(() => {
-      for (const r of rows)
-        this.insert.run(this.modelId(r.model, true)!, r.hash, Buffer.from(r.vector.buffer, r.vector.byteOffset, r.vector.byteLength));
-    })();
+    // Dropped on failure too: kept, they would grow without bound while the disk stays full.
     this.pending.clear();
+    try {
+      this.db.transaction(() => {
+        for (const r of rows)
+          this.insert.run(this.modelId(r.model, true)!, r.hash, Buffer.from(r.vector.buffer, r.vector.byteOffset, r.vector.byteLength));
+      })();
+    } catch (err) {
+      // A model id created inside the rolled-back transaction does not exist: forget the cached ones.
+      this.modelIds.clear();
+      this.failures.writes++;
+      this.failures.droppedEntries += rows.length;
+      this.warning.warn({ op: 'write', droppedEntries: rows.length, totalFailedWrites: this.failures.writes, ...describe(err) });
+    }
+  }
+
+  /**
+   * Fault injection for tests: true caps the cache file at its current size (SQLite's
+   * max_page_count on this connection), so a flush that needs a new page fails with SQLITE_FULL as
+   * on a full volume; false lifts the cap.
+   */
+  capGrowth(capped: boolean): void {
+    if (capped) {
+      this.uncappedPages ??= this.db.pragma('max_page_count', { simple: true }) as number;
+      this.db.pragma('max_page_count = 1');
+    } else if (this.uncappedPages !== undefined) {
+      this.db.pragma(`max_page_count = ${this.uncappedPages}`);
+      this.uncappedPages = undefined;
+    }
   }
 
   /** Entries stored (flushed ones), for all models. */
@@ -119,7 +175,7 @@ export class EmbeddingCache {
 
   close(): void {
     if (this.closed) return;
-    this.flush();
+    this.flush(); // best effort: a full disk must not keep the file open or fail the shutdown
     this.db.close();
     this.closed = true;
   }
@@ -145,6 +201,16 @@ export class EmbeddingCache {
   private assertOpen(): void {
     if (this.closed) throw new Error('embedding cache is closed');
   }
+}
+
+function describe(err: unknown): { error: string; code?: string; storage?: string } {
+  const code = (err as { code?: unknown })?.code;
+  const storage = storageRefusalOf(err);
+  return {
+    error: (err as Error)?.message ?? String(err),
+    ...(typeof code === 'string' ? { code } : {}),
+    ...(storage ? { storage } : {}),
+  };
 }
 
 function key(model: string, hash: Buffer): string {

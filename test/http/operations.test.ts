@@ -15,7 +15,12 @@ test('health, readiness, metrics, docs', async (t) => {
   await t.test('/readyz reports model, dimension and counts', async () => {
     const res = await app.inject({ method: 'GET', url: '/readyz' });
     assert.equal(res.statusCode, 200);
-    const { index, ...rest } = res.json();
+    const { index, storage, ...rest } = res.json();
+    // The data volume: a healthy one takes writes and has room; nothing was refused or skipped.
+    assert.equal(storage.writes, 'accepted');
+    assert.ok(storage.freeBytes > 0 && storage.freeBytes <= storage.totalBytes);
+    assert.equal(storage.refusedWrites, 0);
+    assert.deepEqual(storage.cache, { writes: 0, droppedEntries: 0, reads: 0 });
     // The in-process index's backlog and its check on open (nothing missing, nothing extra).
     assert.equal(index.indexFailures, 0);
     assert.deepEqual(index.lastCheck.missing, { intention: 0, title: 0 });

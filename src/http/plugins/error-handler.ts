@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { RETRY_AFTER_SECONDS, ServiceUnavailableError } from '../../core/errors.js';
+import { RETRY_AFTER_SECONDS, ServiceUnavailableError, StorageFullError } from '../../core/errors.js';
 import { UnsupportedRetrievalError } from '../../core/vector-store.js';
 import { sendProblem } from '../support/problem.js';
 
@@ -30,6 +30,13 @@ export const errorHandlerPlugin = fp(
         // their message says what happened without internals.
         request.log.warn({ err: error }, 'request refused: service unavailable');
         return sendProblem(reply.header('Retry-After', String(Math.max(1, Math.ceil(error.retryAfterSeconds)))), 503, error.message);
+      }
+      if (error instanceof StorageFullError) {
+        // The data volume cannot take the write (full, read-only, below the floor); nothing was stored.
+        // 507, not 503: it lasts until an operator frees space, so clients must not retry it within
+        // seconds as they would an overload, and a 503 alert on overload must not hide it.
+        request.log.warn({ reason: error.reason, detail: error.message }, 'write refused: storage cannot take it');
+        return sendProblem(reply, 507, storageDetail(error));
       }
       if (error instanceof UnsupportedRetrievalError) {
         // The deployment cannot do what was asked (e.g. BM25 on a Qdrant collection built without it):
@@ -75,6 +82,17 @@ export const errorHandlerPlugin = fp(
   },
   { name: 'error-handler' },
 );
+
+/** What a client is told when storage refused its write: what happened, that nothing was stored, what still works. */
+function storageDetail(error: StorageFullError): string {
+  const cause =
+    error.reason === 'read-only'
+      ? 'Storage is read-only'
+      : error.reason === 'below-floor'
+        ? 'Storage is nearly full (below the configured free-space floor)'
+        : 'Storage is full';
+  return `${cause}: this write was refused and nothing of it was stored. Reads keep working; send the write again once space is freed (GET /readyz shows storage.writes).`;
+}
 
 /** A route's URL as a regular expression over request paths: `:param` is one segment, `*` anything. */
 export function routePattern(url: string): RegExp {

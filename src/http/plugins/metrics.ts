@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { ServiceUnavailableError } from '../../core/errors.js';
+import { ServiceUnavailableError, StorageFullError } from '../../core/errors.js';
+import { logDestinationStats } from '../../util/log-destination.js';
 
 /**
  * Prometheus metrics on GET /metrics. A registry per app instance, so tests can build many apps.
@@ -64,6 +65,20 @@ export const metricsPlugin = fp(
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
       registers: [registry],
     });
+    const refusedWrites = new Counter({
+      name: 'ecomalign_storage_refused_writes_total',
+      help: 'Writes answered 507 because the data volume could not take them, by reason (full, read-only, below-floor)',
+      labelNames: ['reason'],
+      registers: [registry],
+    });
+    new Gauge({
+      name: 'ecomalign_log_lines_dropped',
+      help: 'Log lines dropped since start because stdout was full, failing or not read (the server never waits for its log)',
+      registers: [registry],
+      collect() {
+        this.set(logDestinationStats().reduce((n, s) => n + s.dropped, 0));
+      },
+    });
     const admissionGates = new Map<string, () => { inFlight: number; queued: number }>();
     new Gauge({
       name: 'ecomalign_admission_in_flight',
@@ -86,9 +101,10 @@ export const metricsPlugin = fp(
     app.decorate('metrics', { registry, embedSeconds, alignSteps, shedRequests, admissionWait, admissionGates });
 
     // Our own refusals (overload, a backend that is down) count as shed requests wherever they are
-    // thrown; the error handler (error-handler.ts) answers them, and needs no metrics to do so.
+    // thrown, and writes the volume refused as refused writes; the error handler (error-handler.ts) answers them, and needs no metrics to do so.
     app.addHook('onError', async (_request, _reply, error) => {
       if (error instanceof ServiceUnavailableError) shedRequests.inc({ reason: error.name });
+      else if (error instanceof StorageFullError) refusedWrites.inc({ reason: error.reason });
     });
 
     app.addHook('onResponse', async (request, reply) => {

@@ -4,6 +4,7 @@ import type { Aligner } from '../../align/aligner.js';
 import type { CatalogService } from '../../catalog/catalog-service.js';
 import type { Embedder, ModelInfo } from '../../core/embedder.js';
 import { RETRY_AFTER_SECONDS, ServiceUnavailableError } from '../../core/errors.js';
+import type { StorageHealth } from '../../core/storage.js';
 import type { VectorStore } from '../../core/vector-store.js';
 import { sendProblem } from '../support/problem.js';
 
@@ -18,6 +19,8 @@ export interface ServedServices {
   store: VectorStore;
   aligner: Aligner;
   catalog: CatalogService;
+  /** The data volume, shown by /readyz and /metrics; absent in hand-built test services. */
+  storage?: StorageHealth;
   /** Routes the duration of every embedding batch to `observe` (metrics); replaces any earlier one. */
   setEmbeddingObserver(observe: (seconds: number, texts: number, model: string) => void): void;
   close(): Promise<void>;

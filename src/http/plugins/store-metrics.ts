@@ -3,8 +3,8 @@ import fp from 'fastify-plugin';
 import { Gauge } from 'prom-client';
 
 /**
- * The store's gauges on /metrics: catalog and index sizes, and the in-process index's backlog,
- * failures and latest check. Read from the served services at each scrape; before the services
+ * The store's gauges on /metrics: catalog and index sizes, the in-process index's backlog,
+ * failures and latest check, and the data volume's free bytes and whether it takes writes. Read from the served services at each scrape; before the services
  * are served they report nothing.
  */
 export const storeMetricsPlugin = fp(
@@ -65,6 +65,46 @@ export const storeMetricsPlugin = fp(
       collect() {
         const health = app.services.loaded?.store.indexHealth?.();
         if (health) this.set(health.indexFailures);
+      },
+    });
+    // The data volume: alert on free bytes before writes are refused, and on writes_accepted 0.
+    new Gauge({
+      name: 'ecomalign_storage_free_bytes',
+      help: 'Bytes this process may still write on the data volume (DATA_DIR)',
+      registers,
+      async collect() {
+        const status = await app.services.loaded?.storage?.status();
+        if (status?.freeBytes !== undefined) this.set(status.freeBytes);
+      },
+    });
+    new Gauge({
+      name: 'ecomalign_storage_writes_accepted',
+      help: '1 while catalog writes are accepted, 0 while the data volume refuses them (full, read-only or below STORAGE_MIN_FREE_BYTES)',
+      registers,
+      async collect() {
+        const status = await app.services.loaded?.storage?.status();
+        if (status) this.set(status.writes === 'accepted' ? 1 : 0);
+      },
+    });
+    new Gauge({
+      name: 'ecomalign_embedding_cache_failures',
+      help: 'Embedding cache operations that failed since start and were skipped (best effort; requests were answered), by op',
+      labelNames: ['op'],
+      registers,
+      async collect() {
+        const cache = (await app.services.loaded?.storage?.status())?.cache;
+        if (!cache) return;
+        this.set({ op: 'write' }, cache.writes);
+        this.set({ op: 'read' }, cache.reads);
+      },
+    });
+    new Gauge({
+      name: 'ecomalign_embedding_cache_dropped_entries',
+      help: 'Embedding cache entries dropped by failed writes since start (recomputed when next asked for)',
+      registers,
+      async collect() {
+        const cache = (await app.services.loaded?.storage?.status())?.cache;
+        if (cache) this.set(cache.droppedEntries);
       },
     });
     new Gauge({

@@ -14,7 +14,7 @@ export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       schema: {
         tags: ['operations'],
-        summary: 'Readiness: model loaded and store open',
+        summary: 'Readiness: model loaded and store open; the data volume and whether it takes writes',
         response: { 200: readyResponse, 503: readyResponse },
       },
     },
@@ -44,6 +44,8 @@ export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
         store,
         ...stats,
         ...(services.store.indexHealth ? { index: services.store.indexHealth() } : {}),
+        // Ready even while writes are refused: reads keep their traffic; the component says so.
+        ...(services.storage ? { storage: await services.storage.status() } : {}),
       };
     },
   );

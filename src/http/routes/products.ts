@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { requireApiKey } from '../support/auth.js';
 import { sendProblem } from '../support/problem.js';
-import { commonErrors, problemResponse } from '../schemas/problem-schema.js';
+import { commonErrors, problemResponse, storageErrors } from '../schemas/problem-schema.js';
 import { productParams, productResponse, upsertProductsBody, upsertProductsResponse } from '../schemas/product-schemas.js';
 
 export interface ProductRoutesOptions {
@@ -21,10 +21,11 @@ export const productRoutes: FastifyPluginAsyncZod<ProductRoutesOptions> = async 
       schema: {
         tags: ['catalog'],
         summary: 'Upsert products with their purchase intentions',
-        description: 'Embeds and indexes each changed product; unchanged products are not re-embedded. A rejected batch writes nothing.',
+        description:
+          'Embeds and indexes each changed product; unchanged products are not re-embedded. A rejected batch writes nothing. 507 when the data volume is full or read-only: nothing of the batch was stored, reads keep working.',
         security,
         body: upsertProductsBody,
-        response: { 200: upsertProductsResponse, 401: problemResponse, ...commonErrors },
+        response: { 200: upsertProductsResponse, 401: problemResponse, ...commonErrors, ...storageErrors },
       },
     },
     async (request) => app.services.get().catalog.upsert(request.body.products),
@@ -56,7 +57,14 @@ export const productRoutes: FastifyPluginAsyncZod<ProductRoutesOptions> = async 
         summary: 'Delete a product and all its indexed texts',
         security,
         params: productParams,
-        response: { 204: z.null().describe('Deleted'), 401: problemResponse, 404: problemResponse, 414: problemResponse, ...commonErrors },
+        response: {
+          204: z.null().describe('Deleted'),
+          401: problemResponse,
+          404: problemResponse,
+          414: problemResponse,
+          ...commonErrors,
+          ...storageErrors,
+        },
       },
     },
     async (request, reply) => {

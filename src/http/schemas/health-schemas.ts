@@ -1,5 +1,32 @@
 import { z } from 'zod';
 
+const refusalReason = z
+  .enum(['full', 'read-only', 'below-floor'])
+  .describe(
+    'full: the volume (or its quota) is full; read-only: it is mounted read-only; below-floor: fewer free bytes than STORAGE_MIN_FREE_BYTES.',
+  );
+
+const storageStatus = z.object({
+  writes: z.enum(['accepted', 'refused']).describe('Whether catalog writes are accepted now.'),
+  reason: refusalReason.optional(),
+  freeBytes: z.number().int().optional().describe('Bytes this process may still write on the data volume.'),
+  totalBytes: z.number().int().optional(),
+  minFreeBytes: z.number().int().describe('STORAGE_MIN_FREE_BYTES: writes are refused below it (0: only when full).'),
+  refusedWrites: z.number().int().describe('Catalog writes refused for lack of storage since start.'),
+  lastRefusal: z
+    .object({ at: z.string(), reason: refusalReason, detail: z.string() })
+    .optional()
+    .describe('The latest refusal, until a write succeeds or the volume regains space.'),
+  cache: z
+    .object({
+      writes: z.number().int().describe('Embedding cache flushes that failed; their entries were dropped, requests were answered.'),
+      droppedEntries: z.number().int(),
+      reads: z.number().int().describe('Cache lookups that failed and were answered as misses.'),
+    })
+    .optional()
+    .describe('What the best-effort embedding cache skipped since start.'),
+});
+
 export const healthResponse = z.object({ status: z.literal('ok') });
 
 export const readyResponse = z.object({
@@ -53,4 +80,9 @@ export const readyResponse = z.object({
     })
     .optional()
     .describe('In-process index only: its backlog and its latest check against the catalog.'),
+  storage: storageStatus
+    .optional()
+    .describe(
+      'The data volume (DATA_DIR). While writes are refused /readyz stays 200, so reads keep their traffic; POST and DELETE /products answer 507.',
+    ),
 });

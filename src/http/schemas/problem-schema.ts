@@ -26,6 +26,9 @@ export const problemResponse = {
   content: { 'application/problem+json': { schema: problemSchema } },
 };
 
+/** What a write answers when the data volume cannot take it (full, read-only, below the floor): nothing was stored. */
+export const storageErrors = { 507: problemResponse };
+
 /** Response schemas every route can produce besides its own. */
 export const commonErrors = {
   400: problemResponse,

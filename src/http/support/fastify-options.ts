@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyServerOptions } from 'fastify';
+import { logDestination } from '../../util/log-destination.js';
 import { sendProblem } from './problem.js';
 
 /**
@@ -9,7 +10,9 @@ import { sendProblem } from './problem.js';
  */
 export function baseFastifyOptions(logLevel: string, bodyLimitBytes: number): FastifyServerOptions {
   return {
-    logger: { level: logLevel, redact: ['req.headers.authorization'] },
+    // stdout through a destination that drops (and counts) rather than blocks or throws: a full disk
+    // or a pipe nobody reads under the log must not freeze the server (log-destination.ts).
+    logger: { level: logLevel, redact: ['req.headers.authorization'], stream: logDestination(1) },
     bodyLimit: bodyLimitBytes,
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),

@@ -15,6 +15,7 @@ const TITLES: Record<number, string> = {
   429: 'Too Many Requests',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
+  507: 'Insufficient Storage',
 };
 
 export function problem(status: number, detail?: string, errors?: Problem['errors']): Problem {

@@ -65,6 +65,8 @@ export interface WriteEffects {
 export class CatalogDb {
   readonly db: Database.Database;
   private readonly stmt;
+  /** max_page_count before capGrowth(true), to restore. */
+  private uncappedPages?: number;
 
   constructor(path: string) {
     this.db = openCatalogFile(path);
@@ -287,6 +289,21 @@ export class CatalogDb {
 
   allProducts(): IterableIterator<{ pid: number; category: string | null }> {
     return this.stmt.allProducts.iterate();
+  }
+
+  /**
+   * Fault injection for tests: true caps this connection's file at its current size (SQLite's
+   * max_page_count; it cannot be set below the size), so a write that needs a new page fails with
+   * SQLITE_FULL as on a full volume; false lifts the cap. Needs no root and no real disk.
+   */
+  capGrowth(capped: boolean): void {
+    if (capped) {
+      this.uncappedPages ??= this.db.pragma('max_page_count', { simple: true }) as number;
+      this.db.pragma('max_page_count = 1');
+    } else if (this.uncappedPages !== undefined) {
+      this.db.pragma(`max_page_count = ${this.uncappedPages}`);
+      this.uncappedPages = undefined;
+    }
   }
 
   close(): void {

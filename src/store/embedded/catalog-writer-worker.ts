@@ -33,6 +33,11 @@ port.on('message', (request: WriterRequest) => {
       port.close();
       return;
     }
+    if (request.op === 'capGrowth') {
+      db.capGrowth(request.capped);
+      reply({ id: request.id, ok: true });
+      return;
+    }
     const effects = request.op === 'write' ? db.writeProducts(unpack(request.write)) : db.deleteProduct(request.productId);
     reply({ id: request.id, ok: true, effects: effects && withoutVectors(effects) });
   } catch (err) {

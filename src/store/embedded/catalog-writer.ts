@@ -15,6 +15,8 @@ export interface CatalogWrite {
 export interface CatalogWriter {
   writeProducts(items: readonly CatalogWrite[]): Promise<WriteEffects>;
   deleteProduct(id: string): Promise<WriteEffects | undefined>;
+  /** Fault injection for tests: the writing connection's file stops (true) or resumes (false) growing (CatalogDb.capGrowth). */
+  capGrowth(capped: boolean): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -30,6 +32,10 @@ export class InlineCatalogWriter implements CatalogWriter {
     return this.db.deleteProduct(id);
   }
 
+  async capGrowth(capped: boolean): Promise<void> {
+    this.db.capGrowth(capped);
+  }
+
   async close(): Promise<void> {}
 }
 
@@ -43,7 +49,9 @@ export interface PackedWrite {
   dimension: number;
 }
 
-export type WriterRequest = { id: number } & ({ op: 'write'; write: PackedWrite } | { op: 'delete'; productId: string } | { op: 'close' });
+export type WriterRequest = { id: number } & (
+  { op: 'write'; write: PackedWrite } | { op: 'delete'; productId: string } | { op: 'capGrowth'; capped: boolean } | { op: 'close' }
+);
 export type WriterReply = { id: number } & ({ ok: true; effects?: WriterEffects } | { ok: false; error: string; code?: string });
 
 /**
@@ -103,6 +111,10 @@ export class WorkerCatalogWriter implements CatalogWriter {
   async deleteProduct(productId: string): Promise<WriteEffects | undefined> {
     const effects = await this.rpc.call<WriterEffects | undefined>({ op: 'delete', productId });
     return effects && { ...effects, added: [] };
+  }
+
+  async capGrowth(capped: boolean): Promise<void> {
+    await this.rpc.call({ op: 'capGrowth', capped });
   }
 
   async close(): Promise<void> {

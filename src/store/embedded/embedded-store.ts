@@ -25,7 +25,8 @@ import { IndexUpkeep } from './index-upkeep.js';
 import type { ReplicaSet } from './replica-set.js';
 import { replicaWriteOf } from './replica-write.js';
 import { resolveFilter } from './search-filter.js';
-import { silentLogger, type EmbeddedStoreOptions, type StoreLogger } from './store-options.js';
+import { silentLogger, type EmbeddedStoreOptions, type StorageGuard, type StoreLogger } from './store-options.js';
+import { asStorageFullError } from '../../util/storage-errors.js';
 import { startReplicas, startWriter } from './store-wiring.js';
 import { WriteGate } from './write-gate.js';
 
@@ -71,11 +72,13 @@ export class EmbeddedStore implements VectorStore {
   private readonly upkeep: IndexUpkeep;
   private readonly exactScan: ExactScan;
   private readonly maxPendingTexts: number;
+  private readonly storage?: StorageGuard;
 
   private constructor(options: EmbeddedStoreOptions, parts: StoreParts) {
     this.modelId = options.modelId;
     this.dimension = options.dimension;
     this.maxPendingTexts = options.maxPendingTexts ?? 8192;
+    this.storage = options.storage;
     this.db = parts.db;
     this.mirror = parts.mirror;
     this.gate = parts.gate;
@@ -139,9 +142,31 @@ export class EmbeddedStore implements VectorStore {
       // Backpressure: writers go at the pace of HNSW inserts, so the exact tail stays small.
       await this.replicas.waitBelow(this.maxPendingTexts);
       this.gate.assertOpen();
-      const effects = await this.writer.writeProducts(items.map((i) => ({ product: i.product, hash: i.contentHash, texts: i.texts })));
+      const effects = await this.stored('The write', async () => {
+        await this.storage?.assertRoom('The write');
+        return this.writer.writeProducts(items.map((i) => ({ product: i.product, hash: i.contentHash, texts: i.texts })));
+      });
       this.apply(effects);
     });
+  }
+
+  /**
+   * Runs a catalog transaction; a volume that cannot take it (full, over quota, read-only) makes it
+   * a StorageFullError. SQLite rolled the transaction back, and apply() never ran, so neither the
+   * catalog nor any index holds a text of it. No floor here for deletes: they are how space is freed.
+   */
+  private async stored<T>(what: string, write: () => Promise<T>): Promise<T> {
+    let result: T;
+    try {
+      result = await write();
+    } catch (err) {
+      const refusal = asStorageFullError(err, what);
+      if (!refusal) throw err;
+      this.storage?.recordRefusal(refusal);
+      throw refusal;
+    }
+    this.storage?.recordSuccess();
+    return result;
   }
 
   async get(id: string): Promise<Product | undefined> {
@@ -155,7 +180,7 @@ export class EmbeddedStore implements VectorStore {
 
   async delete(id: string): Promise<boolean> {
     return this.gate.whileOpen(async () => {
-      const effects = await this.writer.deleteProduct(id);
+      const effects = await this.stored('The delete', () => this.writer.deleteProduct(id));
       if (!effects) return false;
       this.apply(effects);
       return true;
@@ -290,6 +315,14 @@ export class EmbeddedStore implements VectorStore {
     // so the replacement is already registered when crash() returns.
     await this.replicas.crash(slot);
     await this.replicas.settled();
+  }
+
+  /**
+   * Fault injection for tests: true makes the catalog behave as on a full volume (a write that
+   * needs a new page fails with SQLITE_FULL, catalog-db.ts capGrowth); false gives the space back.
+   */
+  simulateFullDisk(full: boolean): Promise<void> {
+    return this.writer.capGrowth(full);
   }
 
   /** Fault injection for tests: holds search worker `slot`'s thread for `ms`, as a hung native call would. */

@@ -65,17 +65,24 @@ export class IndexSnapshots {
   save(modelId: string, indexes: Record<TextKind, AnnIndex>, watermarks: Watermarks): void {
     const generation = this.currentGeneration() + 1;
     const files = { intention: `intention.${generation}.ann`, title: `title.${generation}.ann` };
-    indexes.intention.save(join(this.dir, files.intention));
-    indexes.title.save(join(this.dir, files.title));
-    const manifest: Manifest = {
-      version: 1,
-      modelId,
-      dimension: indexes.intention.dimension,
-      generation,
-      files,
-      ...watermarks,
-    };
-    writeFileAtomic(join(this.dir, MANIFEST), JSON.stringify(manifest, null, 2));
+    try {
+      indexes.intention.save(join(this.dir, files.intention));
+      indexes.title.save(join(this.dir, files.title));
+      const manifest: Manifest = {
+        version: 1,
+        modelId,
+        dimension: indexes.intention.dimension,
+        generation,
+        files,
+        ...watermarks,
+      };
+      writeFileAtomic(join(this.dir, MANIFEST), JSON.stringify(manifest, null, 2));
+    } catch (err) {
+      // On a full volume the half-written generation would hold the very space the next try needs
+      // (unless the manifest already names it: the rename went through and only a later fsync failed).
+      if (this.currentGeneration() !== generation) for (const name of Object.values(files)) rmSync(join(this.dir, name), { force: true });
+      throw err;
+    }
     this.removeOtherGenerations(generation);
   }
 

@@ -86,8 +86,19 @@ export class IndexUpkeep {
       const started = Date.now();
       // Every write up to these watermarks has been handed to the replicas (we hold the write lock).
       const watermarks: Watermarks = { maxLabel: db.lastLabel(), removalSeq: db.lastRemoval() };
-      if (!(await replicas.snapshot(watermarks))) return;
-      db.pruneRemovals(watermarks.removalSeq);
+      try {
+        if (!(await replicas.snapshot(watermarks))) return;
+        db.pruneRemovals(watermarks.removalSeq);
+      } catch (err) {
+        // A full or read-only volume (or any failed save) costs a longer replay on the next open,
+        // nothing more: the previous snapshot stays valid, and this runs again next interval. It must
+        // not reject: the interval timer would turn that into an unhandled rejection, a crash.
+        logger.warn(
+          { err: String((err as Error)?.message ?? err), code: (err as { code?: string })?.code },
+          'index snapshot failed; retrying later',
+        );
+        return;
+      }
       this.unsaved = 0;
       logger.info({ ms: Date.now() - started, ...watermarks }, 'index snapshot written');
     });

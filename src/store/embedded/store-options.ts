@@ -1,6 +1,7 @@
 import type { AnnIndexFactory } from '../ann/ann-index.js';
 import type { WorkerReplicaConfig } from './worker-protocol.js';
 import type { Logger } from '../../core/logger.js';
+import type { StorageMonitor } from '../../util/storage-monitor.js';
 
 export type StoreLogger = Logger;
 
@@ -34,6 +35,13 @@ export interface EmbeddedStoreOptions {
    * search) stays small; a failing index never makes them wait. Default 8192.
    */
   maxPendingTexts?: number;
+  /**
+   * The data volume's monitor: refuses growing writes below its floor and hears of every write
+   * the volume refused or took, for /readyz. Without one, refusals are still StorageFullErrors.
+   */
+  storage?: StorageGuard;
 }
+
+export type StorageGuard = Pick<StorageMonitor, 'assertRoom' | 'recordRefusal' | 'recordSuccess'>;
 
 export const silentLogger: StoreLogger = { info() {}, warn() {} };
