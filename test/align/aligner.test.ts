@@ -117,9 +117,9 @@ describe('Aligner, bulk requests', () => {
     setImmediate(tickOn);
     const seenAt: number[] = [];
     const instant = Object.assign(Object.create(sample.embedder) as Embedder, {
-      embed: (texts: readonly string[], options?: PriorityOptions) => {
+      embed: (texts: readonly string[]) => {
         seenAt.push(turns);
-        return sample.embedder.embed(texts, options);
+        return sample.embedder.embed(texts);
       },
     });
     const aligner = new Aligner(instant, sample.store, undefined, { sliceTargetMs: 0, searchSlots: 1 });
