@@ -35,6 +35,8 @@ export interface BulkSlicing {
   sliceTargetMs: number;
   /** Bulk search slices in flight at once: one per search worker keeps each worker's queue at most one slice deep. */
   searchSlots: number;
+  /** Fewest steps in a slice (default 1). */
+  minSliceSteps?: number;
   /** Clock, injectable for tests. */
   now?: () => number;
 }
@@ -87,7 +89,12 @@ export class Aligner {
     maxThreshold?: number,
     bulk: BulkSlicing = DEFAULT_BULK,
   ) {
-    this.sizer = new SliceSizer({ targetMs: bulk.sliceTargetMs, initial: 16, min: 1, max: 512 });
+    // No floor on the slice by default: the sizer measures a slice's time at the search workers,
+    // waiting included, so beside a writer (whose HNSW inserts and exact-tail scans share the
+    // workers) slices shrink and live lookups wait less. A 32-step floor was measured (mixed bench,
+    // lexical, probe + 1 builder + writer): probe p99 182 ms against 85, the writer at 357
+    // intentions/s against 762, for a builder at 244 steps/s against 199.
+    this.sizer = new SliceSizer({ targetMs: bulk.sliceTargetMs, initial: 16, min: bulk.minSliceSteps ?? 1, max: 512 });
     this.searchLane = new FifoSemaphore(bulk.searchSlots);
     this.now = bulk.now ?? (() => performance.now());
     const own = embedder.aggregateThresholds;

@@ -53,9 +53,14 @@ describe('Aligner, bulk requests', () => {
   for (const scoring of scorings) {
     it(`answers exactly what the one-piece path answers (${JSON.stringify(scoring)})`, async () => {
       const { embedder, calls } = recording(sample.embedder);
-      // A clock on which every slice takes 1 ms, against a 3 ms target: 16 steps first, then at most 48.
+      // A clock on which every slice takes 1 ms, against a 3 ms target: 32 steps first, then about 96.
       let clock = 0;
-      const sliced = new Aligner(embedder, sample.store, undefined, { sliceTargetMs: 3, searchSlots: 1, now: () => (clock += 1) });
+      const sliced = new Aligner(embedder, sample.store, undefined, {
+        sliceTargetMs: 3,
+        searchSlots: 1,
+        minSliceSteps: 1,
+        now: () => (clock += 1),
+      });
       const whole = await sample.aligner.align(scripts(), { k: 5, match: 'intentions', scoring });
       const bulk = await sliced.align(scripts(), { k: 5, match: 'intentions', scoring, priority: 'bulk' });
       assert.deepEqual(bulk, whole);
@@ -78,7 +83,7 @@ describe('Aligner, bulk requests', () => {
 
   it('keeps at most searchSlots bulk slices searching at once, across concurrent bulk requests', async () => {
     const { store, seen } = concurrencyCounting(sample.store);
-    const aligner = new Aligner(sample.embedder, store, undefined, { sliceTargetMs: 0, searchSlots: 1 });
+    const aligner = new Aligner(sample.embedder, store, undefined, { sliceTargetMs: 0, searchSlots: 1, minSliceSteps: 1 });
     await Promise.all([1, 2, 3].map(() => aligner.align(scripts(), { k: 3, match: 'both', priority: 'bulk' })));
     assert.ok(seen.searches > 3, `searched in slices (${seen.searches})`);
     assert.equal(seen.most, 1, 'never two bulk slices in the search workers at once');
@@ -86,7 +91,7 @@ describe('Aligner, bulk requests', () => {
 
   it('lets an interactive request search while bulk slices hold every slot', async () => {
     const { store, seen } = concurrencyCounting(sample.store);
-    const aligner = new Aligner(sample.embedder, store, undefined, { sliceTargetMs: 0, searchSlots: 1 });
+    const aligner = new Aligner(sample.embedder, store, undefined, { sliceTargetMs: 0, searchSlots: 1, minSliceSteps: 1 });
     const bulk = aligner.align(scripts(), { k: 3, match: 'both', priority: 'bulk' });
     const live = aligner.align([{ steps: ['grill burgers outdoors'] }], { k: 3, match: 'both' });
     await Promise.all([bulk, live]);
@@ -101,7 +106,7 @@ describe('Aligner, bulk requests', () => {
         throw new Error('search worker exploded');
       },
     });
-    const aligner = new Aligner(sample.embedder, failing, undefined, { sliceTargetMs: 0, searchSlots: 1 });
+    const aligner = new Aligner(sample.embedder, failing, undefined, { sliceTargetMs: 0, searchSlots: 1, minSliceSteps: 1 });
     await assert.rejects(aligner.align(scripts(), { k: 3, match: 'both', priority: 'bulk' }), /search worker exploded/);
     const steps = new Set(scripts().flatMap((s) => s.steps)).size;
     assert.ok(searches < steps, `stopped early: ${searches} of ${steps} one-step slices searched`);
@@ -122,7 +127,7 @@ describe('Aligner, bulk requests', () => {
         return sample.embedder.embed(texts);
       },
     });
-    const aligner = new Aligner(instant, sample.store, undefined, { sliceTargetMs: 0, searchSlots: 1 });
+    const aligner = new Aligner(instant, sample.store, undefined, { sliceTargetMs: 0, searchSlots: 1, minSliceSteps: 1 });
     try {
       await aligner.align(scripts(), { k: 3, match: 'both', priority: 'bulk' });
     } finally {

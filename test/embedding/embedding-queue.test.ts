@@ -263,7 +263,8 @@ describe('EmbeddingQueue', () => {
         ticking = false;
       }
       assert.equal(seenAt.length, 4);
-      for (let i = 1; i < seenAt.length; i++) assert.ok(seenAt[i] > seenAt[i - 1], `a timer ran between slice ${i - 1} and slice ${i}: ${seenAt.join(', ')}`);
+      for (let i = 1; i < seenAt.length; i++)
+        assert.ok(seenAt[i] > seenAt[i - 1], `a timer ran between slice ${i - 1} and slice ${i}: ${seenAt.join(', ')}`);
     });
   });
 });
