@@ -30,8 +30,13 @@ export function baseFastifyOptions(logLevel: string, bodyLimitBytes: number): Fa
       const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 400;
       sendProblem(reply, status, error.code === 'FST_ERR_BAD_URL' ? 'The URL is malformed (invalid percent-encoding).' : error.message);
     },
-    // A client that trickles its body (slowloris) cannot hold a connection and its buffers forever.
+    // A client that trickles its body (slowloris) cannot hold a connection and its buffers forever
+    // (and its body has a deadline of its own: plugins/body-deadline.ts).
     requestTimeout: 30_000,
-    connectionTimeout: 60_000,
+    // A socket silent this long is closed. A bulk batch is silent while it is computed, and with
+    // MiniLM beside three other builders one took 57 s (p99), so at 60 s some were reset mid-work
+    // (mixed bench); the cost gate bounds a batch's wait to about twice its own work, so 5 minutes
+    // covers a batch of 16,384 steps with room, and a client that stops reading is still let go.
+    connectionTimeout: 300_000,
   };
 }
