@@ -6,6 +6,7 @@ import type { Logger } from '../core/logger.js';
 import type { CacheFailureCounts } from '../core/storage.js';
 import { storageRefusalOf } from '../util/storage-errors.js';
 import { ThrottledWarning } from '../util/throttled-warning.js';
+import { SqliteGrowthCap } from '../util/sqlite-growth-cap.js';
 
 /**
  * A persisted embedding cache: (embedder id, sha256 of the text) → float32 vector, in SQLite.
@@ -43,9 +44,9 @@ export class EmbeddingCache {
   private readonly maxPending: number;
   private readonly warning: ThrottledWarning;
   private closed = false;
-  private uncappedPages?: number;
   readonly failures: CacheFailures = { writes: 0, droppedEntries: 0, reads: 0 };
 
+  private growthCap?: SqliteGrowthCap;
   constructor(options: EmbeddingCacheOptions) {
     mkdirSync(dirname(options.path), { recursive: true });
     this.db = new Database(options.path);
@@ -159,13 +160,7 @@ export class EmbeddingCache {
    * on a full volume; false lifts the cap.
    */
   capGrowth(capped: boolean): void {
-    if (capped) {
-      this.uncappedPages ??= this.db.pragma('max_page_count', { simple: true }) as number;
-      this.db.pragma('max_page_count = 1');
-    } else if (this.uncappedPages !== undefined) {
-      this.db.pragma(`max_page_count = ${this.uncappedPages}`);
-      this.uncappedPages = undefined;
-    }
+    (this.growthCap ??= new SqliteGrowthCap(this.db)).set(capped);
   }
 
   /** Entries stored (flushed ones), for all models. */

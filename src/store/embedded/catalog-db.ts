@@ -3,6 +3,7 @@ import type { Product, TextKind } from '../../core/product.js';
 import { openCatalogFile } from './catalog-schema.js';
 import { kindCode, kindOf } from './text-kinds.js';
 import { blobOf, vectorFromBlob } from './vector-blob.js';
+import { SqliteGrowthCap } from '../../util/sqlite-growth-cap.js';
 
 /**
  * The embedded store's source of truth: products, their texts and vectors, in SQLite
@@ -66,8 +67,8 @@ export class CatalogDb {
   readonly db: Database.Database;
   private readonly stmt;
   /** max_page_count before capGrowth(true), to restore. */
-  private uncappedPages?: number;
 
+  private growthCap?: SqliteGrowthCap;
   constructor(path: string) {
     this.db = openCatalogFile(path);
     const db = this.db;
@@ -297,13 +298,7 @@ export class CatalogDb {
    * SQLITE_FULL as on a full volume; false lifts the cap. Needs no root and no real disk.
    */
   capGrowth(capped: boolean): void {
-    if (capped) {
-      this.uncappedPages ??= this.db.pragma('max_page_count', { simple: true }) as number;
-      this.db.pragma('max_page_count = 1');
-    } else if (this.uncappedPages !== undefined) {
-      this.db.pragma(`max_page_count = ${this.uncappedPages}`);
-      this.uncappedPages = undefined;
-    }
+    (this.growthCap ??= new SqliteGrowthCap(this.db)).set(capped);
   }
 
   close(): void {
