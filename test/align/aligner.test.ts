@@ -5,6 +5,7 @@ import type { Embedder } from '../../src/core/embedder.js';
 import type { PriorityOptions } from '../../src/core/priority.js';
 import type { VectorStore } from '../../src/core/vector-store.js';
 import { sampleScripts, sampleStore } from '../benchmark/sample-store.js';
+import { countLoopTurns } from '../helpers/loop-turns.js';
 
 /** Records every embed call's size and priority, passing it on. */
 function recording(inner: Embedder) {
@@ -113,17 +114,11 @@ describe('Aligner, bulk requests', () => {
   });
 
   it('gives the event loop a turn between slices, though every embedding answers at once', async () => {
-    let turns = 0;
-    let ticking = true;
-    const tickOn = () => {
-      turns++;
-      if (ticking) setImmediate(tickOn);
-    };
-    setImmediate(tickOn);
+    const loop = countLoopTurns();
     const seenAt: number[] = [];
     const instant = Object.assign(Object.create(sample.embedder) as Embedder, {
       embed: (texts: readonly string[]) => {
-        seenAt.push(turns);
+        seenAt.push(loop.turns);
         return sample.embedder.embed(texts);
       },
     });
@@ -131,7 +126,7 @@ describe('Aligner, bulk requests', () => {
     try {
       await aligner.align(scripts(), { k: 3, match: 'both', priority: 'bulk' });
     } finally {
-      ticking = false;
+      loop.stop();
     }
     assert.ok(seenAt.length > 3, `sliced (${seenAt.length} slices)`);
     for (let i = 1; i < seenAt.length; i++)

@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import type { Embedder } from '../../src/core/embedder.js';
 import { EmbedderOverloadedError, EmbeddingQueue } from '../../src/embedding/embedding-queue.js';
 import { ServiceUnavailableError } from '../../src/core/errors.js';
+import { countLoopTurns } from '../helpers/loop-turns.js';
 
 /** An embedder whose calls finish only when the test says so; vector[0] encodes the text's length. */
 function gatedEmbedder() {
@@ -237,21 +238,14 @@ describe('EmbeddingQueue', () => {
     });
 
     it('gives the event loop a turn between bulk slices, even when the model answers at once', async () => {
-      // Counts turns of the event loop: each run schedules the next one for the following turn.
-      let turns = 0;
-      let ticking = true;
-      const tickOn = () => {
-        turns++;
-        if (ticking) setImmediate(tickOn);
-      };
-      setImmediate(tickOn);
+      const loop = countLoopTurns();
       const seenAt: number[] = [];
       const instant: Embedder = {
         id: 'instant',
         dimension: 1,
         defaultThreshold: 0.5,
         embed: async (texts) => {
-          seenAt.push(turns);
+          seenAt.push(loop.turns);
           return texts.map(() => Float32Array.from([1]));
         },
         close: async () => {},
@@ -260,7 +254,7 @@ describe('EmbeddingQueue', () => {
         const queue = new EmbeddingQueue(instant, { maxDepth: 10, timeoutMs: 10_000, maxBatchTexts: 100, bulkSliceTexts: 1 });
         await queue.embed(['a', 'b', 'c', 'd'], bulk);
       } finally {
-        ticking = false;
+        loop.stop();
       }
       assert.equal(seenAt.length, 4);
       for (let i = 1; i < seenAt.length; i++)

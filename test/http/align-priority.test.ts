@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { connect, type AddressInfo } from 'node:net';
-import { describe, it } from 'node:test';
+import { describe, it, type TestContext } from 'node:test';
 import { Aligner } from '../../src/align/aligner.js';
 import type { Embedder } from '../../src/core/embedder.js';
-import { EmbeddingQueue } from '../../src/embedding/embedding-queue.js';
+import { EmbeddingQueue, type EmbeddingQueueOptions } from '../../src/embedding/embedding-queue.js';
 import { API_KEY, build, sampleProducts } from './app-fixture.js';
 
 /** An embedder whose calls finish one at a time when the test says so, recording each call's texts. */
@@ -30,16 +30,22 @@ async function until(done: () => boolean, what: string): Promise<void> {
   }
 }
 
+/** The app with the sample products, its aligner behind an embedding queue over a stepped model. */
+async function steppedApp(t: TestContext, env: Record<string, string>, queueOptions: Partial<EmbeddingQueueOptions> = {}) {
+  const app = await build(t, { env: { API_KEY, ...env } });
+  const headers = { 'content-type': 'application/json', authorization: `Bearer ${API_KEY}` };
+  assert.equal((await app.inject({ method: 'POST', url: '/products', headers, payload: { products: sampleProducts } })).statusCode, 200);
+  const services = app.services.get();
+  const { embedder, calls } = steppedEmbedder(services.embedder);
+  const queue = new EmbeddingQueue(embedder, { maxDepth: 16, timeoutMs: 60_000, maxBatchTexts: 64, ...queueOptions });
+  app.services.serve({ ...services, aligner: new Aligner(queue, services.store) });
+  return { app, headers, calls, queue };
+}
+
 describe('interactive before bulk, through the real server', () => {
   it('answers a live /align that arrives behind a running bulk batch after one bulk slice, long before the batch', async (t) => {
-    const app = await build(t, { env: { API_KEY, ADMISSION_BULK_MIN_STEPS: '3' } });
-    const headers = { 'content-type': 'application/json', authorization: `Bearer ${API_KEY}` };
-    assert.equal((await app.inject({ method: 'POST', url: '/products', headers, payload: { products: sampleProducts } })).statusCode, 200);
-    const services = app.services.get();
-    const { embedder, calls } = steppedEmbedder(services.embedder);
     // One text of bulk work per model call, so each call is one slice of the batch.
-    const queue = new EmbeddingQueue(embedder, { maxDepth: 16, timeoutMs: 60_000, maxBatchTexts: 64, bulkSliceTexts: 1 });
-    app.services.serve({ ...services, aligner: new Aligner(queue, services.store) });
+    const { app, headers, calls, queue } = await steppedApp(t, { ADMISSION_BULK_MIN_STEPS: '3' }, { bulkSliceTexts: 1 });
     await app.listen({ port: 0, host: '127.0.0.1' });
     const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
     const finished: string[] = [];
@@ -77,13 +83,7 @@ describe('interactive before bulk, through the real server', () => {
   });
 
   it('refuses a bulk batch at once, with Retry-After, when the bulk work ahead of it is too large', async (t) => {
-    const app = await build(t, { env: { API_KEY, ADMISSION_BULK_MIN_STEPS: '2', ADMISSION_BULK_BACKLOG_RATIO: '1' } });
-    const headers = { 'content-type': 'application/json', authorization: `Bearer ${API_KEY}` };
-    await app.inject({ method: 'POST', url: '/products', headers, payload: { products: sampleProducts } });
-    const services = app.services.get();
-    const { embedder, calls } = steppedEmbedder(services.embedder);
-    const queue = new EmbeddingQueue(embedder, { maxDepth: 16, timeoutMs: 60_000, maxBatchTexts: 64 });
-    app.services.serve({ ...services, aligner: new Aligner(queue, services.store) });
+    const { app, headers, calls, queue } = await steppedApp(t, { ADMISSION_BULK_MIN_STEPS: '2', ADMISSION_BULK_BACKLOG_RATIO: '1' });
 
     const big = ['a', 'b', 'c', 'd', 'e', 'f'].map((x) => `step ${x}`);
     const running = app.inject({ method: 'POST', url: '/align/batch', headers, payload: { scripts: [{ id: 'big', steps: big }] } });
@@ -111,13 +111,7 @@ describe('interactive before bulk, through the real server', () => {
   });
 
   it('refuses a bulk batch before reading its body when its declared size bounds it past the backlog rule', async (t) => {
-    const app = await build(t, { env: { API_KEY, ADMISSION_BULK_MIN_STEPS: '2', ADMISSION_BULK_BACKLOG_RATIO: '1' } });
-    const headers = { 'content-type': 'application/json', authorization: `Bearer ${API_KEY}` };
-    await app.inject({ method: 'POST', url: '/products', headers, payload: { products: sampleProducts } });
-    const services = app.services.get();
-    const { embedder, calls } = steppedEmbedder(services.embedder);
-    const queue = new EmbeddingQueue(embedder, { maxDepth: 16, timeoutMs: 60_000, maxBatchTexts: 64 });
-    app.services.serve({ ...services, aligner: new Aligner(queue, services.store) });
+    const { app, headers, calls } = await steppedApp(t, { ADMISSION_BULK_MIN_STEPS: '2', ADMISSION_BULK_BACKLOG_RATIO: '1' });
     await app.listen({ port: 0, host: '127.0.0.1' });
     const { port } = app.server.address() as AddressInfo;
 
