@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { Writable, type Readable } from 'node:stream';
 import { describe, it } from 'node:test';
 import { chunkedJsonStream, objectWithArrayLast } from '../../../src/http/support/chunked-json.js';
+import { countLoopTurns } from '../../helpers/loop-turns.js';
 
 async function collect(stream: Readable): Promise<string[]> {
   const chunks: string[] = [];
@@ -69,21 +70,15 @@ describe('chunkedJsonStream', () => {
       { chunkChars },
     );
     // A setImmediate ticker stands in for other requests' callbacks: it must run between chunks.
-    let ticks = 0;
-    let ticking = true;
-    const tick = () => {
-      ticks++;
-      if (ticking) setImmediate(tick);
-    };
-    setImmediate(tick);
+    const loop = countLoopTurns();
     const ticksAtChunk: number[] = [];
     const sizes: number[] = [];
     stream.on('data', (chunk: Buffer) => {
-      ticksAtChunk.push(ticks);
+      ticksAtChunk.push(loop.turns);
       sizes.push(chunk.length);
     });
     await once(stream, 'end');
-    ticking = false;
+    loop.stop();
     assert.ok(sizes.length > 5, `${sizes.length} chunks`);
     // Every chunk but the last reaches the budget and passes it by less than one item.
     for (const size of sizes.slice(0, -1)) assert.ok(size >= chunkChars && size < chunkChars + 200, `chunk of ${size}`);
