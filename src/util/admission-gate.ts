@@ -244,7 +244,7 @@ export class AdmissionGate {
 }
 
 /** Why the caller gave up: its signal's reason (a DOMException 'AbortError' unless it gave one), always an Error. */
-function abortReason(signal: AbortSignal): Error {
+export function abortReason(signal: AbortSignal): Error {
   const reason: unknown = signal.reason;
   return reason instanceof Error ? reason : new Error(`aborted: ${String(reason)}`);
 }

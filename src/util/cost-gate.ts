@@ -1,5 +1,5 @@
 import { RETRY_AFTER_SECONDS } from '../core/errors.js';
-import { AdmissionRejectedError, type Release } from './admission-gate.js';
+import { abortReason, AdmissionRejectedError, type Release } from './admission-gate.js';
 
 /**
  * Admission of bulk work by its cost, decided at arrival.
@@ -88,7 +88,7 @@ export class CostGate {
   }
 
   acquire(cost: number, signal?: AbortSignal): Promise<Release> {
-    if (signal?.aborted) return Promise.reject(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
+    if (signal?.aborted) return Promise.reject(abortReason(signal));
     const weight = Math.max(1, cost);
     const ahead = this.backlog;
     if (ahead === 0) return Promise.resolve(this.admit(weight, 0));
@@ -117,7 +117,7 @@ export class CostGate {
           waiter.settled = true;
           this.waiters.splice(this.waiters.indexOf(waiter), 1);
           this.backlog -= weight;
-          reject(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
+          reject(abortReason(signal));
         };
         signal.addEventListener('abort', onAbort, { once: true });
         waiter.detach = () => signal.removeEventListener('abort', onAbort);
