@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Config } from '../../config.js';
 import type { Priority } from '../../core/priority.js';
@@ -113,6 +113,13 @@ export const admissionPlugin = fp(
     timer.unref();
     app.addHook('onClose', async () => clearInterval(timer));
 
+    /** Answers a refusal: 503 with Retry-After and the reason, counted as shed. */
+    const refuse = (reply: FastifyReply, err: AdmissionRejectedError, cls: AdmissionClass, how = '') => {
+      app.metrics.shedRequests.inc({ reason: err.reason, class: cls });
+      reply.header('Retry-After', String(err.retryAfterSeconds));
+      return sendProblem(reply, 503, `The service is overloaded: ${err.message}${how}; retry after ${err.retryAfterSeconds} s.`);
+    };
+
     const tickets = new WeakMap<FastifyRequest, Ticket>();
     // Every way a request can end lands here, more than once is fine: the release is idempotent.
     const finish = (request: FastifyRequest) => {
@@ -144,14 +151,8 @@ export const admissionPlugin = fp(
       const refusal = gates.bulk.refusalFor(mostSteps);
       if (!refusal) return;
       gates.bulk.countRefusal();
-      app.metrics.shedRequests.inc({ reason: refusal.reason, class: 'bulk' });
-      reply.header('Retry-After', String(refusal.retryAfterSeconds));
       // Node discards the unread body once the answer is written, so the connection stays usable.
-      return sendProblem(
-        reply,
-        503,
-        `The service is overloaded: ${refusal.message}, its steps bounded by its declared size; retry after ${refusal.retryAfterSeconds} s.`,
-      );
+      return refuse(reply, refusal, 'bulk', ', its steps bounded by its declared size');
     });
 
     app.decorateRequest('releaseAdmission', function (this: FastifyRequest) {
@@ -182,9 +183,7 @@ export const admissionPlugin = fp(
       } catch (err) {
         if (ticket.cancel.signal.aborted) return reply.hijack(); // the client is gone; nobody to answer
         if (!(err instanceof AdmissionRejectedError)) throw err;
-        app.metrics.shedRequests.inc({ reason: err.reason, class: cls });
-        reply.header('Retry-After', String(err.retryAfterSeconds));
-        return sendProblem(reply, 503, `The service is overloaded: ${err.message}; retry after ${err.retryAfterSeconds} s.`);
+        return refuse(reply, err, cls);
       }
       ticket.release = release;
       app.metrics.admissionWait.observe({ class: cls }, release.sojournMs / 1000);
