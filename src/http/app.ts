@@ -3,13 +3,13 @@ import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fas
 import type { Config } from '../config.js';
 import { VERSION } from '../version.js';
 import { baseFastifyOptions } from './support/fastify-options.js';
-import { adaptiveSheddingPlugin } from './plugins/adaptive-shedding.js';
 import { bodyDeadlinePlugin } from './plugins/body-deadline.js';
-import { admissionPlugin } from './plugins/admission.js';
 import { drainPlugin } from './plugins/drain.js';
 import { errorHandlerPlugin } from './plugins/error-handler.js';
-import { loadSheddingPlugin } from './plugins/load-shedding.js';
+import { heapSheddingPlugin } from './plugins/heap-shedding.js';
+import { lagSheddingPlugin } from './plugins/lag-shedding.js';
 import { metricsPlugin } from './plugins/metrics.js';
+import { queueDelayAdmissionPlugin } from './plugins/queue-delay-admission.js';
 import { rateLimitPlugin } from './plugins/rate-limit.js';
 import { securityPlugin } from './plugins/security.js';
 import { requireServices, servicesPlugin, type ServedServices } from './plugins/services.js';
@@ -60,14 +60,14 @@ export async function buildApp(config: BuildAppConfig, options: BuildAppOptions 
   await app.register(securityPlugin, { corsOrigins: config.corsOrigins });
   // Heap pressure is all-or-nothing (under-pressure). Event-loop lag is shed in proportion, but only
   // as a last resort (default 1 s): the service's own work causes lag, so admission is decided by
-  // queueing delay instead (admission.ts).
-  await app.register(loadSheddingPlugin, { maxHeapUsedBytes: config.maxHeapUsedBytes });
-  await app.register(adaptiveSheddingPlugin, { targetLagMs: config.maxEventLoopDelayMs });
+  // queueing delay instead (queue-delay-admission.ts).
+  await app.register(heapSheddingPlugin, { maxHeapUsedBytes: config.maxHeapUsedBytes });
+  await app.register(lagSheddingPlugin, { targetLagMs: config.maxEventLoopDelayMs });
   if (config.rateLimit) await app.register(rateLimitPlugin, config.rateLimit);
   await app.register(drainPlugin);
   await app.register(bodyDeadlinePlugin, { timeoutMs: config.bodyTimeoutMs });
   // After the rate limit and the drain, so requests they refuse never take a slot or a queue place.
-  await app.register(admissionPlugin, config.admission);
+  await app.register(queueDelayAdmissionPlugin, config.admission);
 
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);

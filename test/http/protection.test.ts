@@ -67,7 +67,7 @@ describe('rate limiting', () => {
   });
 });
 
-describe('load shedding', () => {
+describe('heap shedding (load shedding on memory pressure)', () => {
   it('answers 503 + Retry-After under memory pressure but keeps liveness and metrics answering', async (t) => {
     // A 1-byte heap ceiling is always exceeded: the sampler flags pressure on its first tick.
     const app = await build(t, { env: { MAX_HEAP_USED_BYTES: '1' } });

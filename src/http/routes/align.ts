@@ -51,7 +51,7 @@ export const alignRoutes: FastifyPluginAsyncZod = async (app) => {
       const started = performance.now();
       const { scripts, k, threshold, match, filter } = request.body;
       const scoring = scoringOf(request.body);
-      // Admission (plugins/admission.ts) marks batches of many steps bulk: served in slices behind live lookups.
+      // Admission (plugins/queue-delay-admission.ts) marks batches of many steps bulk: served in slices behind live lookups.
       const result = await app.services.get().aligner.align(scripts, { k, threshold, match, filter, scoring, priority: request.priority });
       app.metrics.alignSteps.inc(
         { route: '/align/batch', aggregate: result.scoring.aggregate, retrieval: result.scoring.retrieval },

@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import Fastify from 'fastify';
 import { Aligner } from '../../src/align/aligner.js';
 import { EmbeddingQueue } from '../../src/embedding/embedding-queue.js';
-import { admissionClass, admissionPlugin, alignSteps } from '../../src/http/plugins/admission.js';
+import { admissionClass, queueDelayAdmissionPlugin, alignSteps } from '../../src/http/plugins/queue-delay-admission.js';
 import { errorHandlerPlugin } from '../../src/http/plugins/error-handler.js';
 import { metricsPlugin } from '../../src/http/plugins/metrics.js';
 import { build, sampleProducts } from './app-fixture.js';
@@ -22,7 +22,7 @@ async function gatedApp(opts: { read?: number; write?: number; maxQueue?: number
   const app = Fastify();
   await app.register(errorHandlerPlugin);
   await app.register(metricsPlugin);
-  await app.register(admissionPlugin, {
+  await app.register(queueDelayAdmissionPlugin, {
     readConcurrency: opts.read ?? 1,
     writeConcurrency: opts.write ?? 1,
     targetMs: 10,
@@ -60,7 +60,7 @@ async function until(done: () => boolean, what: string): Promise<void> {
 
 const align = { method: 'POST' as const, url: '/align', payload: { steps: ['x'] } };
 
-describe('admission plugin', () => {
+describe('queue-delay admission plugin', () => {
   it('classes /align* as reads and catalog writes as writes; everything else passes ungated', () => {
     assert.equal(admissionClass('POST', '/align'), 'read');
     assert.equal(admissionClass('POST', '/align/batch'), 'read');

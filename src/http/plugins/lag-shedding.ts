@@ -16,7 +16,7 @@ import { RETRY_AFTER_SECONDS } from '../../core/errors.js';
  * idea is the one behind CoDel and TCP's AIMD: react to queueing delay, in proportion.)
  */
 
-export interface AdaptiveSheddingOptions {
+export interface LagSheddingOptions {
   /** Event-loop lag (ms) the controller steers towards; 0 disables shedding. */
   targetLagMs: number;
   retryAfterSeconds?: number;
@@ -36,8 +36,8 @@ export function nextDropProbability(current: number, lagMs: number, targetMs: nu
   return current;
 }
 
-export const adaptiveSheddingPlugin = fp(
-  async (app: FastifyInstance, opts: AdaptiveSheddingOptions) => {
+export const lagSheddingPlugin = fp(
+  async (app: FastifyInstance, opts: LagSheddingOptions) => {
     if (opts.targetLagMs <= 0) return;
     const retryAfter = String(opts.retryAfterSeconds ?? RETRY_AFTER_SECONDS.overloaded);
     const random = opts.random ?? Math.random;
@@ -66,7 +66,7 @@ export const adaptiveSheddingPlugin = fp(
       );
     });
   },
-  { name: 'adaptive-shedding', dependencies: ['metrics'] },
+  { name: 'lag-shedding', dependencies: ['metrics'] },
 );
 
 /**

@@ -5,7 +5,7 @@ import { problem, PROBLEM_CONTENT_TYPE } from '../support/problem.js';
 import { isOperationalRoute } from '../support/operational-routes.js';
 import { RETRY_AFTER_SECONDS } from '../../core/errors.js';
 
-export interface LoadSheddingOptions {
+export interface HeapSheddingOptions {
   /** V8 heap in use (bytes) above which requests are shed; 0 disables the check. */
   maxHeapUsedBytes: number;
   /** Seconds clients are told to wait. */
@@ -15,15 +15,15 @@ export interface LoadSheddingOptions {
 /**
  * Answers 503 + Retry-After to everything while the heap is over its limit, instead of accepting
  * work that would push the process into an out-of-memory crash; clients retry elsewhere or later.
- * Event-loop lag is handled in proportion by adaptive-shedding.ts.
+ * Event-loop lag is handled in proportion by lag-shedding.ts.
  */
-export const loadSheddingPlugin = fp(
-  async (app: FastifyInstance, opts: LoadSheddingOptions) => {
+export const heapSheddingPlugin = fp(
+  async (app: FastifyInstance, opts: HeapSheddingOptions) => {
     const retryAfter = opts.retryAfterSeconds ?? RETRY_AFTER_SECONDS.memoryPressure;
     await app.register(underPressure, {
       maxHeapUsedBytes: opts.maxHeapUsedBytes,
       // A short sampling interval reacts to a spike within a fraction of a second.
-      // (under-pressure's own event-loop check stays off: adaptive-shedding.ts does that better.)
+      // (under-pressure's own event-loop check stays off: lag-shedding.ts does that better.)
       sampleInterval: 200,
       exposeStatusRoute: false,
       pressureHandler: (request, reply, type, value) => {
@@ -35,5 +35,5 @@ export const loadSheddingPlugin = fp(
       },
     });
   },
-  { name: 'load-shedding', dependencies: ['metrics'] },
+  { name: 'heap-shedding', dependencies: ['metrics'] },
 );

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import Fastify from 'fastify';
-import { adaptiveSheddingPlugin, nextDropProbability } from '../../src/http/plugins/adaptive-shedding.js';
+import { lagSheddingPlugin, nextDropProbability } from '../../src/http/plugins/lag-shedding.js';
 import { metricsPlugin } from '../../src/http/plugins/metrics.js';
 
-describe('adaptive load shedding', () => {
+describe('lag shedding (adaptive, on event-loop lag)', () => {
   it('raises the drop share in proportion to the excess lag, caps it, and decays it when calm', () => {
     assert.equal(nextDropProbability(0, 10, 50), 0, 'no lag, nothing shed');
     assert.equal(nextDropProbability(0, 40, 50), 0, 'between half the target and the target: hold');
@@ -22,7 +22,7 @@ describe('adaptive load shedding', () => {
     const app = Fastify();
     await app.register(metricsPlugin);
     // random() = 0.5: a request is shed exactly while the drop share is above one half.
-    await app.register(adaptiveSheddingPlugin, { targetLagMs: 50, intervalMs: 5, lagSource: () => lag, random: () => 0.5 });
+    await app.register(lagSheddingPlugin, { targetLagMs: 50, intervalMs: 5, lagSource: () => lag, random: () => 0.5 });
     app.get('/align', async () => ({ ok: true }));
     app.get('/healthz', async () => ({ status: 'ok' }));
     try {
@@ -53,7 +53,7 @@ describe('adaptive load shedding', () => {
   it('is off when the target is 0', async () => {
     const app = Fastify();
     await app.register(metricsPlugin);
-    await app.register(adaptiveSheddingPlugin, { targetLagMs: 0, lagSource: () => 10_000, random: () => 0 });
+    await app.register(lagSheddingPlugin, { targetLagMs: 0, lagSource: () => 10_000, random: () => 0 });
     app.get('/align', async () => ({ ok: true }));
     await new Promise((r) => setTimeout(r, 150));
     assert.equal((await app.inject({ method: 'GET', url: '/align' })).statusCode, 200);

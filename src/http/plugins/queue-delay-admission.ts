@@ -16,7 +16,7 @@ import { isOperationalRoute } from '../support/operational-routes.js';
  *   bulk requests are served in slices behind interactive ones (align/aligner.ts), and the request
  *   carries its priority to the route (`request.priority`);
  * - `write`: catalog writes, by queueing delay.
- * Event-loop lag (adaptive-shedding.ts) stays as a last resort for a main thread stalled by
+ * Event-loop lag (lag-shedding.ts) stays as a last resort for a main thread stalled by
  * something these queues cannot see.
  *
  * The gate is taken in preHandler, once the body has arrived and passed validation: a slot is
@@ -84,7 +84,7 @@ interface Ticket {
   cancel: AbortController;
 }
 
-export const admissionPlugin = fp(
+export const queueDelayAdmissionPlugin = fp(
   async (app: FastifyInstance, opts: AdmissionOptions) => {
     const common = {
       maxQueue: opts.maxQueue,
@@ -196,5 +196,5 @@ export const admissionPlugin = fp(
     app.addHook('onResponse', async (request) => finish(request));
     app.addHook('onRequestAbort', async (request) => finish(request));
   },
-  { name: 'admission', dependencies: ['metrics'] },
+  { name: 'queue-delay-admission', dependencies: ['metrics'] },
 );
