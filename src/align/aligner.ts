@@ -1,5 +1,6 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { Embedder } from '../core/embedder.js';
+import { AlignOptionsError } from '../core/errors.js';
 import type { Priority } from '../core/priority.js';
 import { FifoSemaphore } from '../util/fifo-semaphore.js';
 import { SliceSizer } from './slice-sizer.js';
@@ -55,17 +56,6 @@ export interface AlignResult {
   threshold: number | null;
   scoring: Scoring;
   scripts: StepResult[][];
-}
-
-/** Thrown for a combination of options that cannot be honoured (the HTTP layer answers 400). */
-export class AlignOptionsError extends Error {
-  constructor(
-    readonly field: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'AlignOptionsError';
-  }
 }
 
 /**

@@ -51,3 +51,14 @@ export class StorageFullError extends Error {
     this.name = 'StorageFullError';
   }
 }
+
+/** Thrown for a combination of options that cannot be honoured (the HTTP layer answers 400 naming `field`). */
+export class AlignOptionsError extends Error {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'AlignOptionsError';
+  }
+}

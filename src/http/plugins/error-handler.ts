@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { RETRY_AFTER_SECONDS, ServiceUnavailableError, StorageFullError } from '../../core/errors.js';
+import { AlignOptionsError, RETRY_AFTER_SECONDS, ServiceUnavailableError, StorageFullError } from '../../core/errors.js';
 import { UnsupportedRetrievalError } from '../../core/vector-store.js';
 import { sendProblem } from '../support/problem.js';
 
@@ -24,6 +24,11 @@ export const errorHandlerPlugin = fp(
           return [{ field: base, message: issue.message ?? 'invalid' }];
         });
         return sendProblem(reply, 400, `Invalid request ${where}: ${errors.map((e) => `${e.field}: ${e.message}`).join('; ')}`, errors);
+      }
+      if (error instanceof AlignOptionsError) {
+        // Options that pass the schema one by one but cannot be honoured together (the schema's
+        // refinement catches the known pairs first; this keeps any other the domain finds a 400).
+        return sendProblem(reply, 400, error.message, [{ field: `body.${error.field}`, message: error.message }]);
       }
       if (error instanceof ServiceUnavailableError) {
         // Our own refusals (overload, a backend that is down): expected under stress, so a warning, and

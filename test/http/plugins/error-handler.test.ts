@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { routePattern } from '../../../src/http/plugins/error-handler.js';
+import Fastify from 'fastify';
+import { Aligner, type AlignOptions } from '../../../src/align/aligner.js';
+import type { Embedder } from '../../../src/core/embedder.js';
+import type { VectorStore } from '../../../src/core/vector-store.js';
+import { errorHandlerPlugin, routePattern } from '../../../src/http/plugins/error-handler.js';
 import { annotateApp, writeCandidateSet } from '../annotate/annotate-fixture.js';
 import { API_KEY, build } from '../app-fixture.js';
 import { tempDir } from '../../store/embedded/store-fixture.js';
@@ -59,5 +63,34 @@ describe('405 for a method the path does not have', () => {
     assert.equal(get.statusCode, 405);
     assert.equal(get.headers.allow, 'POST');
     assert.equal((await app.inject({ method: 'GET', url: '/api/nothing' })).statusCode, 404);
+  });
+});
+
+/**
+ * The Aligner refuses option pairs the schema's refinement also refuses (a threshold with rank
+ * fusion). The refinement answers first on /align, so this reaches the error handler's own branch
+ * with a route that skips the refinement: without the branch it was a 500.
+ */
+describe('AlignOptionsError', () => {
+  it('is a 400 problem naming the field, from the real Aligner, before any embedding or search', async () => {
+    const untouched = (what: string) => () => assert.fail(`${what} must not be reached: the options are refused first`);
+    const embedder = { id: 'refusing', dimension: 2, defaultThreshold: 0.45, embed: untouched('embed') } as unknown as Embedder;
+    const store = { search: untouched('search') } as unknown as VectorStore;
+    const aligner = new Aligner(embedder, store);
+    const app = Fastify();
+    await app.register(errorHandlerPlugin);
+    app.post('/align-unchecked', async (request) => aligner.align([{ steps: ['light the grill'] }], request.body as AlignOptions));
+    const res = await app.inject({
+      method: 'POST',
+      url: '/align-unchecked',
+      payload: { k: 5, threshold: 0.5, scoring: { retrieval: 'hybrid', fusion: 'rrf' } },
+    });
+    await app.close();
+    assert.equal(res.statusCode, 400, res.body);
+    assert.match(String(res.headers['content-type']), /^application\/problem\+json/);
+    const body = res.json<{ status: number; detail: string; errors: { field: string; message: string }[] }>();
+    assert.equal(body.status, 400);
+    assert.equal(body.errors[0].field, 'body.threshold');
+    assert.match(body.detail, /rrf/);
   });
 });
