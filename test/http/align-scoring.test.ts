@@ -71,11 +71,27 @@ test('POST /align scoring choices: aggregation and hybrid retrieval', async (t) 
   });
 
   await t.test('filters and k hold in every mode', async () => {
+    // Both camping products match the step on both sides (cooler: "camping trip", "drinks cold";
+    // tent: "camping trip"), and the grilling ones would be found without the filter: so k=1 must
+    // cut two candidates to one and the filter must keep the grills out. No threshold where the mode
+    // takes one, so an empty answer cannot pass.
+    const step = 'camping trip cold drinks';
     for (const mode of [{ retrieval: 'lexical' }, { retrieval: 'hybrid' }, { retrieval: 'hybrid', fusion: 'rrf' }, { aggregate: 'mean' }]) {
-      const body = await align({ steps: ['camping trip cold drinks'], ...mode, k: 1, filter: { categories: ['camping'] } });
-      assert.ok(body.steps[0].products.length <= 1, JSON.stringify(mode));
-      for (const p of body.steps[0].products) assert.match(p.productId, /^(cooler|tent)-1$/, JSON.stringify(mode));
+      const open = 'fusion' in mode ? {} : { threshold: -1 };
+      const label = JSON.stringify(mode);
+      const filtered = await align({ steps: [step], ...mode, ...open, k: 1, filter: { categories: ['camping'] } });
+      assert.equal(filtered.steps[0].products.length, 1, label);
+      assert.match(filtered.steps[0].products[0].productId, /^(cooler|tent)-1$/, label);
+      const twoCamping = await align({ steps: [step], ...mode, ...open, k: 4, filter: { categories: ['camping'] } });
+      assert.deepEqual(twoCamping.steps[0].products.map((p) => p.productId).sort(), ['cooler-1', 'tent-1'], label);
+      assert.equal(twoCamping.steps[0].products[0].productId, filtered.steps[0].products[0].productId, `${label}: k=1 keeps the best`);
     }
+    // Without the filter, semantic retrieval at threshold -1 finds products of other categories too.
+    const unfiltered = await align({ steps: [step], threshold: -1, k: 4 });
+    assert.ok(
+      unfiltered.steps[0].products.some((p) => !/^(cooler|tent)-1$/.test(p.productId)),
+      'the filter has something to remove',
+    );
   });
 
   await t.test('/align/batch takes and reports the same choices', async () => {
