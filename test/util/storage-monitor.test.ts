@@ -38,7 +38,11 @@ describe('StorageMonitor', () => {
       refusedWrites: 0,
     });
     v.freeBytes = 20 * MiB;
-    await assert.rejects(floored.assertRoom('The write'), 'one reading serves for maxAgeMs');
+    await assert.rejects(
+      floored.assertRoom('The write'),
+      (err: unknown) => err instanceof StorageFullError && err.reason === 'below-floor',
+      'one reading serves for maxAgeMs',
+    );
     now += 1000;
     await floored.assertRoom('The write');
     await new StorageMonitor('/data', { probe }).assertRoom('The write');

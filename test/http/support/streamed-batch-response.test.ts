@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { Readable } from 'node:stream';
 import { describe, it } from 'node:test';
-import { serializerCompiler } from 'fastify-type-provider-zod';
+import { ResponseSerializationError, serializerCompiler } from 'fastify-type-provider-zod';
 import { ZodError } from 'zod';
 import { alignBatchResponse } from '../../../src/http/schemas/align-schemas.js';
 import {
@@ -80,7 +80,7 @@ describe('streamedBatchResponse', () => {
   it('ends the stream with an error at a step outside the schema, as the serialiser would refuse it', async () => {
     const response = bigResponse(2, 64, 20);
     (response.results[1].steps[5] as { index: unknown }).index = 'five';
-    assert.throws(() => serialise(response));
+    assert.throws(() => serialise(response), ResponseSerializationError);
     await assert.rejects(text(streamedBatchResponse(response)), ZodError);
   });
 

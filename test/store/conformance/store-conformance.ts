@@ -271,6 +271,7 @@ export function runStoreConformance(name: string, openFresh: OpenFreshStore, opt
       await assert.rejects(handle.reopen({ modelId: MODEL, dimension: DIM * 2 }), ModelMismatchError);
       await assert.rejects(
         handle.store.upsert([{ ...items[0], texts: [{ kind: 'title', text: 'x', vector: new Float32Array(DIM + 1) }] }]),
+        (err: Error) => err instanceof ModelMismatchError && err.message.includes(`vector of dimension ${DIM + 1}`),
       );
     });
 

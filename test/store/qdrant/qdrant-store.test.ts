@@ -137,7 +137,7 @@ describe('QdrantStore requests', () => {
     const oldIntention = items[2].texts[1].vector;
     for (const failingStep of ['/points/delete', '/points/batch']) {
       fake.failIf = (r) => (r.path.endsWith(failingStep) ? 400 : undefined);
-      await assert.rejects(store.upsert([replacement]));
+      await assert.rejects(store.upsert([replacement]), (err: Error) => err instanceof QdrantRequestError && err.status === 400);
       fake.failIf = undefined;
       assert.equal((await store.contentHashes(['p2'])).has('p2'), false, `after a failure at ${failingStep}`);
       await store.upsert([replacement]);
@@ -261,7 +261,7 @@ describe('QdrantStore health under a flood of readiness probes', () => {
     const changed = { ...randomProducts(1, 23)[0], contentHash: 'changed-p1' };
     changed.product = { ...changed.product, id: 'p1' };
     fake.failIf = (r) => (r.path.endsWith('/points/batch') ? 400 : undefined);
-    await assert.rejects(store.upsert([changed]));
+    await assert.rejects(store.upsert([changed]), (err: Error) => err instanceof QdrantRequestError && err.status === 400);
     fake.failIf = undefined;
     await store.stats();
     assert.equal(statsCounts(), before + 2, 'after a failed upsert');
