@@ -1,7 +1,8 @@
 /**
- * The folder-level import graph of src/, as the README's Architecture section shows it: for each
- * folder, the folders it imports. `npm run deps:graph` prints it (`-- --write` updates README.md); test/readme-architecture.test.ts
- * fails when the README's copy is stale, so the picture always matches the code.
+ * The folder-level import graph of src/, as docs/architecture.md shows it ("What each folder
+ * imports"): for each folder, the folders it imports. `npm run deps:graph` prints it (`-- --write`
+ * updates docs/architecture.md); test/architecture-doc.test.ts fails when the document's copy is
+ * stale, so the picture always matches the code.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cruise, type ICruiseResult } from 'dependency-cruiser';
@@ -48,26 +49,31 @@ export function renderFolderGraph(graph: Map<string, Set<string>>): string {
     .join('\n');
 }
 
+/** The document that holds the folder graph between its markers. */
+export const ARCHITECTURE_DOC = 'docs/architecture.md';
+
 const BEGIN = '<!-- folder-graph:begin -->\n```\n';
 const END = '\n```\n<!-- folder-graph:end -->';
 
-/** The graph as the README holds it between its markers, or undefined when the markers are missing. */
-export function readmeFolderGraph(readme: string): string | undefined {
-  const start = readme.indexOf(BEGIN);
-  const end = readme.indexOf(END);
-  return start < 0 || end < start ? undefined : readme.slice(start + BEGIN.length, end);
+/** The graph as the architecture document holds it between its markers, or undefined when the markers are missing. */
+export function documentedFolderGraph(doc: string): string | undefined {
+  const start = doc.indexOf(BEGIN);
+  const end = doc.indexOf(END);
+  return start < 0 || end < start ? undefined : doc.slice(start + BEGIN.length, end);
 }
 
-export function withFolderGraph(readme: string, graph: string): string {
-  const start = readme.indexOf(BEGIN);
-  const end = readme.indexOf(END);
-  if (start < 0 || end < start) throw new Error('README.md has no folder-graph markers');
-  return readme.slice(0, start + BEGIN.length) + graph + readme.slice(end);
+export function withFolderGraph(doc: string, graph: string): string {
+  const start = doc.indexOf(BEGIN);
+  const end = doc.indexOf(END);
+  if (start < 0 || end < start) throw new Error(`${ARCHITECTURE_DOC} has no folder-graph markers`);
+  return doc.slice(0, start + BEGIN.length) + graph + doc.slice(end);
 }
 
-// `npm run deps:graph` prints the graph; with --write it also updates README.md.
+// `npm run deps:graph` prints the graph; with --write it also updates docs/architecture.md.
 if (import.meta.url === `file://${process.argv[1]}`) {
   const graph = renderFolderGraph(await folderGraph());
   process.stdout.write(`${graph}\n`);
-  if (process.argv.includes('--write')) writeFileSync('README.md', withFolderGraph(readFileSync('README.md', 'utf8'), graph));
+  if (process.argv.includes('--write')) {
+    writeFileSync(ARCHITECTURE_DOC, withFolderGraph(readFileSync(ARCHITECTURE_DOC, 'utf8'), graph));
+  }
 }

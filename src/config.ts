@@ -106,14 +106,17 @@ export const SETTINGS = {
   ),
   /**
    * Higher finds more of the true neighbours and costs latency; 128 gives recall@10 ≈ 0.95 on the
-   * scaled sample catalog (see README).
+   * scaled sample catalog (docs/measurements.md, "Service (offline lexical embedder)").
    */
   annEfSearch: setting(
     'ANN_EF_SEARCH',
     z.coerce.number().int().min(8).max(4096).default(128),
     'candidate list size of the HNSW search (efSearch)',
   ),
-  /** 256 reaches recall@10 ≥ 0.97 at 1M vectors; 128 inserts about twice as fast for ~1 point of recall (see README). */
+  /**
+   * 256 reaches recall@10 ≥ 0.97 at 1M vectors; 128 inserts about twice as fast for ~1 point of recall
+   * (docs/measurements.md, "Index at 1M vectors").
+   */
   annEfConstruction: setting(
     'ANN_EF_CONSTRUCTION',
     z.coerce.number().int().min(8).max(4096).default(256),

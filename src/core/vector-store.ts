@@ -144,7 +144,7 @@ export interface VectorStore {
   /**
    * BM25 over the products' texts, per query text: the top-k products by their best text's score.
    * Embedded: SQLite FTS5; Qdrant: its server-side BM25 sparse vectors. Scores of the two differ
-   * in scale details (see the README), ranks agree on the conformance cases.
+   * in scale details (docs/scoring.md, "BM25"), ranks agree on the conformance cases.
    */
   lexicalSearch(queries: readonly string[], options: LexicalSearchOptions): Promise<LexicalMatch[][]>;
   /**

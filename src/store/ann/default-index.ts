@@ -7,8 +7,8 @@ export type { AnnLibrary, AnnParams } from './ann-params.js';
 /**
  * The ANN library the embedded store uses unless told otherwise (ANN_INDEX), chosen again by
  * measurement when correctness under updates and deletes was found to be at stake
- * (bench/results/ann-choice.md, `npm run bench -- --only ann-choice`, and the README's
- * "Choosing the ANN library"):
+ * (bench/results/ann-choice.md, `npm run bench -- --only ann-choice`, docs/measurements.md,
+ * "Choosing the ANN library (issue 10)", and docs/decisions/ann-library.md):
  * - usearch 2.26.2 f16 inserting on several threads strands nodes that `contains()` reports and no
  *   search reaches (upstream #735): the churn test failed 2 of 3 seeds in one run, and 3–8 of 3,042
  *   real products were not found by their exact title after a save and load in 3 of 3 runs.

@@ -47,7 +47,7 @@ interface StoreParts {
  * (index-replica.ts: per text kind an HNSW index plus an exact tail of the newest texts) answer
  * searches, on the main thread or in search worker threads (replica-set.ts, store-wiring.ts).
  *
- * Guarantees (see the README's "What the store guarantees"):
+ * Guarantees (docs/architecture.md, "What the embedded store guarantees"):
  * - A write is acknowledged once its SQLite transaction has committed and it has been handed, in
  *   commit order, to every replica, which puts its texts in the exact tail before it answers any
  *   later search: everything acknowledged is durable and searchable. The write path makes no

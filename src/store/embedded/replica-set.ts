@@ -33,7 +33,8 @@ export interface ReplicaSetOptions {
  * The index replicas of the embedded store, one per search thread. Every write goes to all of
  * them in commit order; a search goes to the least busy one. More replicas mean more searches at
  * once on more cores, paid for with one copy of the index (memory) and of its HNSW inserts (CPU)
- * per replica: see the README's "Search on more than one core" for the trade and the measurements.
+ * per replica: see docs/decisions/search-worker-replicas.md for the trade, and docs/measurements.md,
+ * "Search on more than one core", for the measurements.
  *
  * A replica whose worker dies is replaced by a fresh one that loads the snapshot and replays the
  * catalog (under the store's write lock); searches it had in hand are retried on another replica.

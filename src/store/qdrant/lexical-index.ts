@@ -11,9 +11,10 @@ import { UnsupportedRetrievalError } from '../../core/vector-store.js';
  * and the Document / Bm25Config / SparseVectorParams types of @qdrant/js-client-rest 1.18.
  *
  * Server versions: BM25 inference needs Qdrant >= 1.15, below the >= 1.16 the adapter already needs
- * for collection metadata (collection-lifecycle.ts), so the README's floor stands. The model options
- * below are those of Qdrant 1.18's API (the version docker/ pins); they were not tried against an
- * older server, which would reject the writes (HTTP 400, QdrantRequestError) rather than misindex.
+ * for collection metadata (collection-lifecycle.ts), so the floor the README states ("Scaling out")
+ * stands. The model options below are those of Qdrant 1.18's API (the version docker/ pins); they
+ * were not tried against an older server, which would reject the writes (HTTP 400,
+ * QdrantRequestError) rather than misindex.
  */
 
 export const BM25_VECTOR = 'bm25';

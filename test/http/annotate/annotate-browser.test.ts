@@ -11,7 +11,7 @@ import { buildSmallSet, HOSTILE_PRODUCT, startAnnotateProcess, type AnnotateProc
 /**
  * The annotation page in a real browser (Debian's chromium through playwright-core): two
  * annotators label with the keyboard, undo, reload and resume; the export then feeds calibrate.
- * Screenshots go to a temp dir, or to docs/ with UPDATE_SCREENSHOTS=1 (the README shows those).
+ * Screenshots go to a temp dir, or to docs/ with UPDATE_SCREENSHOTS=1 (docs/labelling.md shows those).
  */
 
 const CHROMIUM = '/usr/bin/chromium';

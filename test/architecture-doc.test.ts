@@ -2,18 +2,20 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { folderGraph, readmeFolderGraph, renderFolderGraph } from '../scripts/folder-graph.js';
+import { ARCHITECTURE_DOC, documentedFolderGraph, folderGraph, renderFolderGraph } from '../scripts/folder-graph.js';
 
-const readme = readFileSync('README.md', 'utf8');
+const doc = readFileSync(ARCHITECTURE_DOC, 'utf8');
 
-test("the README's folder graph is the one the code has (regenerate: npm run deps:graph -- --write)", async () => {
-  const documented = readmeFolderGraph(readme);
-  assert.ok(documented !== undefined, 'README.md lost its folder-graph markers');
+test("the architecture document's folder graph is the one the code has (regenerate: npm run deps:graph -- --write)", async () => {
+  const documented = documentedFolderGraph(doc);
+  assert.ok(documented !== undefined, `${ARCHITECTURE_DOC} lost its folder-graph markers`);
   assert.equal(documented, renderFolderGraph(await folderGraph()));
 });
 
-test("every folder under src/ appears in the README's Architecture tree", () => {
-  const architecture = readme.slice(readme.indexOf('## Architecture'), readme.indexOf('<!-- folder-graph:begin -->'));
+test("every folder under src/ appears in the architecture document's source tree", () => {
+  const start = doc.indexOf('## Source tree');
+  assert.ok(start >= 0, `${ARCHITECTURE_DOC} lost its "Source tree" section`);
+  const architecture = doc.slice(start, doc.indexOf('<!-- folder-graph:begin -->'));
   const folders: string[] = [];
   const walk = (dir: string) => {
     for (const name of readdirSync(dir)) {
