@@ -4,13 +4,16 @@
  *
  *   core        ports (Embedder, VectorStore) and the shared domain types and errors; imports nothing of ours
  *   util        small building blocks with no knowledge of the domain; may use core
- *   align, catalog, benchmark   the domain: no HTTP, no files, no engines
- *   annotation  the labelling use case and its file/SQLite storage
+ *   align, catalog, evalset, annotation, calibration
+ *               the domain: no HTTP, no files, no engines (evalset builds the T1/T2/T3 evaluation
+ *               sets, annotation labels them, calibration sweeps thresholds over the labels)
  *   embedding, store           adapters: implement the ports; know no HTTP, no CLI, no configuration
+ *   app         the use cases (build an evaluation set, calibrate, annotate): read and write files,
+ *               call the domain and the ports; never HTTP, the CLI, the adapters or the configuration
  *   config.ts, services.ts     the configuration and the composition root
  *   http, cli   the two ways in; only cli (the entry point) builds services
  */
-const DOMAIN = '^src/(align|catalog|benchmark)/';
+const DOMAIN = '^src/(align|catalog|evalset|annotation|calibration)/';
 const ADAPTERS = '^src/(embedding|store)/';
 const ENGINES = '^(better-sqlite3|hnswlib-node|usearch|@qdrant/|@huggingface/|onnxruntime|@lancedb/)';
 
@@ -65,7 +68,7 @@ module.exports = {
       severity: 'error',
       comment: 'The domain depends on ports only: no adapters, no HTTP, no CLI, no configuration, no composition root.',
       from: { path: DOMAIN },
-      to: { path: '^src/', pathNot: '^src/(core|util|align|catalog|benchmark)/' },
+      to: { path: '^src/', pathNot: '^src/(core|util|align|catalog|evalset|annotation|calibration)/' },
     },
     {
       name: 'domain-has-no-engines-or-io',
@@ -79,7 +82,7 @@ module.exports = {
       severity: 'error',
       comment: 'Adapters implement ports; they never import the HTTP layer, the CLI, the configuration or the composition root.',
       from: { path: ADAPTERS },
-      to: { path: ['^src/(http|cli|annotation|benchmark|align|catalog)/', '^src/(config|services)\\.ts$'] },
+      to: { path: ['^src/(http|cli|app|align|catalog|evalset|annotation|calibration)/', '^src/(config|services)\\.ts$'] },
     },
     {
       name: 'adapters-know-no-fastify',
@@ -101,9 +104,11 @@ module.exports = {
       to: { path: '^src/store/' },
     },
     {
-      name: 'annotation-knows-no-callers',
+      name: 'use-cases-know-no-callers',
       severity: 'error',
-      from: { path: '^src/annotation/' },
+      comment:
+        'Use cases are called by the CLI and HTTP, never the reverse; they reach adapters through the ports in core, as services.ts wires them.',
+      from: { path: '^src/app/' },
       to: { path: ['^src/(http|cli|embedding|store)/', '^src/(config|services)\\.ts$'] },
     },
     {

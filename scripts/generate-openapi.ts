@@ -6,9 +6,9 @@
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../src/config.js';
-import { AnnotationService } from '../src/annotation/annotation-service.js';
-import type { CandidateSet } from '../src/annotation/candidate-set.js';
-import { LabelStore } from '../src/annotation/label-store.js';
+import { AnnotationService } from '../src/app/annotation/annotation-service.js';
+import type { CandidateSet } from '../src/app/annotation/candidate-set.js';
+import { LabelStore } from '../src/app/annotation/label-store.js';
 import { buildAnnotateApp } from '../src/http/annotate/app.js';
 import { buildApp } from '../src/http/app.js';
 

@@ -1,4 +1,4 @@
-import { Random } from '../../src/benchmark/random.js';
+import { Random } from '../../src/evalset/random.js';
 import { readSample } from './scaled-catalog.js';
 
 /**

@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
-import { Random } from '../../src/benchmark/random.js';
+import { Random } from '../../src/evalset/random.js';
 import type { Product } from '../../src/core/product.js';
 import { generatedScripts } from './generated-scripts.js';
 import { readSample } from './scaled-catalog.js';

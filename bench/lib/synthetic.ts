@@ -16,7 +16,7 @@
  * Queries come from the same model but another random stream, so they are not in the data.
  */
 
-import { mulberry32 } from '../../src/benchmark/random.js';
+import { mulberry32 } from '../../src/evalset/random.js';
 import { l2normalize } from '../../src/core/vector-math.js';
 
 // mulberry32 lives with the benchmark-construction code (src/ must not import bench/); re-exported

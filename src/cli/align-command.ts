@@ -5,9 +5,9 @@ import { completeScoring, type Scoring } from '../align/scoring/scoring.js';
 import { alignOptionsShape, scoringOf, scriptSchema, type ScriptRecord } from '../align/script-schema.js';
 import { CommandFailure, defineCommand } from './command.js';
 import { kOption, scoringOptions, scoringProblems, scriptBatchSize, storeOptions, thresholdOption } from './common-options.js';
-import { parseLine, readLines } from './jsonl.js';
+import { parseLine, readLines } from '../util/jsonl.js';
 import { choice, existing, flag, list, text } from './options.js';
-import { Progress } from './progress.js';
+import { Progress } from '../util/progress.js';
 import { printSummary } from './with-services.js';
 
 export interface AlignFileOptions {

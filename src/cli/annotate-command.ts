@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { z } from 'zod';
-import { AnnotationService } from '../annotation/annotation-service.js';
-import { loadCandidateSet } from '../annotation/candidate-set.js';
-import { LABELS_FILE, LabelStore } from '../annotation/label-store.js';
+import { AnnotationService } from '../app/annotation/annotation-service.js';
+import { loadCandidateSet } from '../app/annotation/candidate-set.js';
+import { LABELS_FILE, LabelStore } from '../app/annotation/label-store.js';
 import { SETTINGS } from '../config.js';
 import { buildAnnotateApp } from '../http/annotate/app.js';
 import { defineCommand } from './command.js';

@@ -4,12 +4,12 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { completeScoring, type Scoring } from '../align/scoring/scoring.js';
 import { scoringOf, scriptSchema, type ScriptRecord } from '../align/script-schema.js';
-import { CSV_HEADERS, t1CsvRow, t2CsvRow, t3CsvRow } from '../benchmark/annotation-csv.js';
-import { BenchmarkBuilder, type BuildOptions } from '../benchmark/builder.js';
-import { CandidateSearch } from '../benchmark/candidate-search.js';
-import { CategoryIndex } from '../benchmark/category-index.js';
-import { DonorReservoir } from '../benchmark/donor-steps.js';
-import { BenchmarkStats } from '../benchmark/stats.js';
+import { CSV_HEADERS, t1CsvRow, t2CsvRow, t3CsvRow } from '../annotation/annotation-csv.js';
+import { BenchmarkBuilder, type BuildOptions } from '../evalset/builder.js';
+import { CandidateSearch } from '../evalset/candidate-search.js';
+import { CategoryIndex } from '../evalset/category-index.js';
+import { DonorReservoir } from '../evalset/donor-steps.js';
+import { BenchmarkStats } from '../evalset/stats.js';
 import type { Embedder } from '../core/embedder.js';
 import type { VectorStore } from '../core/vector-store.js';
 import { defineCommand } from './command.js';
@@ -22,9 +22,9 @@ import {
   storeOptions,
   thresholdOption,
 } from './common-options.js';
-import { parseLine, readLines } from './jsonl.js';
+import { parseLine, readLines } from '../util/jsonl.js';
 import { existing, numeric, text } from './options.js';
-import { Progress } from './progress.js';
+import { Progress } from '../util/progress.js';
 import { printSummary } from './with-services.js';
 
 export interface BuildBenchmarkOptions extends BuildOptions {

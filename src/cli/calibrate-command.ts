@@ -1,11 +1,17 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { z } from 'zod';
-import { productsPerStep, recommend, scoreHistogram, sweep, thresholdGrid, type ScoredLabel } from '../benchmark/calibration.js';
-import { exactScores } from '../benchmark/exact-scores.js';
-import { aggregationsReport, calibrationReport, describeScore, type CalibrationResult, type SkippedLabel } from '../benchmark/report-md.js';
-import { histogramChart, lineChart } from '../benchmark/svg-plots.js';
-import { voteSummary, type VoteSummary } from '../benchmark/vote-summary.js';
+import { productsPerStep, recommend, scoreHistogram, sweep, thresholdGrid, type ScoredLabel } from '../calibration/calibration.js';
+import { exactScores } from '../evalset/exact-scores.js';
+import {
+  aggregationsReport,
+  calibrationReport,
+  describeScore,
+  type CalibrationResult,
+  type SkippedLabel,
+} from '../calibration/report-md.js';
+import { histogramChart, lineChart } from '../calibration/svg-plots.js';
+import { voteSummary, type VoteSummary } from '../annotation/vote-summary.js';
 import type { Embedder } from '../core/embedder.js';
 import type { VectorStore } from '../core/vector-store.js';
 import { AGGREGATIONS, type Aggregation } from '../align/scoring/aggregate.js';
@@ -17,7 +23,7 @@ import { rankFusionProblem, scoringOptions, scoringProblems, storeOptions } from
 import { readLabelFile, type LabelLine } from './label-file.js';
 import { choice, existing, numeric, text } from './options.js';
 import { renderPngs } from './png-renderer.js';
-import { Progress } from './progress.js';
+import { Progress } from '../util/progress.js';
 import { printSummary } from './with-services.js';
 
 export interface CalibrateOptions {

@@ -3,9 +3,9 @@ import type { Product } from '../core/product.js';
 import { productInputSchema } from '../catalog/product-schema.js';
 import { CommandFailure, defineCommand } from './command.js';
 import { productBatchSize, storeOptions } from './common-options.js';
-import { parseLine, readLines } from './jsonl.js';
+import { parseLine, readLines } from '../util/jsonl.js';
 import { existing, flag } from './options.js';
-import { Progress } from './progress.js';
+import { Progress } from '../util/progress.js';
 import { printSummary } from './with-services.js';
 
 export interface IngestOptions {

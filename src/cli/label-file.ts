@@ -1,9 +1,9 @@
 import { createReadStream } from 'node:fs';
 import { z } from 'zod';
-import { CsvReader, CsvSyntaxError, unneutralise, type CsvRecord } from '../benchmark/csv-reader.js';
+import { CsvReader, CsvSyntaxError, unneutralise, type CsvRecord } from '../evalset/csv-reader.js';
 import { textSchema } from '../catalog/product-schema.js';
 import { CommandFailure } from './command.js';
-import { parseLine, readLines } from './jsonl.js';
+import { parseLine, readLines } from '../util/jsonl.js';
 
 /** One human judgement of a step–product pair, with its vote count when it came from `annotate`. */
 export interface LabelLine {

@@ -9,7 +9,7 @@ import type { ProductUpsert, VectorStore } from '../core/vector-store.js';
 import { defineCommand, UsageError } from './command.js';
 import { productBatchSize, storeOptions } from './common-options.js';
 import { choice, flag } from './options.js';
-import { Progress } from './progress.js';
+import { Progress } from '../util/progress.js';
 import { cliLogger } from './with-services.js';
 
 /**

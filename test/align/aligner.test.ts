@@ -4,7 +4,7 @@ import { Aligner } from '../../src/align/aligner.js';
 import type { Embedder } from '../../src/core/embedder.js';
 import type { PriorityOptions } from '../../src/core/priority.js';
 import type { VectorStore } from '../../src/core/vector-store.js';
-import { sampleScripts, sampleStore } from '../benchmark/sample-store.js';
+import { sampleScripts, sampleStore } from '../evalset/sample-store.js';
 import { countLoopTurns } from '../helpers/loop-turns.js';
 
 /** Records every embed call's size and priority, passing it on. */

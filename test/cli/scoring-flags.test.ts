@@ -8,7 +8,7 @@ import type { BuildBenchmarkSummary } from '../../src/cli/build-benchmark-comman
 import type { CalibrateSummary } from '../../src/cli/calibrate-command.js';
 import type { VectorStore } from '../../src/core/vector-store.js';
 import { LexicalEmbedder } from '../../src/embedding/lexical/lexical-embedder.js';
-import { jsonl, LABELS, PRODUCTS, SCRIPTS, STEP } from '../benchmark/scoring-catalog.js';
+import { jsonl, LABELS, PRODUCTS, SCRIPTS, STEP } from '../evalset/scoring-catalog.js';
 import { tempDir } from '../store/embedded/store-fixture.js';
 import { runMain } from './cli-fixture.js';
 

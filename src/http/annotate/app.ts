@@ -1,6 +1,6 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { AnnotationService } from '../../annotation/annotation-service.js';
+import type { AnnotationService } from '../../app/annotation/annotation-service.js';
 import { VERSION } from '../../version.js';
 import { baseFastifyOptions } from '../support/fastify-options.js';
 import { errorHandlerPlugin } from '../plugins/error-handler.js';

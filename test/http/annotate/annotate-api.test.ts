@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { fleissKappa } from '../../../src/benchmark/agreement.js';
+import { fleissKappa } from '../../../src/annotation/agreement.js';
 import { tempDir } from '../../store/embedded/store-fixture.js';
 import { annotateApp, HOSTILE_TITLE, SET, writeCandidateSet, type AnnotateFixture } from './annotate-fixture.js';
 

@@ -1,10 +1,10 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { AnnotationService, type AnnotationOptions } from '../../../src/annotation/annotation-service.js';
-import { loadCandidateSet } from '../../../src/annotation/candidate-set.js';
-import { LABELS_FILE, LabelStore } from '../../../src/annotation/label-store.js';
-import type { T1Record, T2Record, T3Record } from '../../../src/benchmark/types.js';
+import { AnnotationService, type AnnotationOptions } from '../../../src/app/annotation/annotation-service.js';
+import { loadCandidateSet } from '../../../src/app/annotation/candidate-set.js';
+import { LABELS_FILE, LabelStore } from '../../../src/app/annotation/label-store.js';
+import type { T1Record, T2Record, T3Record } from '../../../src/evalset/types.js';
 import { buildAnnotateApp } from '../../../src/http/annotate/app.js';
 
 /** A hostile product title: shown as text, it must never become markup. */

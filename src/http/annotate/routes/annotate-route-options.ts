@@ -1,4 +1,4 @@
-import type { AnnotationService } from '../../../annotation/annotation-service.js';
+import type { AnnotationService } from '../../../app/annotation/annotation-service.js';
 
 export interface AnnotateRouteOptions {
   service: AnnotationService;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ANNOTATION_TASKS } from '../../../benchmark/annotation-items.js';
+import { ANNOTATION_TASKS } from '../../../annotation/annotation-items.js';
 import { NON_BLANK, explicitClass } from '../../../util/char-class.js';
 
 /**

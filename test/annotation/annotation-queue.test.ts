@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { pickNext, type QueueInput } from '../../src/benchmark/annotation-queue.js';
+import { pickNext, type QueueInput } from '../../src/annotation/annotation-queue.js';
 
 const input = (over: Partial<QueueInput>): QueueInput => ({
   order: ['a', 'b', 'c', 'd'],

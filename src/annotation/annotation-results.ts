@@ -1,5 +1,5 @@
 import { majorityVote, type BinaryLabel, type ItemLabel, type MajorityVote } from './agreement.js';
-import { csvRow } from './csv.js';
+import { csvRow } from '../evalset/csv.js';
 
 /** One annotator's state for one item, as the label store keeps it. */
 export interface AnnotationRow {

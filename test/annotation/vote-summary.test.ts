@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { fleissKappa } from '../../src/benchmark/agreement.js';
-import { voteSummary } from '../../src/benchmark/vote-summary.js';
+import { fleissKappa } from '../../src/annotation/agreement.js';
+import { voteSummary } from '../../src/annotation/vote-summary.js';
 
 it('rebuilds items, votes and Fleiss κ from exported majority labels', () => {
   // Items as [zeros, ones]: (1,4) → label 1, agreement 0.8; (3,0) → label 0, 1; (2,3) → label 1, 0.6.

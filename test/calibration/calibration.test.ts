@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { productsPerStep, recommend, scoreHistogram, sweep, thresholdGrid } from '../../src/benchmark/calibration.js';
+import { productsPerStep, recommend, scoreHistogram, sweep, thresholdGrid } from '../../src/calibration/calibration.js';
 
 /**
  * Six labelled pairs, worked out by hand:

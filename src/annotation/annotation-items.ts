@@ -1,5 +1,5 @@
 import type { BinaryLabel } from './agreement.js';
-import type { T1Record, T2Record, T3Record } from './types.js';
+import type { T1Record, T2Record, T3Record } from '../evalset/types.js';
 
 export const ANNOTATION_TASKS = ['t1', 't2', 't3'] as const;
 export type AnnotationTask = (typeof ANNOTATION_TASKS)[number];

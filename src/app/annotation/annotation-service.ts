@@ -1,7 +1,7 @@
-import { agreementSummary, type AgreementSummary, type BinaryLabel } from '../benchmark/agreement.js';
-import { ANNOTATION_TASKS, type AnnotationTask, type AnnotationView } from '../benchmark/annotation-items.js';
-import { pickNext } from '../benchmark/annotation-queue.js';
-import { itemLabels, taskProgress, votedCsv, votedItems, votedJsonl, type TaskProgress } from '../benchmark/annotation-results.js';
+import { agreementSummary, type AgreementSummary, type BinaryLabel } from '../../annotation/agreement.js';
+import { ANNOTATION_TASKS, type AnnotationTask, type AnnotationView } from '../../annotation/annotation-items.js';
+import { pickNext } from '../../annotation/annotation-queue.js';
+import { itemLabels, taskProgress, votedCsv, votedItems, votedJsonl, type TaskProgress } from '../../annotation/annotation-results.js';
 import type { CandidateSet } from './candidate-set.js';
 import type { LabelStore } from './label-store.js';
 

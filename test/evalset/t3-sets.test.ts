@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { T2Record, T3Record } from '../../src/benchmark/types.js';
+import type { T2Record, T3Record } from '../../src/evalset/types.js';
 import { build, groupBy } from './build-helper.js';
 import { sampleStore } from './sample-store.js';
 

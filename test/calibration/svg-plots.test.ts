@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { histogramChart, lineChart } from '../../src/benchmark/svg-plots.js';
+import { histogramChart, lineChart } from '../../src/calibration/svg-plots.js';
 
 /**
  * A small XML well-formedness check (no parser dependency): every tag closes in order, attributes

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { T2Record } from '../../src/benchmark/types.js';
+import type { T2Record } from '../../src/evalset/types.js';
 import { build, DEFAULTS, groupBy } from './build-helper.js';
 import { sampleScripts, sampleStore } from './sample-store.js';
 

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DonorReservoir, objectiveKey } from '../../src/benchmark/donor-steps.js';
-import { Random } from '../../src/benchmark/random.js';
-import { t1Records } from '../../src/benchmark/t1-corruptions.js';
+import { DonorReservoir, objectiveKey } from '../../src/evalset/donor-steps.js';
+import { Random } from '../../src/evalset/random.js';
+import { t1Records } from '../../src/evalset/t1-corruptions.js';
 import { sampleScripts } from './sample-store.js';
 
 const scripts = sampleScripts();

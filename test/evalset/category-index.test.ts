@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Product } from '../../src/core/product.js';
-import { CategoryIndex } from '../../src/benchmark/category-index.js';
-import { Random } from '../../src/benchmark/random.js';
+import { CategoryIndex } from '../../src/evalset/category-index.js';
+import { Random } from '../../src/evalset/random.js';
 
 /** A listProducts over an in-memory catalog, paging the way the store does (ascending id). */
 function fakeStore(products: Product[], sort = true) {

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { csvRow } from '../../src/benchmark/csv.js';
-import { CsvReader, CsvSyntaxError, unneutralise, type CsvRecord } from '../../src/benchmark/csv-reader.js';
+import { csvRow } from '../../src/evalset/csv.js';
+import { CsvReader, CsvSyntaxError, unneutralise, type CsvRecord } from '../../src/evalset/csv-reader.js';
 
 const readAll = (text: string, chunk = text.length || 1): CsvRecord[] => {
   const reader = new CsvReader();

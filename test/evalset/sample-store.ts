@@ -8,7 +8,7 @@ import type { Product } from '../../src/core/product.js';
 import { LexicalEmbedder } from '../../src/embedding/lexical/lexical-embedder.js';
 import { exactIndexFactory } from '../../src/store/ann/exact-index.js';
 import { EmbeddedStore } from '../../src/store/embedded/embedded-store.js';
-import type { ScriptIn } from '../../src/benchmark/types.js';
+import type { ScriptIn } from '../../src/evalset/types.js';
 
 export const root = fileURLToPath(new URL('../../', import.meta.url));
 export const sampleScriptsFile = join(root, 'data/sample/scripts.jsonl');

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { join } from 'node:path';
 import { buildBenchmark, type BuildBenchmarkOptions } from '../../src/cli/build-benchmark-command.js';
-import type { T1Record, T2Record, T3Record } from '../../src/benchmark/types.js';
+import type { T1Record, T2Record, T3Record } from '../../src/evalset/types.js';
 import { readJsonl, sampleScriptsFile, type sampleStore } from './sample-store.js';
 
 export const silent = () => new Writable({ write: (_c, _e, done) => done() });

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { completeScoring, type Scoring } from '../../src/align/scoring/scoring.js';
-import { CandidateSearch } from '../../src/benchmark/candidate-search.js';
-import { exactScores } from '../../src/benchmark/exact-scores.js';
-import type { T2Record } from '../../src/benchmark/types.js';
+import { CandidateSearch } from '../../src/evalset/candidate-search.js';
+import { exactScores } from '../../src/evalset/exact-scores.js';
+import type { T2Record } from '../../src/evalset/types.js';
 import { build, DEFAULTS, groupBy } from './build-helper.js';
 import { sampleScripts, sampleStore } from './sample-store.js';
 import { scoringStore, STEP } from './scoring-catalog.js';

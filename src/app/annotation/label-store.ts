@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
-import type { BinaryLabel } from '../benchmark/agreement.js';
-import type { AnnotationTask } from '../benchmark/annotation-items.js';
-import type { AnnotationRow } from '../benchmark/annotation-results.js';
+import type { BinaryLabel } from '../../annotation/agreement.js';
+import type { AnnotationTask } from '../../annotation/annotation-items.js';
+import type { AnnotationRow } from '../../annotation/annotation-results.js';
 
 /** The label file's name inside the candidate set directory (the set's own files are never written). */
 export const LABELS_FILE = 'labels.sqlite';

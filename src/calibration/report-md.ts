@@ -1,7 +1,7 @@
 import type { Aggregation } from '../align/scoring/aggregate.js';
 import { DEFAULT_ALPHA, DEFAULT_M, type Scoring } from '../align/scoring/scoring.js';
 import type { HistogramBin, ProductsPerStepRow, Recommendation, SweepRow } from './calibration.js';
-import type { VoteSummary } from './vote-summary.js';
+import type { VoteSummary } from '../annotation/vote-summary.js';
 
 export interface CalibrationResult {
   model: string;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { agreementSummary, cohenKappa, fleissKappa, majorityVote, type BinaryLabel } from '../../src/benchmark/agreement.js';
+import { agreementSummary, cohenKappa, fleissKappa, majorityVote, type BinaryLabel } from '../../src/annotation/agreement.js';
 
 const close = (actual: number | null, expected: number, eps = 1e-9) =>
   assert.ok(actual !== null && Math.abs(actual - expected) <= eps, `expected ${expected}, got ${actual}`);

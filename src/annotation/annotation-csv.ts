@@ -1,5 +1,5 @@
-import { csvRow } from './csv.js';
-import type { T1Record, T2Record, T3Record } from './types.js';
+import { csvRow } from '../evalset/csv.js';
+import type { T1Record, T2Record, T3Record } from '../evalset/types.js';
 
 /**
  * Annotation-ready CSV rows: what an annotator needs to judge, an empty `label` column to fill in,

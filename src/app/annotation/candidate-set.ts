@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { z } from 'zod';
-import type { BinaryLabel } from '../benchmark/agreement.js';
+import type { BinaryLabel } from '../../annotation/agreement.js';
 import {
   ANNOTATION_TASKS,
   annotationView,
@@ -9,7 +9,7 @@ import {
   type AnnotationTask,
   type AnnotationView,
   type CandidateRecord,
-} from '../benchmark/annotation-items.js';
+} from '../../annotation/annotation-items.js';
 
 /** A candidate set written by `build-benchmark`, read once and never written. */
 export interface CandidateSet {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { csvCell, csvRow } from '../../src/benchmark/csv.js';
+import { csvCell, csvRow } from '../../src/evalset/csv.js';
 
 describe('CSV (RFC 4180)', () => {
   it('quotes fields with commas, quotes or line breaks and doubles inner quotes', () => {
