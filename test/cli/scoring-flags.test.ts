@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Aligner } from '../../src/align/aligner.js';
 import type { AlignFileSummary } from '../../src/cli/align-command.js';
-import type { BuildBenchmarkSummary } from '../../src/cli/build-benchmark-command.js';
+import type { BuildBenchmarkSummary } from '../../src/app/build-benchmark/build-benchmark.js';
 import type { CalibrateSummary } from '../../src/cli/calibrate-command.js';
 import type { VectorStore } from '../../src/core/vector-store.js';
 import { LexicalEmbedder } from '../../src/embedding/lexical/lexical-embedder.js';

@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { join } from 'node:path';
-import { buildBenchmark, type BuildBenchmarkOptions } from '../../src/cli/build-benchmark-command.js';
+import { buildBenchmark, type BuildBenchmarkOptions } from '../../src/app/build-benchmark/build-benchmark.js';
 import type { T1Record, T2Record, T3Record } from '../../src/evalset/types.js';
 import { readJsonl, sampleScriptsFile, type sampleStore } from './sample-store.js';
 
