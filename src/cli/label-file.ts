@@ -2,26 +2,9 @@ import { createReadStream } from 'node:fs';
 import { z } from 'zod';
 import { CsvReader, CsvSyntaxError, unneutralise, type CsvRecord } from '../evalset/csv-reader.js';
 import { textSchema } from '../catalog/product-schema.js';
+import type { LabelledPair, LabelledPairs } from '../app/calibrate/labelled-pairs.js';
 import { CommandFailure } from './command.js';
 import { parseLine, readLines } from '../util/jsonl.js';
-
-/** One human judgement of a step–product pair, with its vote count when it came from `annotate`. */
-export interface LabelLine {
-  line: number;
-  step: string;
-  productId: string;
-  label: boolean;
-  votes?: number;
-  agreement?: number;
-}
-
-export interface LabelFile {
-  labels: LabelLine[];
-  /** Data lines (JSONL) or rows (CSV) read. */
-  lines: number;
-  /** CSV rows without a label (not yet labelled, or a tie in an `annotate` export), left out. */
-  unlabelled: number;
-}
 
 /** Every bad line of a labels file, by line number and field; nothing is computed from a file with any. */
 export class LabelsFileError extends CommandFailure {
@@ -45,12 +28,12 @@ const labelLineSchema = z.object({ step: textSchema, productId: z.string().min(1
  * `annotate`'s T2 export writes) or CSV (a header with step, productId or product_id, and label:
  * `annotate`'s CSV export, or build-benchmark's t2.csv with the label column filled in).
  */
-export async function readLabelFile(path: string): Promise<LabelFile> {
+export async function readLabelFile(path: string): Promise<LabelledPairs> {
   return /\.csv$/i.test(path) ? readCsvLabels(path) : readJsonlLabels(path);
 }
 
-async function readJsonlLabels(path: string): Promise<LabelFile> {
-  const labels: LabelLine[] = [];
+async function readJsonlLabels(path: string): Promise<LabelledPairs> {
+  const labels: LabelledPair[] = [];
   const problems: string[] = [];
   let lines = 0;
   for await (const line of readLines(path)) {
@@ -60,13 +43,13 @@ async function readJsonlLabels(path: string): Promise<LabelFile> {
     else labels.push({ line: line.lineNo, ...parsed.value, label: parsed.value.label === true || parsed.value.label === 1 });
   }
   if (problems.length) throw new LabelsFileError(problems);
-  return { labels, lines, unlabelled: 0 };
+  return { source: path, labels, lines, unlabelled: 0 };
 }
 
 const CSV_LABELS: Record<string, boolean | null> = { '1': true, '0': false, true: true, false: false, '': null, tie: null };
 
-async function readCsvLabels(path: string): Promise<LabelFile> {
-  const labels: LabelLine[] = [];
+async function readCsvLabels(path: string): Promise<LabelledPairs> {
+  const labels: LabelledPair[] = [];
   const problems: string[] = [];
   let columns: Map<string, number> | undefined;
   let rows = 0;
@@ -111,7 +94,7 @@ async function readCsvLabels(path: string): Promise<LabelFile> {
     problems.push(err.message);
   }
   if (problems.length) throw new LabelsFileError(problems);
-  return { labels, lines: rows, unlabelled };
+  return { source: path, labels, lines: rows, unlabelled };
 }
 
 function optionalNumber(

@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { Aligner } from '../../src/align/aligner.js';
 import type { AlignFileSummary } from '../../src/cli/align-command.js';
 import type { BuildBenchmarkSummary } from '../../src/app/build-benchmark/build-benchmark.js';
-import type { CalibrateSummary } from '../../src/cli/calibrate-command.js';
+import type { CalibrateSummary } from '../../src/app/calibrate/calibrate.js';
 import type { VectorStore } from '../../src/core/vector-store.js';
 import { LexicalEmbedder } from '../../src/embedding/lexical/lexical-embedder.js';
 import { jsonl, LABELS, PRODUCTS, SCRIPTS, STEP } from '../evalset/scoring-catalog.js';

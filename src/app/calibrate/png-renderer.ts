@@ -2,7 +2,6 @@ import { spawnSync } from 'node:child_process';
 import { accessSync, constants, existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { executableSearchPath } from '../config.js';
 
 /**
  * Optional SVG → PNG rendering with whatever renderer the machine has: rsvg-convert, ImageMagick's
@@ -32,7 +31,8 @@ export interface PngOutcome {
   note: string;
 }
 
-export function renderPngs(svgPaths: readonly string[], pathEnv = executableSearchPath()): PngOutcome {
+/** `pathEnv` is the PATH to look for a renderer in: the caller's (the CLI reads the environment; tests pass an empty one). */
+export function renderPngs(svgPaths: readonly string[], pathEnv: string): PngOutcome {
   const found = RENDERERS.filter((r) => onPath(r.bin, pathEnv));
   if (found.length === 0) {
     return {
