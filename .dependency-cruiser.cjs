@@ -1,6 +1,6 @@
 /**
  * The project's dependency rules, checked in CI by `npm run deps` (.ci/run). The layers, from the
- * bottom up (README, "Architecture"):
+ * bottom up (docs/architecture.md, "Layers"):
  *
  *   core        ports (Embedder, VectorStore) and the shared domain types and errors; imports nothing of ours
  *   util        small building blocks with no knowledge of the domain; may use core
