@@ -86,7 +86,7 @@ describe('SVG plots', () => {
   });
 
   it('has a checker that rejects broken XML', () => {
-    assert.throws(() => assertWellFormed('<svg><g></svg>'));
-    assert.throws(() => assertWellFormed('<svg><text>a & b</text></svg>'));
+    assert.throws(() => assertWellFormed('<svg><g></svg>'), { name: 'AssertionError', message: /<\/svg> closes the wrong element/ });
+    assert.throws(() => assertWellFormed('<svg><text>a & b</text></svg>'), { name: 'AssertionError', message: /unescaped & in/ });
   });
 });
