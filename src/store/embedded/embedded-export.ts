@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ProductUpsert } from '../../core/vector-store.js';
-import { CatalogDb } from './catalog-db.js';
+import { CatalogDb } from './catalog/catalog-db.js';
 
 /**
  * A reader of an embedded store's catalog for migrations: pages of products in id order with their

@@ -16,15 +16,15 @@ import {
   type StoreStats,
   type VectorStore,
 } from '../../core/vector-store.js';
-import { CatalogDb, type WriteEffects } from './catalog-db.js';
-import { CatalogMirror } from './catalog-mirror.js';
-import { claimModel } from './catalog-model.js';
-import type { CatalogWriter } from './catalog-writer.js';
-import { ExactScan } from './exact-scan.js';
+import { CatalogDb, type WriteEffects } from './catalog/catalog-db.js';
+import { CatalogMirror } from './catalog/catalog-mirror.js';
+import { claimModel } from './catalog/catalog-model.js';
+import type { CatalogWriter } from './catalog/catalog-writer.js';
+import { ExactScan } from './index/exact-scan.js';
 import { IndexUpkeep } from './index-upkeep.js';
-import type { ReplicaSet } from './replica-set.js';
-import { replicaWriteOf } from './replica-write.js';
-import { resolveFilter } from './search-filter.js';
+import type { ReplicaSet } from './replicas/replica-set.js';
+import { replicaWriteOf } from './catalog/replica-write.js';
+import { resolveFilter } from './catalog/search-filter.js';
 import { silentLogger, type EmbeddedStoreOptions, type StorageGuard, type StoreLogger } from './store-options.js';
 import { asStorageFullError } from '../../util/storage-errors.js';
 import { startReplicas, startWriter } from './store-wiring.js';

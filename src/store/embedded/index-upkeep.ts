@@ -1,7 +1,7 @@
 import type { IndexCheckReport } from '../../core/vector-store.js';
-import type { CatalogDb } from './catalog-db.js';
-import type { ReplicaOpenInfo, Watermarks } from './replica-messages.js';
-import type { ReplicaSet } from './replica-set.js';
+import type { CatalogDb } from './catalog/catalog-db.js';
+import type { ReplicaOpenInfo, Watermarks } from './shared/replica-messages.js';
+import type { ReplicaSet } from './replicas/replica-set.js';
 import type { StoreLogger } from './store-options.js';
 import type { WriteGate } from './write-gate.js';
 

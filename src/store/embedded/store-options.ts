@@ -1,5 +1,5 @@
 import type { AnnIndexFactory } from '../ann/ann-index.js';
-import type { WorkerReplicaConfig } from './worker-protocol.js';
+import type { WorkerReplicaConfig } from './replicas/worker-protocol.js';
 import type { Logger } from '../../core/logger.js';
 import type { StorageMonitor } from '../../util/storage-monitor.js';
 

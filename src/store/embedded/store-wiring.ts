@@ -1,12 +1,12 @@
 import { join } from 'node:path';
-import type { CatalogDb } from './catalog-db.js';
-import { InlineCatalogWriter, WorkerCatalogWriter, type CatalogWriter } from './catalog-writer.js';
-import { IndexReplica } from './index-replica.js';
-import { LocalReplicaClient } from './replica-client.js';
-import { ReplicaSet, type ReplicaSetOptions, type ReplicaSpawner } from './replica-set.js';
+import type { CatalogDb } from './catalog/catalog-db.js';
+import { InlineCatalogWriter, WorkerCatalogWriter, type CatalogWriter } from './catalog/catalog-writer.js';
+import { IndexReplica } from './index/index-replica.js';
+import { LocalReplicaClient } from './replicas/replica-client.js';
+import { ReplicaSet, type ReplicaSetOptions, type ReplicaSpawner } from './replicas/replica-set.js';
 import type { EmbeddedStoreOptions, StoreLogger } from './store-options.js';
-import { TextSearch } from './text-search.js';
-import { WorkerReplicaClient } from './worker-replica-client.js';
+import { TextSearch } from './index/text-search.js';
+import { WorkerReplicaClient } from './replicas/worker-replica-client.js';
 
 /**
  * Where the store's work runs. With searchThreads 0: one index replica, and the write

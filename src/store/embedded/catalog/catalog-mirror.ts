@@ -1,9 +1,9 @@
-import type { TextKind } from '../../core/product.js';
-import type { StoreStats } from '../../core/vector-store.js';
+import type { TextKind } from '../../../core/product.js';
+import type { StoreStats } from '../../../core/vector-store.js';
 import type { CatalogDb } from './catalog-db.js';
 import { ProductMaps } from './product-maps.js';
-import type { ReplicaWrite } from './replica-messages.js';
-import { kindCode } from './text-kinds.js';
+import type { ReplicaWrite } from '../shared/replica-messages.js';
+import { kindCode } from '../shared/text-kinds.js';
 
 /**
  * What the store's own thread keeps of the catalog in memory: which texts are live and each

@@ -1,5 +1,5 @@
-import type { IndexCheckReport } from '../../core/vector-store.js';
-import type { IndexReplica } from './index-replica.js';
+import type { IndexCheckReport } from '../../../core/vector-store.js';
+import type { IndexReplica } from '../index/index-replica.js';
 import type {
   CatalogRead,
   CatalogReadResult,
@@ -9,8 +9,8 @@ import type {
   ReplicaSearch,
   ReplicaWrite,
   Watermarks,
-} from './replica-messages.js';
-import type { TextSearch } from './text-search.js';
+} from '../shared/replica-messages.js';
+import type { TextSearch } from '../index/text-search.js';
 
 /**
  * How the store talks to one index replica, wherever it runs. Writes are fire-and-forget but

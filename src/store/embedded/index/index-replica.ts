@@ -1,20 +1,20 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import type { TextKind } from '../../core/product.js';
+import type { TextKind } from '../../../core/product.js';
 import { compareHits, topProducts, topProductsOverKinds, type TextHit } from './top-products.js';
-import type { AnnIndex, AnnIndexFactory } from '../ann/ann-index.js';
-import type { IndexCheckReport } from '../../core/vector-store.js';
-import type { CatalogDb } from './catalog-db.js';
+import type { AnnIndex, AnnIndexFactory } from '../../ann/ann-index.js';
+import type { IndexCheckReport } from '../../../core/vector-store.js';
+import type { CatalogDb } from '../catalog/catalog-db.js';
 import { replayCatalog } from './catalog-replay.js';
 import { hydrateHits } from './hit-hydration.js';
 import { checkAndRepair } from './index-check.js';
 import { IndexMover } from './index-mover.js';
-import { IndexSnapshots, type Watermarks } from './index-snapshot.js';
+import { IndexSnapshots } from './index-snapshot.js';
 import { KindIndex } from './kind-index.js';
-import { packedRow } from './packed-vectors.js';
-import { ProductMaps } from './product-maps.js';
-import type { ReplicaHealth, ReplicaHits, ReplicaOpenInfo, ReplicaSearch, ReplicaWrite } from './replica-messages.js';
-import { KINDS, kindCode, kindOf } from './text-kinds.js';
-import type { Logger } from '../../core/logger.js';
+import { packedRow } from '../shared/packed-vectors.js';
+import { ProductMaps } from '../catalog/product-maps.js';
+import type { ReplicaHealth, ReplicaHits, ReplicaOpenInfo, ReplicaSearch, ReplicaWrite, Watermarks } from '../shared/replica-messages.js';
+import { KINDS, kindCode, kindOf } from '../shared/text-kinds.js';
+import type { Logger } from '../../../core/logger.js';
 
 export type ReplicaLogger = Logger;
 

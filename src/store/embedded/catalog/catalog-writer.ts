@@ -1,9 +1,9 @@
 import type { Worker } from 'node:worker_threads';
-import type { Product } from '../../core/product.js';
-import { spawnWorker } from '../../util/spawn-worker.js';
+import type { Product } from '../../../core/product.js';
+import { spawnWorker } from '../../../util/spawn-worker.js';
 import type { CatalogDb, NewText, WriteEffects } from './catalog-db.js';
-import { packVectors, packedRow } from './packed-vectors.js';
-import { WorkerRpc } from './worker-rpc.js';
+import { packVectors, packedRow } from '../shared/packed-vectors.js';
+import { WorkerRpc } from '../shared/worker-rpc.js';
 
 export interface CatalogWrite {
   product: Product;

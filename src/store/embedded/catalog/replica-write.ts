@@ -1,6 +1,6 @@
 import type { WriteEffects } from './catalog-db.js';
-import { packVectors } from './packed-vectors.js';
-import type { ReplicaWrite } from './replica-messages.js';
+import { packVectors } from '../shared/packed-vectors.js';
+import type { ReplicaWrite } from '../shared/replica-messages.js';
 
 /** A committed write as the replicas need it: vectors packed into one array, so posting it to a worker is one copy. */
 export function replicaWriteOf(effects: WriteEffects, dimension: number): ReplicaWrite {

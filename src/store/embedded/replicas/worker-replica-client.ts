@@ -1,7 +1,7 @@
 import type { Worker } from 'node:worker_threads';
-import { spawnWorker } from '../../util/spawn-worker.js';
-import type { IndexCheckReport } from '../../core/vector-store.js';
-import type { ReplicaLogger } from './index-replica.js';
+import { spawnWorker } from '../../../util/spawn-worker.js';
+import type { IndexCheckReport } from '../../../core/vector-store.js';
+import type { ReplicaLogger } from '../index/index-replica.js';
 import { ReplicaLostError, type ReplicaClient } from './replica-client.js';
 import type {
   CatalogRead,
@@ -12,9 +12,9 @@ import type {
   ReplicaSearch,
   ReplicaWrite,
   Watermarks,
-} from './replica-messages.js';
+} from '../shared/replica-messages.js';
 import type { ToMain, ToWorker, WorkerReplicaConfig } from './worker-protocol.js';
-import { WorkerRpc } from './worker-rpc.js';
+import { WorkerRpc } from '../shared/worker-rpc.js';
 
 /** The requests a worker answers (writes and stalls are posted without waiting). */
 type Call = Exclude<ToWorker, { type: 'apply' | 'stall' }>;

@@ -1,8 +1,8 @@
 import { compareHits, type TextHit } from './top-products.js';
-import type { ProductMatch } from '../../core/vector-store.js';
-import type { CatalogDb, MatchedRow } from './catalog-db.js';
-import { kindOf } from './text-kinds.js';
-import { cosineWithBlob } from './vector-blob.js';
+import type { ProductMatch } from '../../../core/vector-store.js';
+import type { CatalogDb, MatchedRow } from '../catalog/catalog-db.js';
+import { kindOf } from '../shared/text-kinds.js';
+import { cosineWithBlob } from '../shared/vector-blob.js';
 
 /**
  * Text hits → the products a caller sees: each hit's text and product read from the catalog,

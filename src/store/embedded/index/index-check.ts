@@ -1,10 +1,10 @@
-import type { TextKind } from '../../core/product.js';
-import type { IndexCheckReport } from '../../core/vector-store.js';
-import type { CatalogDb } from './catalog-db.js';
+import type { TextKind } from '../../../core/product.js';
+import type { IndexCheckReport } from '../../../core/vector-store.js';
+import type { CatalogDb } from '../catalog/catalog-db.js';
 import { addRows } from './catalog-replay.js';
 import type { KindIndex } from './kind-index.js';
-import { KINDS, kindOf } from './text-kinds.js';
-import { vectorFromBlob } from './vector-blob.js';
+import { KINDS, kindOf } from '../shared/text-kinds.js';
+import { vectorFromBlob } from '../shared/vector-blob.js';
 
 const PAGE = 10_000;
 /** Results asked for when probing whether a text is reachable by its own vector. */

@@ -1,7 +1,7 @@
 import type { CatalogDb } from './catalog-db.js';
 import { CategoryCodes } from './category-codes.js';
 import { IntColumn } from './int-column.js';
-import type { ReplicaWrite } from './replica-messages.js';
+import type { ReplicaWrite } from '../shared/replica-messages.js';
 
 /**
  * Text label → product and product → category, in Int32Arrays: what turns an index's text hits

@@ -1,9 +1,9 @@
-import type { TextKind } from '../../core/product.js';
-import type { CatalogDb, TextRow } from './catalog-db.js';
-import type { Watermarks } from './index-snapshot.js';
+import type { TextKind } from '../../../core/product.js';
+import type { CatalogDb, TextRow } from '../catalog/catalog-db.js';
+import type { Watermarks } from '../shared/replica-messages.js';
 import type { KindIndex } from './kind-index.js';
-import { KINDS, kindCode, kindOf } from './text-kinds.js';
-import { vectorFromBlob } from './vector-blob.js';
+import { KINDS, kindCode, kindOf } from '../shared/text-kinds.js';
+import { vectorFromBlob } from '../shared/vector-blob.js';
 
 const REPLAY_CHUNK = 4096;
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { mergeTopProducts, topProducts, type HitSource, type TextHit } from '../../../src/store/embedded/top-products.js';
+import { mergeTopProducts, topProducts, type HitSource, type TextHit } from '../../../../src/store/embedded/index/top-products.js';
 
 /** A source over a fixed ranked list that records the depths it was asked for. */
 function listSource(hits: TextHit[]): HitSource & { depths: number[] } {

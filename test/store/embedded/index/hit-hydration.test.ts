@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { cosineWithBlob } from '../../../src/store/embedded/vector-blob.js';
-import { cosine, rng, unitVector } from '../../helpers/vectors.js';
+import { cosineWithBlob } from '../../../../src/store/embedded/shared/vector-blob.js';
+import { cosine, rng, unitVector } from '../../../helpers/vectors.js';
 
 it('scores a stored vector the same through the aligned view and the unaligned byte-by-byte path', () => {
   const random = rng(4);

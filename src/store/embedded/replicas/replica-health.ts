@@ -1,7 +1,7 @@
-import type { TextKind } from '../../core/product.js';
-import type { IndexCheckReport } from '../../core/vector-store.js';
-import type { ReplicaHealth } from './replica-messages.js';
-import { KINDS } from './text-kinds.js';
+import type { TextKind } from '../../../core/product.js';
+import type { IndexCheckReport } from '../../../core/vector-store.js';
+import type { ReplicaHealth } from '../shared/replica-messages.js';
+import { KINDS } from '../shared/text-kinds.js';
 
 /** How the health and check reports of several replicas read as one, for /readyz and metrics. */
 

@@ -1,4 +1,4 @@
-import { ModelMismatchError } from '../../core/vector-store.js';
+import { ModelMismatchError } from '../../../core/vector-store.js';
 import type { CatalogDb } from './catalog-db.js';
 
 /**

@@ -1,4 +1,4 @@
-import { cosine } from '../../core/vector-math.js';
+import { cosine } from '../../../core/vector-math.js';
 
 /** Vectors as the catalog stores them: float32, little-endian, one SQLite blob per text. */
 

@@ -1,5 +1,5 @@
-import type { AnnIndex, AnnSearchResult } from '../ann/ann-index.js';
-import { ExactIndex } from '../ann/exact-index.js';
+import type { AnnIndex, AnnSearchResult } from '../../ann/ann-index.js';
+import { ExactIndex } from '../../ann/exact-index.js';
 
 /**
  * Everything searchable of one text kind: the HNSW index plus a small exact "tail" of texts that

@@ -1,9 +1,9 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { hnswlibFactoryFor } from '../ann/ann-params.js';
-import { exactIndexFactory } from '../ann/exact-index.js';
-import { CatalogDb } from './catalog-db.js';
-import { IndexReplica } from './index-replica.js';
-import { TextSearch } from './text-search.js';
+import { hnswlibFactoryFor } from '../../ann/ann-params.js';
+import { exactIndexFactory } from '../../ann/exact-index.js';
+import { CatalogDb } from '../catalog/catalog-db.js';
+import { IndexReplica } from '../index/index-replica.js';
+import { TextSearch } from '../index/text-search.js';
 import type { ToMain, ToWorker, WorkerReplicaConfig } from './worker-protocol.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { TextKind } from '../../core/product.js';
+import type { TextKind } from '../../../core/product.js';
 
 /**
  * Text kinds as the catalog stores them (a small integer per text) and as the indexes are keyed

@@ -1,11 +1,11 @@
-import type { TextKind } from '../../core/product.js';
-import type { ProductMatch } from '../../core/vector-store.js';
-import type { CatalogDb } from './catalog-db.js';
+import type { TextKind } from '../../../core/product.js';
+import type { ProductMatch } from '../../../core/vector-store.js';
+import type { CatalogDb } from '../catalog/catalog-db.js';
 import { hydrateHits } from './hit-hydration.js';
-import type { ProductMaps } from './product-maps.js';
-import type { ResolvedFilter } from './search-filter.js';
+import type { ProductMaps } from '../catalog/product-maps.js';
+import type { ResolvedFilter } from '../catalog/search-filter.js';
 import { compareHits, topProducts, topProductsOverKinds, type TextHit } from './top-products.js';
-import { cosineWithBlob } from './vector-blob.js';
+import { cosineWithBlob } from '../shared/vector-blob.js';
 
 /**
  * Searches under a selective filter by scoring exactly every text it allows, their vectors read

@@ -1,5 +1,5 @@
-import { StoreUnavailableError, type IndexCheckReport } from '../../core/vector-store.js';
-import type { ReplicaLogger } from './index-replica.js';
+import { StoreUnavailableError, type IndexCheckReport } from '../../../core/vector-store.js';
+import type { ReplicaLogger } from '../index/index-replica.js';
 import { ReplicaLostError, type ReplicaClient } from './replica-client.js';
 import { WorkerReplicaClient } from './worker-replica-client.js';
 import { combinedHealth, mergeReports } from './replica-health.js';
@@ -12,7 +12,7 @@ import type {
   ReplicaSearch,
   ReplicaWrite,
   Watermarks,
-} from './replica-messages.js';
+} from '../shared/replica-messages.js';
 
 /** Starts replica number `slot` (the replacement for a dead one too). */
 export type ReplicaSpawner = (slot: number) => Promise<ReplicaClient>;

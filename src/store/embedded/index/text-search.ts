@@ -1,10 +1,10 @@
 import type Database from 'better-sqlite3';
-import type { TextKind } from '../../core/product.js';
-import type { LexicalMatch, ScoredText, StoredText } from '../../core/vector-store.js';
+import type { TextKind } from '../../../core/product.js';
+import type { LexicalMatch, ScoredText, StoredText } from '../../../core/vector-store.js';
 import { ftsQuery } from './fts-query.js';
-import type { CatalogRead, CatalogReadFilter, CatalogReadResult } from './replica-messages.js';
-import { kindCode, kindOf } from './text-kinds.js';
-import { cosineWithBlob, vectorFromBlob } from './vector-blob.js';
+import type { CatalogRead, CatalogReadFilter, CatalogReadResult } from '../shared/replica-messages.js';
+import { kindCode, kindOf } from '../shared/text-kinds.js';
+import { cosineWithBlob, vectorFromBlob } from '../shared/vector-blob.js';
 
 interface FtsRow {
   pid: number;

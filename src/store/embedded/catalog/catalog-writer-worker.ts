@@ -1,7 +1,7 @@
 import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { CatalogDb } from './catalog-db.js';
-import { packedRow } from './packed-vectors.js';
+import { packedRow } from '../shared/packed-vectors.js';
 import type { CatalogWrite, PackedWrite, WriterEffects, WriterReply, WriterRequest } from './catalog-writer.js';
 
 /** The catalog writer thread: one SQLite connection that runs the store's write transactions. */

@@ -1,11 +1,18 @@
-import type { TextKind } from '../../core/product.js';
-import type { IndexCheckReport, IndexHealth, LexicalMatch, ProductMatch, ScoredText, StoredText } from '../../core/vector-store.js';
-import type { Watermarks } from './index-snapshot.js';
+import type { TextKind } from '../../../core/product.js';
+import type { IndexCheckReport, IndexHealth, LexicalMatch, ProductMatch, ScoredText, StoredText } from '../../../core/vector-store.js';
 
 /**
  * What the store tells an index replica, and what a replica answers: plain data, so the same
  * messages go to a replica on the main thread and, through postMessage, to one in a worker.
  */
+
+/** Which catalog changes an index snapshot already contains; the rest is replayed from SQLite on open. */
+export interface Watermarks {
+  /** Every text label ≤ this is reflected in the snapshot. */
+  maxLabel: number;
+  /** Every removal with rid ≤ this is reflected in the snapshot. */
+  removalSeq: number;
+}
 
 /** One committed write, as the index sees it. Vectors are packed in one array (one copy per post). */
 export interface ReplicaWrite {
@@ -62,5 +69,3 @@ export interface ReplicaOpenInfo {
   replayedRemovals: number;
   check: IndexCheckReport;
 }
-
-export type { Watermarks };

@@ -1,5 +1,5 @@
-import type { AnnParams } from '../ann/ann-params.js';
-import type { CatalogRead, ReplicaHealth, ReplicaOpenInfo, ReplicaSearch, ReplicaWrite, Watermarks } from './replica-messages.js';
+import type { AnnParams } from '../../ann/ann-params.js';
+import type { CatalogRead, ReplicaHealth, ReplicaOpenInfo, ReplicaSearch, ReplicaWrite, Watermarks } from '../shared/replica-messages.js';
 
 /** The messages between the store (main thread) and a search worker (replica-worker.ts). */
 

@@ -1,4 +1,4 @@
-import { queryWords } from '../../core/query-words.js';
+import { queryWords } from '../../../core/query-words.js';
 
 /**
  * A step's free text → an FTS5 query that any of its content words can match (BM25 then ranks

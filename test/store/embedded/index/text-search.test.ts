@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { ftsQuery } from '../../../src/store/embedded/fts-query.js';
-import { openStore, randomProducts, tempDir, withWorkers } from './store-fixture.js';
+import { ftsQuery } from '../../../../src/store/embedded/index/fts-query.js';
+import { openStore, randomProducts, tempDir, withWorkers } from '../store-fixture.js';
 
 describe('BM25 in the embedded store (FTS5)', () => {
   it('quotes every word, drops stop words, and never passes FTS5 syntax through', () => {

@@ -1,9 +1,9 @@
 import type Database from 'better-sqlite3';
-import type { Product, TextKind } from '../../core/product.js';
+import type { Product, TextKind } from '../../../core/product.js';
 import { openCatalogFile } from './catalog-schema.js';
-import { kindCode, kindOf } from './text-kinds.js';
-import { blobOf, vectorFromBlob } from './vector-blob.js';
-import { SqliteGrowthCap } from '../../util/sqlite-growth-cap.js';
+import { kindCode, kindOf } from '../shared/text-kinds.js';
+import { blobOf, vectorFromBlob } from '../shared/vector-blob.js';
+import { SqliteGrowthCap } from '../../../util/sqlite-growth-cap.js';
 
 /**
  * The embedded store's source of truth: products, their texts and vectors, in SQLite

@@ -1,5 +1,5 @@
-import type { TextKind } from '../../core/product.js';
-import type { SearchFilter } from '../../core/vector-store.js';
+import type { TextKind } from '../../../core/product.js';
+import type { SearchFilter } from '../../../core/vector-store.js';
 import type { CatalogDb } from './catalog-db.js';
 import type { CatalogMirror } from './catalog-mirror.js';
 

@@ -1,8 +1,9 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { TextKind } from '../../core/product.js';
-import type { AnnIndex, AnnIndexFactory } from '../ann/ann-index.js';
-import { writeFileAtomic } from '../../util/atomic-file.js';
+import type { TextKind } from '../../../core/product.js';
+import type { AnnIndex, AnnIndexFactory } from '../../ann/ann-index.js';
+import { writeFileAtomic } from '../../../util/atomic-file.js';
+import type { Watermarks } from '../shared/replica-messages.js';
 
 /**
  * Snapshots of the ANN indexes, one per text kind, plus a manifest naming them.
@@ -12,13 +13,6 @@ import { writeFileAtomic } from '../../util/atomic-file.js';
  * consistent with its watermarks. The watermarks say which catalog changes the snapshot already
  * contains; the store replays everything after them from SQLite on open.
  */
-
-export interface Watermarks {
-  /** Every text label ≤ this is reflected in the snapshot. */
-  maxLabel: number;
-  /** Every removal with rid ≤ this is reflected in the snapshot. */
-  removalSeq: number;
-}
 
 interface Manifest extends Watermarks {
   version: 1;
