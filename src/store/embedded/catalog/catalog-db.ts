@@ -232,9 +232,10 @@ export class CatalogDb {
     return out;
   }
 
-  counts(): { products: number; byKind: Map<number, number> } {
-    const byKind = new Map<number, number>();
-    for (const row of this.stmt.countTexts.all()) byKind.set(row.kind, row.n);
+  /** Products, and texts per kind (a kind with no texts counts 0). */
+  counts(): { products: number; byKind: Record<TextKind, number> } {
+    const byKind: Record<TextKind, number> = { intention: 0, title: 0 };
+    for (const row of this.stmt.countTexts.all()) byKind[kindOf(row.kind)] = row.n;
     return { products: this.stmt.countProducts.get()!.n, byKind };
   }
 

@@ -88,8 +88,8 @@ export class IndexReplica {
     } else {
       const expected = options.db.counts().byKind;
       anns = {
-        intention: options.annFactory.create(options.dimension, expected.get(0) ?? 0),
-        title: options.annFactory.create(options.dimension, expected.get(1) ?? 0),
+        intention: options.annFactory.create(options.dimension, expected.intention),
+        title: options.annFactory.create(options.dimension, expected.title),
       };
       from = { maxLabel: 0, removalSeq: 0 };
       if (options.db.lastLabel() > 0) options.logger.warn({ reason: loaded.reason }, 'rebuilding vector index from the catalog');
@@ -118,7 +118,7 @@ export class IndexReplica {
         { kind, extra: report.extra[kind] },
         'index holds texts the catalog does not; rebuilding it from the catalog',
       );
-      const expected = this.options.db.counts().byKind.get(kindCode(kind)) ?? 0;
+      const expected = this.options.db.counts().byKind[kind];
       this.indexes[kind].reset(this.options.annFactory.create(this.options.dimension, expected));
     }
     if (KINDS.some((kind) => report.extra[kind] > 0)) {
