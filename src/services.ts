@@ -37,8 +37,6 @@ export interface Services {
 
 export type EmbeddingObserver = (seconds: number, texts: number, model: string) => void;
 
-export type ServiceLogger = Logger;
-
 /** Adapters a caller may substitute (tests inject a fault-injecting ANN index through this). */
 export interface AdapterOverrides {
   annFactory?: AnnIndexFactory;
@@ -48,7 +46,7 @@ export interface AdapterOverrides {
  * Search workers run hnswlib; an injected index factory (tests) cannot cross into a worker, and
  * usearch's native module never finishes loading in one. Both keep their replica on this thread.
  */
-function searchThreadsFor(config: Config, overrides: AdapterOverrides, logger: ServiceLogger): number {
+function searchThreadsFor(config: Config, overrides: AdapterOverrides, logger: Logger): number {
   if (overrides.annFactory) return 0;
   if (config.annIndex === 'usearch' && config.searchThreads > 0) {
     logger.warn(
@@ -64,7 +62,7 @@ function searchThreadsFor(config: Config, overrides: AdapterOverrides, logger: S
  * The embedding cache, or none when its file cannot be opened (a full or read-only volume at
  * start-up): it only saves model work, so the service runs without it rather than not at all.
  */
-function openEmbeddingCache(config: Config, logger: ServiceLogger): EmbeddingCache | undefined {
+function openEmbeddingCache(config: Config, logger: Logger): EmbeddingCache | undefined {
   const path = join(config.dataDir, 'cache', 'embeddings.sqlite');
   try {
     return new EmbeddingCache({ path, logger });
@@ -77,7 +75,7 @@ function openEmbeddingCache(config: Config, logger: ServiceLogger): EmbeddingCac
   }
 }
 
-export async function createServices(config: Config, logger: ServiceLogger, overrides: AdapterOverrides = {}): Promise<Services> {
+export async function createServices(config: Config, logger: Logger, overrides: AdapterOverrides = {}): Promise<Services> {
   const loaded = await createEmbedder({
     kind: config.embedder,
     modelId: config.modelId,

@@ -6,3 +6,6 @@ export interface Logger {
   info(obj: object, msg: string): void;
   warn(obj: object, msg: string): void;
 }
+
+/** A logger that drops everything: the default of adapters whose caller gave none. */
+export const silentLogger: Logger = { info() {}, warn() {} };

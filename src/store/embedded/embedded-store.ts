@@ -25,12 +25,13 @@ import { IndexUpkeep } from './index-upkeep.js';
 import type { ReplicaSet } from './replicas/replica-set.js';
 import { replicaWriteOf } from './catalog/replica-write.js';
 import { resolveFilter } from './catalog/search-filter.js';
-import { silentLogger, type EmbeddedStoreOptions, type StorageGuard, type StoreLogger } from './store-options.js';
+import { silentLogger, type Logger } from '../../core/logger.js';
+import type { EmbeddedStoreOptions, StorageGuard } from './store-options.js';
 import { asStorageFullError } from '../../util/storage-errors.js';
 import { startReplicas, startWriter } from './store-wiring.js';
 import { WriteGate } from './write-gate.js';
 
-export type { EmbeddedStoreOptions, StoreLogger };
+export type { EmbeddedStoreOptions };
 
 /** What an open store is made of (EmbeddedStore.open builds them). */
 interface StoreParts {
@@ -39,7 +40,7 @@ interface StoreParts {
   gate: WriteGate;
   replicas: ReplicaSet;
   writer: CatalogWriter;
-  logger: StoreLogger;
+  logger: Logger;
 }
 
 /**

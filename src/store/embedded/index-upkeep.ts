@@ -2,14 +2,14 @@ import type { IndexCheckReport } from '../../core/vector-store.js';
 import type { CatalogDb } from './catalog/catalog-db.js';
 import type { ReplicaOpenInfo, Watermarks } from './shared/replica-messages.js';
 import type { ReplicaSet } from './replicas/replica-set.js';
-import type { StoreLogger } from './store-options.js';
+import type { Logger } from '../../core/logger.js';
 import type { WriteGate } from './write-gate.js';
 
 export interface IndexUpkeepParts {
   db: CatalogDb;
   replicas: ReplicaSet;
   gate: WriteGate;
-  logger: StoreLogger;
+  logger: Logger;
 }
 
 /**

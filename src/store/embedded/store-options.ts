@@ -3,8 +3,6 @@ import type { WorkerReplicaConfig } from './replicas/worker-protocol.js';
 import type { Logger } from '../../core/logger.js';
 import type { StorageMonitor } from '../../util/storage-monitor.js';
 
-export type StoreLogger = Logger;
-
 export interface EmbeddedStoreOptions {
   dataDir: string;
   modelId: string;
@@ -17,7 +15,7 @@ export interface EmbeddedStoreOptions {
    */
   searchThreads?: number;
   annSpec?: WorkerReplicaConfig['ann'];
-  logger?: StoreLogger;
+  logger?: Logger;
   /** Filters selecting at most this many texts are answered by an exact scan instead of the ANN. */
   exactScanLimit?: number;
   /** Seconds between background snapshots when there are changes (0: only on close). */
@@ -43,5 +41,3 @@ export interface EmbeddedStoreOptions {
 }
 
 export type StorageGuard = Pick<StorageMonitor, 'assertRoom' | 'recordRefusal' | 'recordSuccess'>;
-
-export const silentLogger: StoreLogger = { info() {}, warn() {} };

@@ -4,7 +4,8 @@ import { InlineCatalogWriter, WorkerCatalogWriter, type CatalogWriter } from './
 import { IndexReplica } from './index/index-replica.js';
 import { LocalReplicaClient } from './replicas/replica-client.js';
 import { ReplicaSet, type ReplicaSetOptions, type ReplicaSpawner } from './replicas/replica-set.js';
-import type { EmbeddedStoreOptions, StoreLogger } from './store-options.js';
+import type { Logger } from '../../core/logger.js';
+import type { EmbeddedStoreOptions } from './store-options.js';
 import { TextSearch } from './index/text-search.js';
 import { WorkerReplicaClient } from './replicas/worker-replica-client.js';
 
@@ -18,7 +19,7 @@ import { WorkerReplicaClient } from './replicas/worker-replica-client.js';
 export interface WiringContext {
   db: CatalogDb;
   catalogPath: string;
-  logger: StoreLogger;
+  logger: Logger;
   /** Runs `fn` while no write can commit (the store's write lock). */
   exclusive: ReplicaSetOptions['exclusive'];
 }

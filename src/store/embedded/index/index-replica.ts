@@ -16,8 +16,6 @@ import type { ReplicaHealth, ReplicaHits, ReplicaOpenInfo, ReplicaSearch, Replic
 import { KINDS, kindCode, kindOf } from '../shared/text-kinds.js';
 import type { Logger } from '../../../core/logger.js';
 
-export type ReplicaLogger = Logger;
-
 export interface IndexReplicaOptions {
   /** The catalog, read on open and by checks (a worker opens its own connection to the same file). */
   db: CatalogDb;
@@ -26,7 +24,7 @@ export interface IndexReplicaOptions {
   modelId: string;
   dimension: number;
   annFactory: AnnIndexFactory;
-  logger: ReplicaLogger;
+  logger: Logger;
   /** Longest one background slice of HNSW inserts may hold this replica's thread. */
   sliceMs: number;
   /** Texts per check searched by their own vector. */

@@ -1,5 +1,5 @@
 import { StoreUnavailableError, type IndexCheckReport } from '../../../core/vector-store.js';
-import type { ReplicaLogger } from '../index/index-replica.js';
+import type { Logger } from '../../../core/logger.js';
 import { ReplicaLostError, type ReplicaClient } from './replica-client.js';
 import { WorkerReplicaClient } from './worker-replica-client.js';
 import { combinedHealth, mergeReports } from './replica-health.js';
@@ -21,7 +21,7 @@ export interface ReplicaSetOptions {
   spawn: ReplicaSpawner;
   /** Runs `fn` while no write can commit: a replacement must load the catalog while it stands still. */
   exclusive: <T>(fn: () => Promise<T>) => Promise<T>;
-  logger: ReplicaLogger;
+  logger: Logger;
   /**
    * A worker silent this long (it reports health 4 times a second) is taken for hung in a native
    * call: abandoned, its searches failed over, a replacement started. 0 disables. Default 30 s.

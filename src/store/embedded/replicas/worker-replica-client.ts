@@ -1,7 +1,7 @@
 import type { Worker } from 'node:worker_threads';
 import { spawnWorker } from '../../../util/spawn-worker.js';
 import type { IndexCheckReport } from '../../../core/vector-store.js';
-import type { ReplicaLogger } from '../index/index-replica.js';
+import type { Logger } from '../../../core/logger.js';
 import { ReplicaLostError, type ReplicaClient } from './replica-client.js';
 import type {
   CatalogRead,
@@ -44,7 +44,7 @@ export class WorkerReplicaClient implements ReplicaClient {
   /** Starts a worker and resolves once its replica has loaded, replayed and checked the catalog. */
   static start(
     config: WorkerReplicaConfig,
-    logger: ReplicaLogger,
+    logger: Logger,
     onExit: (client: WorkerReplicaClient, code: number) => void,
   ): Promise<WorkerReplicaClient> {
     return new Promise((resolve, reject) => {
