@@ -153,7 +153,7 @@ export const SETTINGS = {
   ),
   /**
    * Search runs beside the HTTP thread and on more than one core. Default: cores − 1, at least 1.
-   * 0 keeps the index on the main thread (the issue-10 layout; used by tests that inject index faults).
+   * 0 keeps the index and the write transactions on the main thread (src/store/embedded/search-placement.ts).
    */
   searchThreads: setting(
     'SEARCH_THREADS',

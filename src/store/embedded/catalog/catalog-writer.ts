@@ -20,7 +20,7 @@ export interface CatalogWriter {
   close(): Promise<void>;
 }
 
-/** Commits on the calling thread (no search workers: the issue-10 layout). */
+/** Commits on the calling thread: the store searches there too (no search workers). */
 export class InlineCatalogWriter implements CatalogWriter {
   constructor(private readonly db: CatalogDb) {}
 
