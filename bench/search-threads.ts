@@ -74,9 +74,7 @@ export async function runSearchThreads(
         dataDir: dir,
         modelId: 'bench',
         dimension: DIM,
-        annFactory,
-        searchThreads: threads,
-        annSpec: {},
+        ...(threads > 0 ? { searchWorkers: { threads, ann: { library: 'hnswlib' as const } } } : { annFactory }),
         checkIntervalS: 0,
         probesPerCheck: 0,
       });

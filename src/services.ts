@@ -11,8 +11,8 @@ import { EmbeddingCache } from './embedding/embedding-cache.js';
 import { EmbeddingQueue } from './embedding/embedding-queue.js';
 import { timedEmbedder } from './embedding/timed-embedder.js';
 import type { AnnIndexFactory } from './store/ann/ann-index.js';
-import { annIndexFactory } from './store/ann/default-index.js';
 import { EmbeddedStore } from './store/embedded/embedded-store.js';
+import { chooseSearchPlacement, searchSlotsOf, type SearchPlacement } from './store/embedded/search-placement.js';
 import { qdrantOptionsFrom } from './store/qdrant/qdrant-options.js';
 import { QdrantStore } from './store/qdrant/qdrant-store.js';
 import type { VectorStore } from './core/vector-store.js';
@@ -42,20 +42,18 @@ export interface AdapterOverrides {
   annFactory?: AnnIndexFactory;
 }
 
-/**
- * Search workers run hnswlib; an injected index factory (tests) cannot cross into a worker, and
- * usearch's native module never finishes loading in one. Both keep their replica on this thread.
- */
-function searchThreadsFor(config: Config, overrides: AdapterOverrides, logger: Logger): number {
-  if (overrides.annFactory) return 0;
-  if (config.annIndex === 'usearch' && config.searchThreads > 0) {
-    logger.warn(
-      { searchThreads: config.searchThreads },
-      'ANN_INDEX=usearch cannot run in search workers (its native module hangs loading in a worker thread); searching on the main thread',
-    );
-    return 0;
-  }
-  return config.searchThreads;
+/** Where the embedded store searches: the configuration's threads and index, decided once (search-placement.ts). */
+function searchPlacementFor(config: Config, overrides: AdapterOverrides, logger: Logger): SearchPlacement {
+  return chooseSearchPlacement(
+    {
+      threads: config.searchThreads,
+      ann: { library: config.annIndex, efSearch: config.annEfSearch, efConstruction: config.annEfConstruction },
+      annFactory: overrides.annFactory,
+      // A worker hung this long is replaced, as the stall watchdog restarts a hung main thread.
+      stallMs: config.eventLoopStallExitMs,
+    },
+    logger,
+  );
 }
 
 /**
@@ -111,34 +109,27 @@ export async function createServices(config: Config, logger: Logger, overrides: 
       return { ...(await monitor.status()), ...(cache ? { cache: { ...cache.failures } } : {}) };
     },
   };
-  const searchThreads = config.store === 'embedded' ? searchThreadsFor(config, overrides, logger) : 0;
+  const placement = config.store === 'embedded' ? searchPlacementFor(config, overrides, logger) : undefined;
   try {
-    const store: VectorStore =
-      config.store === 'qdrant'
-        ? await QdrantStore.open(qdrantOptionsFrom(config, embedder, logger))
-        : await EmbeddedStore.open({
-            dataDir: join(config.dataDir, 'embedded'),
-            modelId: embedder.id,
-            dimension: embedder.dimension,
-            annFactory:
-              overrides.annFactory ??
-              annIndexFactory(config.annIndex, { efSearch: config.annEfSearch, efConstruction: config.annEfConstruction }),
-            searchThreads,
-            annSpec: { efSearch: config.annEfSearch, efConstruction: config.annEfConstruction },
-            logger,
-            snapshotIntervalS: config.snapshotIntervalS,
-            checkIntervalS: config.indexCheckIntervalS,
-            probesPerCheck: config.indexCheckProbes,
-            maxPendingTexts: config.indexMaxPendingTexts,
-            // A worker hung this long is replaced, as the stall watchdog restarts a hung main thread.
-            searchStallMs: config.eventLoopStallExitMs,
-            storage: monitor,
-          });
+    const store: VectorStore = !placement
+      ? await QdrantStore.open(qdrantOptionsFrom(config, embedder, logger))
+      : await EmbeddedStore.open({
+          dataDir: join(config.dataDir, 'embedded'),
+          modelId: embedder.id,
+          dimension: embedder.dimension,
+          ...placement,
+          logger,
+          snapshotIntervalS: config.snapshotIntervalS,
+          checkIntervalS: config.indexCheckIntervalS,
+          probesPerCheck: config.indexCheckProbes,
+          maxPendingTexts: config.indexMaxPendingTexts,
+          storage: monitor,
+        });
     // One bulk search slice per search worker (the main thread, or Qdrant, when there are none), so
     // a live lookup finds at most one slice ahead of it in any worker's queue.
     const aligner = new Aligner(embedder, store, config.defaultThreshold, {
       sliceTargetMs: config.bulkSliceMs,
-      searchSlots: Math.max(1, searchThreads),
+      searchSlots: placement ? searchSlotsOf(placement) : 1,
     });
     const catalog = new CatalogService(embedder, store, config.embedBatchSize);
     return {

@@ -1,8 +1,16 @@
 import type { AnnIndexFactory } from './ann-index.js';
-import { DEFAULT_EF_CONSTRUCTION, DEFAULT_EF_SEARCH, hnswlibFactoryFor, type AnnLibrary, type AnnParams } from './ann-params.js';
+import {
+  DEFAULT_EF_CONSTRUCTION,
+  DEFAULT_EF_SEARCH,
+  hnswlibFactoryFor,
+  type AnnLibrary,
+  type AnnParams,
+  type AnnSpec,
+} from './ann-params.js';
+import { exactIndexFactory } from './exact-index.js';
 import { usearchIndexFactory } from './usearch-index.js';
 
-export type { AnnLibrary, AnnParams } from './ann-params.js';
+export type { AnnLibrary, AnnParams, AnnSpec } from './ann-params.js';
 
 /**
  * The ANN library the embedded store uses unless told otherwise (ANN_INDEX), chosen again by
@@ -30,6 +38,11 @@ export function annIndexFactory(library: AnnLibrary, params: AnnParams = {}): An
     ? // One insert thread: usearch's parallel insert loses nodes (see above).
       usearchIndexFactory({ quantization: 'f16', buildThreads: 1, expansionSearch: efSearch, expansionAdd: efConstruction })
     : hnswlibFactoryFor(params);
+}
+
+/** The factory an index description names, on the main thread (where every library loads). */
+export function annFactoryFor(spec: AnnSpec): AnnIndexFactory {
+  return spec.library === 'exact' ? exactIndexFactory : annIndexFactory(spec.library, spec);
 }
 
 export function defaultAnnIndexFactory(params: AnnParams = {}): AnnIndexFactory {

@@ -26,6 +26,7 @@ import type { ReplicaSet } from './replicas/replica-set.js';
 import { replicaWriteOf } from './catalog/replica-write.js';
 import { resolveFilter } from './catalog/search-filter.js';
 import { silentLogger, type Logger } from '../../core/logger.js';
+import { searchThreadsOf } from './search-placement.js';
 import type { EmbeddedStoreOptions, StorageGuard } from './store-options.js';
 import { asStorageFullError } from '../../util/storage-errors.js';
 import { startReplicas, startWriter } from './store-wiring.js';
@@ -109,7 +110,7 @@ export class EmbeddedStore implements VectorStore {
           products,
           intentions,
           titles,
-          searchThreads: options.searchThreads ?? 0,
+          searchThreads: searchThreadsOf(options),
           replayedTexts: info.replayedTexts,
           replayedRemovals: info.replayedRemovals,
           check: info.check,
@@ -308,27 +309,11 @@ export class EmbeddedStore implements VectorStore {
   }
 
   /**
-   * Fault injection for tests: ends search worker `slot` as a crash would; resolves once its
-   * replacement has loaded the catalog and serves.
-   */
-  async crashSearchWorker(slot: number): Promise<void> {
-    // The worker's exit listener (which starts the replacement) runs before terminate() resolves,
-    // so the replacement is already registered when crash() returns.
-    await this.replicas.crash(slot);
-    await this.replicas.settled();
-  }
-
-  /**
    * Fault injection for tests: true makes the catalog behave as on a full volume (a write that
    * needs a new page fails with SQLITE_FULL, catalog-db.ts capGrowth); false gives the space back.
    */
   simulateFullDisk(full: boolean): Promise<void> {
     return this.writer.capGrowth(full);
-  }
-
-  /** Fault injection for tests: holds search worker `slot`'s thread for `ms`, as a hung native call would. */
-  stallSearchWorker(slot: number, ms: number): void {
-    this.replicas.stall(slot, ms);
   }
 
   async close(): Promise<void> {

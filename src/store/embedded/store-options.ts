@@ -1,20 +1,14 @@
-import type { AnnIndexFactory } from '../ann/ann-index.js';
-import type { WorkerReplicaConfig } from './replicas/worker-protocol.js';
 import type { Logger } from '../../core/logger.js';
 import type { StorageMonitor } from '../../util/storage-monitor.js';
+import type { SearchPlacement } from './search-placement.js';
 
-export interface EmbeddedStoreOptions {
+/** What an embedded store is opened with: its settings, and where it searches (search-placement.ts). */
+export type EmbeddedStoreOptions = EmbeddedStoreSettings & SearchPlacement;
+
+export interface EmbeddedStoreSettings {
   dataDir: string;
   modelId: string;
   dimension: number;
-  /** The ANN index of a replica on the main thread (searchThreads 0); tests inject faulty ones here. */
-  annFactory: AnnIndexFactory;
-  /**
-   * Search threads, each a worker holding a replica of the index (default 0: one replica on the
-   * main thread). Workers build their ANN index from `annSpec`, since a factory cannot cross threads.
-   */
-  searchThreads?: number;
-  annSpec?: WorkerReplicaConfig['ann'];
   logger?: Logger;
   /** Filters selecting at most this many texts are answered by an exact scan instead of the ANN. */
   exactScanLimit?: number;
@@ -22,12 +16,10 @@ export interface EmbeddedStoreOptions {
   snapshotIntervalS?: number;
   /** Seconds between checks of the indexes against the catalog (0: only on open). Default 300. */
   checkIntervalS?: number;
-  /** Longest one background slice of HNSW inserts may hold a replica's thread. Default 8 ms (main thread), 5 ms (worker). */
+  /** Longest one background slice of HNSW inserts may hold a replica's thread. Default DEFAULT_INDEX_SLICE_MS. */
   indexSliceMs?: number;
   /** Texts per check searched by their own vector to prove the ANN index can return them. Default 2000. */
   probesPerCheck?: number;
-  /** A search worker silent this long is taken for hung, abandoned and replaced (0: never). Default 30 s. */
-  searchStallMs?: number;
   /**
    * Writers wait while more texts than this wait for HNSW, so the exact tail (scanned by every
    * search) stays small; a failing index never makes them wait. Default 8192.
@@ -39,5 +31,11 @@ export interface EmbeddedStoreOptions {
    */
   storage?: StorageGuard;
 }
+
+/**
+ * A search waits for the HNSW slice in progress on its replica's thread, so slices are kept short
+ * wherever the replica runs: the same default on the main thread and in a search worker.
+ */
+export const DEFAULT_INDEX_SLICE_MS = 5;
 
 export type StorageGuard = Pick<StorageMonitor, 'assertRoom' | 'recordRefusal' | 'recordSuccess'>;

@@ -1,19 +1,19 @@
 import { join } from 'node:path';
+import type { Logger } from '../../core/logger.js';
 import type { CatalogDb } from './catalog/catalog-db.js';
 import { InlineCatalogWriter, WorkerCatalogWriter, type CatalogWriter } from './catalog/catalog-writer.js';
 import { IndexReplica } from './index/index-replica.js';
+import { TextSearch } from './index/text-search.js';
 import { LocalReplicaClient } from './replicas/replica-client.js';
 import { ReplicaSet, type ReplicaSetOptions, type ReplicaSpawner } from './replicas/replica-set.js';
-import type { Logger } from '../../core/logger.js';
-import type { EmbeddedStoreOptions } from './store-options.js';
-import { TextSearch } from './index/text-search.js';
-import { WorkerReplicaClient } from './replicas/worker-replica-client.js';
+import { WorkerReplicaClient, startReplicaWorker } from './replicas/worker-replica-client.js';
+import type { WorkerReplicaConfig } from './replicas/worker-protocol.js';
+import type { MainThreadSearch, SearchWorkers } from './search-placement.js';
+import { DEFAULT_INDEX_SLICE_MS, type EmbeddedStoreOptions, type EmbeddedStoreSettings } from './store-options.js';
 
 /**
- * Where the store's work runs. With searchThreads 0: one index replica, and the write
- * transactions, on the calling thread (the issue-10 layout). Otherwise one search worker per
- * thread, each with its own replica, and a writer thread for the transactions, so the thread that
- * serves HTTP only dispatches.
+ * Builds the store's replicas and catalog writer where its search placement says
+ * (search-placement.ts): on the calling thread, or in search workers and a writer thread.
  */
 
 export interface WiringContext {
@@ -25,51 +25,48 @@ export interface WiringContext {
 }
 
 /** Opens the replicas; resolves once every one has loaded, replayed and checked the catalog. */
-export async function startReplicas(options: EmbeddedStoreOptions, context: WiringContext): Promise<ReplicaSet> {
-  const threads = options.searchThreads ?? 0;
-  // The set that replaces a worker which dies exists only once the first replicas have opened.
-  const owner: { set?: ReplicaSet } = {};
-  const spawn = spawnerFor(options, context, (client, code) => owner.set?.replaceLater(client, code));
-  owner.set = await ReplicaSet.open(Math.max(1, threads), {
-    spawn,
-    exclusive: context.exclusive,
-    logger: context.logger,
-    stallMs: options.searchStallMs,
-  });
-  return owner.set;
+export function startReplicas(options: EmbeddedStoreOptions, context: WiringContext): Promise<ReplicaSet> {
+  const { exclusive, logger } = context;
+  const workers = options.searchWorkers;
+  if (!workers) return ReplicaSet.open(1, { spawn: mainThreadReplica(options, options, context), exclusive, logger, stallMs: 0 });
+  return ReplicaSet.open(workers.threads, { spawn: workerReplica(options, workers, context), exclusive, logger, stallMs: workers.stallMs });
 }
 
-/** The write transactions run in a writer thread whenever there are search workers. */
+/** The write transactions leave the calling thread too whenever searches do. */
 export async function startWriter(options: EmbeddedStoreOptions, db: CatalogDb, catalogPath: string): Promise<CatalogWriter> {
-  return (options.searchThreads ?? 0) > 0 ? WorkerCatalogWriter.start(catalogPath) : new InlineCatalogWriter(db);
+  return options.searchWorkers ? WorkerCatalogWriter.start(catalogPath) : new InlineCatalogWriter(db);
 }
 
-function spawnerFor(
-  options: EmbeddedStoreOptions,
-  context: WiringContext,
-  onExit: (client: WorkerReplicaClient, code: number) => void,
-): ReplicaSpawner {
-  const replicaOptions = {
-    indexDir: join(options.dataDir, 'index'),
-    modelId: options.modelId,
-    dimension: options.dimension,
-    probesPerCheck: options.probesPerCheck ?? 2000,
+/** What every replica is built with, wherever it runs. */
+function replicaSettings(settings: EmbeddedStoreSettings) {
+  return {
+    indexDir: join(settings.dataDir, 'index'),
+    modelId: settings.modelId,
+    dimension: settings.dimension,
+    probesPerCheck: settings.probesPerCheck ?? 2000,
+    sliceMs: settings.indexSliceMs ?? DEFAULT_INDEX_SLICE_MS,
   };
-  if ((options.searchThreads ?? 0) === 0) {
-    return async () => {
-      const { replica, info } = await IndexReplica.open({
-        ...replicaOptions,
-        db: context.db,
-        annFactory: options.annFactory,
-        logger: context.logger,
-        sliceMs: options.indexSliceMs ?? 8,
-      });
-      return new LocalReplicaClient(replica, info, new TextSearch(context.db.db));
-    };
-  }
-  const ann = options.annSpec;
-  if (!ann) throw new Error('searchThreads > 0 needs annSpec: search workers build their own ANN index');
-  // A search waits for the slice in progress on its worker: short slices keep that wait small.
-  const config = { ...replicaOptions, catalogPath: context.catalogPath, ann, sliceMs: options.indexSliceMs ?? 5, healthIntervalMs: 250 };
-  return () => WorkerReplicaClient.start(config, context.logger, onExit);
+}
+
+function mainThreadReplica(settings: EmbeddedStoreSettings, search: MainThreadSearch, context: WiringContext): ReplicaSpawner {
+  return async () => {
+    const { replica, info } = await IndexReplica.open({
+      ...replicaSettings(settings),
+      db: context.db,
+      annFactory: search.annFactory,
+      logger: context.logger,
+    });
+    return new LocalReplicaClient(replica, info, new TextSearch(context.db.db));
+  };
+}
+
+function workerReplica(settings: EmbeddedStoreSettings, workers: SearchWorkers, context: WiringContext): ReplicaSpawner {
+  const config: WorkerReplicaConfig = {
+    ...replicaSettings(settings),
+    catalogPath: context.catalogPath,
+    ann: workers.ann,
+    healthIntervalMs: 250,
+  };
+  const startThread = workers.startThread ?? startReplicaWorker;
+  return (slot, onExit) => WorkerReplicaClient.open(startThread(config, slot), context.logger, onExit);
 }

@@ -22,7 +22,7 @@ it(
   'survives search workers killed during concurrent reads and writes, and ends with exactly the acknowledged catalog',
   { timeout: 60_000 },
   () =>
-    withWorkers('ecomalign-workers-', async (store) => {
+    withWorkers('ecomalign-workers-', async (store, workers) => {
       const catalog = new Map<string, ProductUpsert>();
       const random = rng(11);
       const base = randomProducts(60, 3);
@@ -49,8 +49,8 @@ it(
           for (const p of changed) catalog.set(p.product.id, p);
           const victim = `p${(round * 13) % 90}`;
           if (await store.delete(victim)) catalog.delete(victim);
-          if (round === 10) await store.crashSearchWorker(0);
-          if (round === 25) await store.crashSearchWorker(1);
+          if (round === 10) await workers.crash(0);
+          if (round === 25) await workers.crash(1);
         }
       })();
       await writer;
@@ -107,11 +107,11 @@ it(
 it('fails searches over from a worker hung in a (simulated) native call and replaces it', { timeout: 30_000 }, () =>
   withWorkers(
     'ecomalign-workers-hang-',
-    async (store) => {
+    async (store, workers) => {
       const items = randomProducts(40, 9);
       await store.upsert(items);
       const random = rng(21);
-      store.stallSearchWorker(0, 8_000);
+      workers.hang(0, 8_000);
       const started = performance.now();
       // Enough searches at once that the router hands some to the hung worker.
       const queries = Array.from({ length: 12 }, () => unitVector(random, DIM));
@@ -131,6 +131,6 @@ it('fails searches over from a worker hung in a (simulated) native call and repl
       const both = await Promise.all([0, 1, 2, 3].map(() => store.search([q], { k: 1, threshold: 0.99, match: 'intentions' })));
       for (const [hits] of both) assert.equal(hits[0]?.productId, 'after-hang');
     },
-    { searchStallMs: 600 },
+    { stallMs: 600 },
   ),
 );

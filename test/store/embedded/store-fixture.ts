@@ -4,9 +4,11 @@ import { join } from 'node:path';
 import type { Product } from '../../../src/core/product.js';
 import type { AnnIndexFactory } from '../../../src/store/ann/ann-index.js';
 import { exactIndexFactory } from '../../../src/store/ann/exact-index.js';
-import { EmbeddedStore, type EmbeddedStoreOptions } from '../../../src/store/embedded/embedded-store.js';
+import { EmbeddedStore } from '../../../src/store/embedded/embedded-store.js';
+import type { EmbeddedStoreSettings } from '../../../src/store/embedded/store-options.js';
 import type { ProductUpsert } from '../../../src/core/vector-store.js';
 import { rng, unitVector } from '../../helpers/vectors.js';
+import { FaultySearchWorkers } from './faulty-search-workers.js';
 
 export const DIM = 16;
 export const MODEL = 'test-model@1';
@@ -37,24 +39,27 @@ export function randomProducts(count: number, seed: number, categories = ['a', '
   });
 }
 
-/** Runs `test` on a store with two search workers in a fresh folder; closes and removes it after. */
+/**
+ * Runs `test` on a store with two search workers (exact index) in a fresh folder, handing it the
+ * workers' fault hooks (crash, hang); closes and removes the store after.
+ */
 export async function withWorkers(
   prefix: string,
-  test: (store: EmbeddedStore) => Promise<void>,
-  options: Partial<EmbeddedStoreOptions> = {},
+  test: (store: EmbeddedStore, workers: FaultySearchWorkers) => Promise<void>,
+  options: { stallMs?: number } & Partial<EmbeddedStoreSettings> = {},
 ) {
   const { dir, cleanup } = tempDir(prefix);
+  const { stallMs, ...settings } = options;
+  const workers = new FaultySearchWorkers();
   const store = await EmbeddedStore.open({
     dataDir: dir,
     modelId: MODEL,
     dimension: DIM,
-    annFactory: exactIndexFactory,
-    searchThreads: 2,
-    annSpec: { library: 'exact' },
-    ...options,
+    searchWorkers: { threads: 2, ann: { library: 'exact' }, stallMs, startThread: workers.start },
+    ...settings,
   });
   try {
-    await test(store);
+    await test(store, workers);
   } finally {
     await store.close();
     cleanup();

@@ -31,6 +31,13 @@ export interface ReplicaClient {
   health(): ReplicaHealth;
   /** Requests sent and not yet answered: the router sends a search to the least busy replica. */
   outstanding(): number;
+  /** Milliseconds since the replica last showed it is alive: the replica set's watchdog reads it. */
+  silentForMs(): number;
+  /**
+   * Gives up on a replica that stopped answering (a native call that never returns): what waits
+   * on it fails over to other replicas, and the set hears of it as of a death and replaces it.
+   */
+  abandon(): void;
   close(): Promise<void>;
 }
 
@@ -43,8 +50,8 @@ export class ReplicaLostError extends Error {
 }
 
 /**
- * A replica on the calling thread (SEARCH_THREADS=0): the issue-10 layout, where an injected ANN
- * index factory (the fault-injection tests) reaches the replica directly.
+ * A replica on the calling thread (search-placement.ts, main thread): an injected ANN index
+ * factory (the fault-injection tests) reaches the replica directly.
  */
 export class LocalReplicaClient implements ReplicaClient {
   private closed = false;
@@ -90,6 +97,14 @@ export class LocalReplicaClient implements ReplicaClient {
   outstanding(): number {
     return 0;
   }
+
+  /** Never silent: it answers on this thread, and a hang here is the whole process's (the event-loop watchdog's case). */
+  silentForMs(): number {
+    return 0;
+  }
+
+  /** Never called: a replica that is never silent is never abandoned. */
+  abandon(): void {}
 
   async close(): Promise<void> {
     if (this.closed) return;

@@ -1,7 +1,6 @@
 import { StoreUnavailableError, type IndexCheckReport } from '../../../core/vector-store.js';
 import type { Logger } from '../../../core/logger.js';
 import { ReplicaLostError, type ReplicaClient } from './replica-client.js';
-import { WorkerReplicaClient } from './worker-replica-client.js';
 import { combinedHealth, mergeReports } from './replica-health.js';
 import type {
   CatalogRead,
@@ -14,8 +13,11 @@ import type {
   Watermarks,
 } from '../shared/replica-messages.js';
 
-/** Starts replica number `slot` (the replacement for a dead one too). */
-export type ReplicaSpawner = (slot: number) => Promise<ReplicaClient>;
+/**
+ * Starts replica number `slot` (the replacement for a dead one too); it calls `onExit` if it dies
+ * or is abandoned, so the set can replace it.
+ */
+export type ReplicaSpawner = (slot: number, onExit: (client: ReplicaClient, code: number) => void) => Promise<ReplicaClient>;
 
 export interface ReplicaSetOptions {
   spawn: ReplicaSpawner;
@@ -40,29 +42,61 @@ export interface ReplicaSetOptions {
  * catalog (under the store's write lock); searches it had in hand are retried on another replica.
  */
 export class ReplicaSet {
+  /** A slot is empty while its replica starts (or is replaced). */
   private readonly replicas: (ReplicaClient | undefined)[];
   private readonly respawning = new Map<number, Promise<void>>();
   private closed = false;
-  private readonly watchdog?: NodeJS.Timeout;
-  /** What the first replica found while opening (they all read the same catalog). */
-  readonly openInfo: ReplicaOpenInfo;
+  private watchdog?: NodeJS.Timeout;
+  private opened?: ReplicaOpenInfo;
 
   private constructor(
-    replicas: ReplicaClient[],
+    count: number,
     private readonly options: ReplicaSetOptions,
   ) {
-    this.replicas = replicas;
-    this.openInfo = replicas[0].openInfo;
-    const stallMs = options.stallMs ?? 30_000;
+    this.replicas = Array.from({ length: count }, () => undefined);
+  }
+
+  /** What the first replica found while opening (they all read the same catalog). */
+  get openInfo(): ReplicaOpenInfo {
+    if (!this.opened) throw new Error('replica set not open');
+    return this.opened;
+  }
+
+  /**
+   * Starts `count` replicas; resolves once every one has opened. The set exists before its
+   * replicas, so a replica that dies at any time after it started is replaced by this set.
+   */
+  static async open(count: number, options: ReplicaSetOptions): Promise<ReplicaSet> {
+    const set = new ReplicaSet(count, options);
+    await set.startAll();
+    return set;
+  }
+
+  private async startAll(): Promise<void> {
+    const started = await Promise.allSettled(this.replicas.map((_, slot) => this.spawn(slot)));
+    const opened = started.filter((s) => s.status === 'fulfilled').map((s) => s.value);
+    const failed = started.find((s) => s.status === 'rejected');
+    if (failed) {
+      this.closed = true;
+      await Promise.all(opened.map((replica) => replica.close()));
+      throw failed.reason;
+    }
+    opened.forEach((replica, slot) => (this.replicas[slot] = replica));
+    this.opened = opened[0].openInfo;
+    const stallMs = this.options.stallMs ?? 30_000;
     if (stallMs > 0) {
       this.watchdog = setInterval(() => this.abandonSilent(stallMs), Math.max(50, stallMs / 4));
       this.watchdog.unref();
     }
   }
 
+  private spawn(slot: number): Promise<ReplicaClient> {
+    return this.options.spawn(slot, (client, code) => this.replaceLater(client, code));
+  }
+
   private abandonSilent(stallMs: number): void {
     for (const replica of this.live()) {
-      if (!(replica instanceof WorkerReplicaClient) || replica.silentForMs() <= stallMs) continue;
+      if (replica.silentForMs() <= stallMs) continue;
       this.options.logger.warn(
         { silentMs: Math.round(replica.silentForMs()) },
         'search worker stopped answering (hung native call?); failing its searches over and replacing it',
@@ -71,19 +105,8 @@ export class ReplicaSet {
     }
   }
 
-  static async open(count: number, options: ReplicaSetOptions): Promise<ReplicaSet> {
-    const started = await Promise.allSettled(Array.from({ length: count }, (_, slot) => options.spawn(slot)));
-    const opened = started.filter((s) => s.status === 'fulfilled').map((s) => s.value);
-    const failed = started.find((s) => s.status === 'rejected');
-    if (failed) {
-      await Promise.all(opened.map((replica) => replica.close()));
-      throw failed.reason;
-    }
-    return new ReplicaSet(opened, options);
-  }
-
-  /** Called by a replica's worker on an unexpected exit: start a replacement in its slot. */
-  replaceLater(client: ReplicaClient, code: number): void {
+  /** Told by a replica that died or was abandoned: start a replacement in its slot. */
+  private replaceLater(client: ReplicaClient, code: number): void {
     const slot = this.replicas.indexOf(client);
     if (slot < 0 || this.closed) return;
     this.replicas[slot] = undefined;
@@ -92,7 +115,7 @@ export class ReplicaSet {
       this.options
         .exclusive(async () => {
           if (this.closed) return;
-          this.replicas[slot] = await this.options.spawn(slot);
+          this.replicas[slot] = await this.spawn(slot);
         })
         .catch(async (err) => {
           this.options.logger.warn({ slot, err: (err as Error)?.message }, 'replacement search worker failed to start; retrying in 1 s');
@@ -101,23 +124,6 @@ export class ReplicaSet {
         });
     const done = attempt().finally(() => this.respawning.delete(slot));
     this.respawning.set(slot, done);
-  }
-
-  /** Fault injection: ends replica `slot`'s worker as a crash would (no-op for a main-thread replica). */
-  async crash(slot: number): Promise<void> {
-    const replica = this.replicas[slot];
-    if (replica instanceof WorkerReplicaClient) await replica.kill();
-  }
-
-  /** Fault injection: holds replica `slot`'s worker thread for `ms`, as a hung native call would. */
-  stall(slot: number, ms: number): void {
-    const replica = this.replicas[slot];
-    if (replica instanceof WorkerReplicaClient) replica.stall(ms);
-  }
-
-  /** Resolves once no replacement is starting (tests wait for recovery with it). */
-  async settled(): Promise<void> {
-    while (this.respawning.size > 0) await Promise.allSettled([...this.respawning.values()]);
   }
 
   /**

@@ -1,6 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { hnswlibFactoryFor } from '../../ann/ann-params.js';
-import { exactIndexFactory } from '../../ann/exact-index.js';
+import { workerAnnFactory } from '../../ann/ann-params.js';
 import { CatalogDb } from '../catalog/catalog-db.js';
 import { IndexReplica } from '../index/index-replica.js';
 import { TextSearch } from '../index/text-search.js';
@@ -30,7 +29,7 @@ try {
     indexDir: config.indexDir,
     modelId: config.modelId,
     dimension: config.dimension,
-    annFactory: config.ann.library === 'exact' ? exactIndexFactory : hnswlibFactoryFor(config.ann),
+    annFactory: workerAnnFactory(config.ann),
     logger,
     sliceMs: config.sliceMs,
     probesPerCheck: config.probesPerCheck,
@@ -53,15 +52,10 @@ port.on('message', (message: ToWorker) => {
     replica.apply(message.write);
     return;
   }
-  if (message.type === 'stall') {
-    const until = Date.now() + message.ms;
-    while (Date.now() < until); // deliberately blocking: this is what a hung native call looks like
-    return;
-  }
   void answer(message.id, message);
 });
 
-async function answer(id: number, message: Exclude<ToWorker, { type: 'apply' | 'stall' }>): Promise<void> {
+async function answer(id: number, message: Exclude<ToWorker, { type: 'apply' }>): Promise<void> {
   try {
     let value: unknown;
     switch (message.type) {
@@ -90,6 +84,8 @@ async function answer(id: number, message: Exclude<ToWorker, { type: 'apply' | '
         post({ type: 'reply', id, ok: true, value: undefined });
         port.close();
         return;
+      default:
+        return; // not a request of this protocol: nothing to answer
     }
     post({
       type: 'reply',

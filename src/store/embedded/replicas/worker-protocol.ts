@@ -1,4 +1,4 @@
-import type { AnnParams } from '../../ann/ann-params.js';
+import type { WorkerAnnSpec } from '../../ann/ann-params.js';
 import type { CatalogRead, ReplicaHealth, ReplicaOpenInfo, ReplicaSearch, ReplicaWrite, Watermarks } from '../shared/replica-messages.js';
 
 /** The messages between the store (main thread) and a search worker (replica-worker.ts). */
@@ -9,11 +9,8 @@ export interface WorkerReplicaConfig {
   indexDir: string;
   modelId: string;
   dimension: number;
-  /**
-   * Workers run hnswlib (usearch's native module never finishes loading in a worker thread), or the
-   * exact index, the oracle tests use to compare answers across threads exactly.
-   */
-  ann: AnnParams & { library?: 'hnswlib' | 'exact' };
+  /** The index to build (plain data: a factory cannot cross threads). */
+  ann: WorkerAnnSpec;
   sliceMs: number;
   probesPerCheck: number;
   healthIntervalMs: number;
@@ -27,9 +24,7 @@ export type ToWorker =
   | { type: 'drain'; id: number }
   | { type: 'waitBelow'; id: number; texts: number }
   | { type: 'snapshot'; id: number; watermarks: Watermarks }
-  | { type: 'close'; id: number }
-  /** Fault injection (tests): hold the worker's thread for `ms`, as a native call that never returns would. */
-  | { type: 'stall'; ms: number };
+  | { type: 'close'; id: number };
 
 export type ToMain =
   | { type: 'ready'; info: ReplicaOpenInfo; health: ReplicaHealth }

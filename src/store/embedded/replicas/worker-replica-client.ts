@@ -16,8 +16,13 @@ import type {
 import type { ToMain, ToWorker, WorkerReplicaConfig } from './worker-protocol.js';
 import { WorkerRpc } from '../shared/worker-rpc.js';
 
-/** The requests a worker answers (writes and stalls are posted without waiting). */
-type Call = Exclude<ToWorker, { type: 'apply' | 'stall' }>;
+/** The requests a worker answers (writes are posted without waiting). */
+type Call = Exclude<ToWorker, { type: 'apply' }>;
+
+/** Starts a search worker's thread on replica-worker.ts. */
+export function startReplicaWorker(config: WorkerReplicaConfig): Worker {
+  return spawnWorker(import.meta.url, 'replica-worker', config);
+}
 
 /**
  * The main thread's handle on a search worker. Requests carry ids and are answered in order; if
@@ -30,7 +35,7 @@ export class WorkerReplicaClient implements ReplicaClient {
   private closing = false;
   /** When the worker last said anything (it reports health every healthIntervalMs while its thread runs). */
   private lastHeard = performance.now();
-  private onExit?: (client: WorkerReplicaClient, code: number) => void;
+  private onExit?: (client: ReplicaClient, code: number) => void;
 
   private constructor(
     private readonly worker: Worker,
@@ -41,16 +46,16 @@ export class WorkerReplicaClient implements ReplicaClient {
     this.rpc = new WorkerRpc(worker, () => new ReplicaLostError(`search worker ${worker.threadId} is gone`));
   }
 
-  /** Starts a worker and resolves once its replica has loaded, replayed and checked the catalog. */
-  static start(
-    config: WorkerReplicaConfig,
-    logger: Logger,
-    onExit: (client: WorkerReplicaClient, code: number) => void,
-  ): Promise<WorkerReplicaClient> {
+  /**
+   * Takes a just started search worker (startReplicaWorker) and resolves once its replica has
+   * loaded, replayed and checked the catalog; `onExit` hears when it dies or is abandoned.
+   */
+  static open(worker: Worker, logger: Logger, onExit: (client: ReplicaClient, code: number) => void): Promise<WorkerReplicaClient> {
     return new Promise((resolve, reject) => {
-      const worker = spawnWorker(import.meta.url, 'replica-worker', config);
-      // Unref'd from the start, not only once its client exists (worker-rpc.ts says why).
-      worker.unref();
+      // Ref'd while its replica opens, so a pending open keeps the process alive (a 'message'
+      // listener added after an unref() used to do it unsaid); once open, the client's WorkerRpc
+      // unrefs it (worker-rpc.ts says why).
+      worker.ref();
       let client: WorkerReplicaClient | undefined;
       worker.on('message', (message: ToMain) => {
         switch (message.type) {
@@ -122,11 +127,6 @@ export class WorkerReplicaClient implements ReplicaClient {
     this.onExit?.(this, -1);
   }
 
-  /** Fault injection (tests): holds the worker's thread for `ms` as a hung native call would. */
-  stall(ms: number): void {
-    if (!this.rpc.failed()) this.worker.postMessage({ type: 'stall', ms } satisfies ToWorker);
-  }
-
   apply(write: ReplicaWrite, handOver = false): void {
     // A dead worker's replacement loads the catalog itself, so a write it misses here is not lost.
     if (this.rpc.failed()) return;
@@ -165,11 +165,6 @@ export class WorkerReplicaClient implements ReplicaClient {
 
   outstanding(): number {
     return this.rpc.outstanding();
-  }
-
-  /** Kills the worker as a crash would (for tests of the replica set's recovery). */
-  async kill(): Promise<void> {
-    await this.worker.terminate();
   }
 
   async close(): Promise<void> {

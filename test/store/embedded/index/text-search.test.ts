@@ -81,7 +81,7 @@ describe('BM25 in the embedded store (FTS5)', () => {
 
 describe('BM25 and stored texts through search workers', () => {
   it('are read on a worker, see every acknowledged write at once, and survive a worker crash', async () => {
-    await withWorkers('ecomalign-bm25-workers-', async (store) => {
+    await withWorkers('ecomalign-bm25-workers-', async (store, workers) => {
       const items = randomProducts(30, 4);
       for (const item of items) {
         await store.upsert([item]);
@@ -95,7 +95,7 @@ describe('BM25 and stored texts through search workers', () => {
         texts.get('p7')!.map((t) => [...t.vector]),
         items[7].texts.filter((t) => t.kind === 'intention').map((t) => [...t.vector]),
       );
-      await store.crashSearchWorker(0);
+      await workers.crash(0);
       const [afterCrash] = await store.lexicalSearch(['intention 6 of product 20'], { k: 1, match: 'intentions' });
       assert.equal(afterCrash[0]?.productId, 'p20');
       await store.delete('p20');
