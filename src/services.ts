@@ -111,9 +111,8 @@ export async function createServices(config: Config, logger: Logger, overrides: 
   };
   const placement = config.store === 'embedded' ? searchPlacementFor(config, overrides, logger) : undefined;
   try {
-    const store: VectorStore = !placement
-      ? await QdrantStore.open(qdrantOptionsFrom(config, embedder, logger))
-      : await EmbeddedStore.open({
+    const store: VectorStore = placement
+      ? await EmbeddedStore.open({
           dataDir: join(config.dataDir, 'embedded'),
           modelId: embedder.id,
           dimension: embedder.dimension,
@@ -124,7 +123,8 @@ export async function createServices(config: Config, logger: Logger, overrides: 
           probesPerCheck: config.indexCheckProbes,
           maxPendingTexts: config.indexMaxPendingTexts,
           storage: monitor,
-        });
+        })
+      : await QdrantStore.open(qdrantOptionsFrom(config, embedder, logger));
     // One bulk search slice per search worker (the main thread, or Qdrant, when there are none), so
     // a live lookup finds at most one slice ahead of it in any worker's queue.
     const aligner = new Aligner(embedder, store, config.defaultThreshold, {
