@@ -4,7 +4,8 @@ import { SETTINGS, type Config } from '../config.js';
 import { writeFileAtomic } from '../util/atomic-file.js';
 import { EmbeddedExport } from '../store/embedded/embedded-export.js';
 import { qdrantOptionsFrom } from '../store/qdrant/qdrant-options.js';
-import { QdrantStore, type QdrantStoreLogger } from '../store/qdrant/qdrant-store.js';
+import { QdrantStore } from '../store/qdrant/qdrant-store.js';
+import type { Logger } from '../core/logger.js';
 import type { ProductUpsert, VectorStore } from '../core/vector-store.js';
 import { defineCommand, UsageError } from './command.js';
 import { productBatchSize, storeOptions } from './common-options.js';
@@ -139,7 +140,7 @@ export interface MigrateCommandOptions {
   batchSize: number;
   restart: boolean;
   stderr: NodeJS.WritableStream;
-  logger?: QdrantStoreLogger;
+  logger?: Logger;
 }
 
 /**

@@ -1,5 +1,4 @@
 import type { Schemas } from '@qdrant/js-client-rest';
-import { ModelMismatchError, StoreUnavailableError } from '../../core/vector-store.js';
 import {
   PAYLOAD_INDEXES,
   LAYOUT_VERSION,
@@ -13,8 +12,9 @@ import {
 } from './collection-config.js';
 import type { QdrantConnection } from './connection.js';
 import { BM25_VECTOR, hasBm25Vector } from './lexical-index.js';
-import type { QdrantStoreLogger } from './qdrant-options.js';
+import type { Logger } from '../../core/logger.js';
 import { QdrantRequestError } from './retry.js';
+import { ModelMismatchError, StoreUnavailableError } from '../../core/errors.js';
 
 /** What the opened collection supports beyond vector search. */
 export interface CollectionFeatures {
@@ -29,11 +29,7 @@ export interface CollectionFeatures {
  * empty one gets the vector added, a filled one is reported and answers lexical searches with
  * LexicalIndexMissingError.
  */
-export async function prepareCollection(
-  conn: QdrantConnection,
-  settings: CollectionSettings,
-  logger: QdrantStoreLogger,
-): Promise<CollectionFeatures> {
+export async function prepareCollection(conn: QdrantConnection, settings: CollectionSettings, logger: Logger): Promise<CollectionFeatures> {
   const lifecycle = new CollectionLifecycle(conn, settings, logger);
   return lifecycle.prepare();
 }
@@ -44,7 +40,7 @@ class CollectionLifecycle {
   constructor(
     private readonly conn: QdrantConnection,
     private readonly settings: CollectionSettings,
-    private readonly logger: QdrantStoreLogger,
+    private readonly logger: Logger,
   ) {
     this.collection = conn.collection;
   }

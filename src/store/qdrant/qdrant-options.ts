@@ -2,8 +2,6 @@ import type { CollectionSettings } from './collection-config.js';
 import type { RetryDeps, RetryPolicy } from './retry.js';
 import type { Logger } from '../../core/logger.js';
 
-export type QdrantStoreLogger = Logger;
-
 export interface QdrantStoreOptions extends CollectionSettings {
   url: string;
   apiKey?: string;
@@ -12,7 +10,7 @@ export interface QdrantStoreOptions extends CollectionSettings {
   timeoutMs: number;
   /** HNSW search breadth (ANN_EF_SEARCH). */
   efSearch: number;
-  logger?: QdrantStoreLogger;
+  logger?: Logger;
   /** Exhaustive search instead of HNSW. For conformance tests against a real Qdrant only. */
   exactSearch?: boolean;
   retry?: Partial<RetryPolicy>;
@@ -57,7 +55,7 @@ export interface QdrantSettings {
 export function qdrantOptionsFrom(
   config: QdrantSettings,
   embedder: { id: string; dimension: number },
-  logger?: QdrantStoreLogger,
+  logger?: Logger,
 ): QdrantStoreOptions {
   const q = config.qdrant;
   // config.ts already requires QDRANT_URL with STORE=qdrant; this guards other callers.

@@ -17,11 +17,10 @@ import { getProduct, listProducts } from './product-reads.js';
 import { searchProducts } from './product-search.js';
 import { productTexts } from './product-texts.js';
 import { ProductWrites } from './product-writes.js';
-import type { QdrantStoreLogger, QdrantStoreOptions } from './qdrant-options.js';
+import { silentLogger } from '../../core/logger.js';
+import type { QdrantStoreOptions } from './qdrant-options.js';
 
-export type { QdrantStoreLogger, QdrantStoreOptions } from './qdrant-options.js';
-
-const silent: QdrantStoreLogger = { info() {}, warn() {} };
+export type { QdrantStoreOptions } from './qdrant-options.js';
 
 /**
  * The VectorStore on a Qdrant collection (one point per product text), for catalogs that outgrow one
@@ -56,7 +55,7 @@ export class QdrantStore implements VectorStore {
   /** Connects, creates or verifies the collection and its payload indexes, and learns what it supports. */
   static async open(options: QdrantStoreOptions): Promise<QdrantStore> {
     const conn = new QdrantConnection(options);
-    const features = await prepareCollection(conn, options, options.logger ?? silent);
+    const features = await prepareCollection(conn, options, options.logger ?? silentLogger);
     return new QdrantStore(options, conn, features);
   }
 
