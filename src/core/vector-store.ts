@@ -1,4 +1,3 @@
-import { ServiceUnavailableError } from './errors.js';
 import type { Product, TextKind } from './product.js';
 
 /**
@@ -172,40 +171,6 @@ export interface VectorStore {
   memoryBytes?(): number;
   /** Backlog and consistency of an in-process index (for /readyz and metrics); absent for remote stores. */
   indexHealth?(): IndexHealth;
-}
-
-/**
- * Thrown when a store cannot serve a retrieval the request asked for because of how it was
- * deployed (a Qdrant collection made without its BM25 index). Not the client's mistake and not
- * transient: the HTTP layer answers 501 naming `field`, and other retrievals keep working.
- */
-export class UnsupportedRetrievalError extends Error {
-  readonly field: string;
-  constructor(message: string, field = 'retrieval') {
-    super(message);
-    this.name = 'UnsupportedRetrievalError';
-    this.field = field;
-  }
-}
-
-/** Thrown when a store was built with another embedding model or dimension than the active one. */
-export class ModelMismatchError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ModelMismatchError';
-  }
-}
-
-/**
- * Thrown when the store cannot be reached or answers with server errors after retries. The HTTP
- * layer answers 503 with `Retry-After: retryAfterSeconds`; it is a condition of the backend, not a
- * bug, and clears by itself when the backend returns.
- */
-export class StoreUnavailableError extends ServiceUnavailableError {
-  constructor(message: string, retryAfterSeconds?: number, options?: { cause?: unknown }) {
-    super(message, retryAfterSeconds, options);
-    this.name = 'StoreUnavailableError';
-  }
 }
 
 export function kindsFor(match: MatchMode): TextKind[] {

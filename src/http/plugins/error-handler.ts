@@ -1,8 +1,13 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { AlignOptionsError, RETRY_AFTER_SECONDS, ServiceUnavailableError, StorageFullError } from '../../core/errors.js';
-import { UnsupportedRetrievalError } from '../../core/vector-store.js';
+import {
+  AlignOptionsError,
+  RETRY_AFTER_SECONDS,
+  ServiceUnavailableError,
+  StorageFullError,
+  UnsupportedRetrievalError,
+} from '../../core/errors.js';
 import { sendProblem } from '../support/problem.js';
 
 /**

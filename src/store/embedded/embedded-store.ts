@@ -2,7 +2,6 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Product, TextKind } from '../../core/product.js';
 import {
-  ModelMismatchError,
   kindsFor,
   type IndexCheckReport,
   type IndexHealth,
@@ -31,6 +30,7 @@ import type { EmbeddedStoreOptions, StorageGuard } from './store-options.js';
 import { asStorageFullError } from '../../util/storage-errors.js';
 import { startReplicas, startWriter } from './store-wiring.js';
 import { WriteGate } from './write-gate.js';
+import { ModelMismatchError } from '../../core/errors.js';
 
 export type { EmbeddedStoreOptions };
 

@@ -1,8 +1,9 @@
-import { StoreUnavailableError, type StoreStats } from '../../core/vector-store.js';
+import { type StoreStats } from '../../core/vector-store.js';
 import type { QdrantConnection } from './connection.js';
 import { eq } from './filters.js';
 import type { QdrantStoreOptions } from './qdrant-options.js';
 import { SharedResult } from './shared-result.js';
+import { StoreUnavailableError } from '../../core/errors.js';
 
 /**
  * What /readyz and the metrics ask the Qdrant store: is it reachable (ping), how much does it hold

@@ -1,5 +1,5 @@
 import type { Schemas } from '@qdrant/js-client-rest';
-import { UnsupportedRetrievalError } from '../../core/vector-store.js';
+import { UnsupportedRetrievalError } from '../../core/errors.js';
 
 /**
  * The collection's BM25 index: a named sparse vector on every point, computed by Qdrant itself from

@@ -1,9 +1,10 @@
-import { ModelMismatchError, kindsFor, type ProductMatch, type SearchOptions } from '../../core/vector-store.js';
+import { kindsFor, type ProductMatch, type SearchOptions } from '../../core/vector-store.js';
 import { mapLimit } from './concurrency.js';
 import type { QdrantConnection } from './connection.js';
 import { searchFilter } from './filters.js';
 import { groupQuery, matchesFromGroups } from './grouping.js';
 import type { QdrantStoreOptions } from './qdrant-options.js';
+import { ModelMismatchError } from '../../core/errors.js';
 
 export type SearchSettings = Pick<QdrantStoreOptions, 'dimension' | 'efSearch' | 'quantization' | 'exactSearch' | 'concurrency'>;
 

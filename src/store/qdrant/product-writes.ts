@@ -1,10 +1,11 @@
-import { ModelMismatchError, type ProductUpsert } from '../../core/vector-store.js';
+import { type ProductUpsert } from '../../core/vector-store.js';
 import type { CollectionFeatures } from './collection-lifecycle.js';
 import { chunks, mapLimit } from './concurrency.js';
 import type { QdrantConnection } from './connection.js';
 import { eq, productFilter, staleFilter, titleFilter } from './filters.js';
 import { pointsOf, type PointPayload } from './point-layout.js';
 import type { QdrantStoreOptions } from './qdrant-options.js';
+import { ModelMismatchError } from '../../core/errors.js';
 
 const WRITE = { wait: true, ordering: 'medium' } as const;
 const PRODUCTS_PER_REQUEST = 256;

@@ -1,7 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { QdrantClientResourceExhaustedError, QdrantClientTimeoutError } from '@qdrant/js-client-rest';
-import { StoreUnavailableError } from '../../core/vector-store.js';
-import { RETRY_AFTER_SECONDS } from '../../core/errors.js';
+import { RETRY_AFTER_SECONDS, StoreUnavailableError } from '../../core/errors.js';
 
 /**
  * Retries towards Qdrant. Transient failures (the connection refused or reset, a timeout, 5xx, 429)

@@ -9,7 +9,6 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import type { Product } from '../../../src/core/product.js';
 import {
-  ModelMismatchError,
   type LexicalMatch,
   type LexicalSearchOptions,
   type ProductUpsert,
@@ -20,6 +19,7 @@ import {
 import { rng, unitVector } from '../../helpers/vectors.js';
 import { DIM, MODEL, randomProducts } from '../embedded/store-fixture.js';
 import { bruteForce } from './brute-force.js';
+import { ModelMismatchError } from '../../../src/core/errors.js';
 
 export interface StoreModel {
   modelId: string;

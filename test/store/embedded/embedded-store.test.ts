@@ -3,9 +3,10 @@ import { writeFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { hnswlibIndexFactory } from '../../../src/store/ann/hnswlib-index.js';
-import { ModelMismatchError, type SearchOptions } from '../../../src/core/vector-store.js';
+import { type SearchOptions } from '../../../src/core/vector-store.js';
 import { rng, unitVector } from '../../helpers/vectors.js';
 import { DIM, openStore, randomProducts, tempDir } from './store-fixture.js';
+import { ModelMismatchError } from '../../../src/core/errors.js';
 
 const dirs: (() => void)[] = [];
 after(() => dirs.forEach((cleanup) => cleanup()));

@@ -9,9 +9,8 @@ import {
   withRetry,
   type RetryPolicy,
 } from '../../../src/store/qdrant/retry.js';
-import { StoreUnavailableError } from '../../../src/core/vector-store.js';
 import { instantRetries } from './qdrant-fixture.js';
-import { ServiceUnavailableError } from '../../../src/core/errors.js';
+import { ServiceUnavailableError, StoreUnavailableError } from '../../../src/core/errors.js';
 
 /** What the client throws for a non-2xx answer: an ApiError with status and Qdrant's JSON body. */
 function httpError(status: number, error = `status ${status}`) {

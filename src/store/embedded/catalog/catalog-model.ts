@@ -1,5 +1,5 @@
-import { ModelMismatchError } from '../../../core/vector-store.js';
 import type { CatalogDb } from './catalog-db.js';
+import { ModelMismatchError } from '../../../core/errors.js';
 
 /**
  * Records the embedding model in a new catalog, and refuses to open one written with another

@@ -1,4 +1,4 @@
-import { StoreUnavailableError, type IndexCheckReport } from '../../../core/vector-store.js';
+import { type IndexCheckReport } from '../../../core/vector-store.js';
 import type { Logger } from '../../../core/logger.js';
 import { ReplicaLostError, type ReplicaClient } from './replica-client.js';
 import { combinedHealth, mergeReports } from './replica-health.js';
@@ -12,6 +12,7 @@ import type {
   ReplicaWrite,
   Watermarks,
 } from '../shared/replica-messages.js';
+import { StoreUnavailableError } from '../../../core/errors.js';
 
 /**
  * Starts replica number `slot` (the replacement for a dead one too); it calls `onExit` if it dies
