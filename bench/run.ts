@@ -32,11 +32,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { runBulkAlignBench } from './bulk-align-bench.js';
-import { runIndexBench } from './index-bench.js';
-import { renderReport } from './report.js';
-import { runServiceBench } from './service-bench.js';
-import { runWordnetEval, writeWordnetReport } from './wordnet-eval.js';
+import { runBulkAlignBench } from './service/bulk-align-bench.js';
+import { runIndexBench } from './store/index-bench.js';
+import { renderReport } from './latest-report.js';
+import { runServiceBench } from './service/service-bench.js';
+import { runWordnetEval, writeWordnetReport } from './quality/wordnet-eval.js';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -45,7 +45,7 @@ const log = (line: string) => process.stderr.write(`${line}\n`);
 
 // Retrieval quality of every scoring (issue 14) has its own report and runs nothing else.
 if (only === 'quality') {
-  const { runQuality, writeQualityReport } = await import('./quality.js');
+  const { runQuality, writeQualityReport } = await import('./quality/quality.js');
   const note = args.includes('--note') ? args[args.indexOf('--note') + 1] : undefined;
   // The note describes this run's machine, not how to reproduce it: left out of the command.
   const command = `npm run bench -- ${args.filter((a, i) => a !== '--note' && args[i - 1] !== '--note').join(' ')}`;
@@ -56,14 +56,14 @@ if (only === 'quality') {
 
 // What the embedding cache saves on IntentionQA with MiniLM: its own report, nothing else.
 if (only === 'cache') {
-  const { runCacheSavings, writeCacheSavingsReport } = await import('./cache-savings.js');
+  const { runCacheSavings, writeCacheSavingsReport } = await import('./embedding/cache-savings.js');
   log(`wrote ${writeCacheSavingsReport(runCacheSavings({ log, command: `npm run bench -- ${args.join(' ')}` }))}`);
   process.exit(0);
 }
 
 // /align latency and server memory by embedder: its own report, nothing else.
 if (only === 'live') {
-  const { runLiveLookup, writeLiveLookupReport } = await import('./live-lookup.js');
+  const { runLiveLookup, writeLiveLookupReport } = await import('./service/live-lookup.js');
   const result = await runLiveLookup({ requests: quick ? 40 : 200, log, command: `npm run bench -- ${args.join(' ')}` });
   log(`wrote ${writeLiveLookupReport(result)}`);
   process.exit(0);
@@ -71,7 +71,7 @@ if (only === 'live') {
 
 // Embedding throughput against sentence-transformers: its own report, nothing else.
 if (only === 'embedding') {
-  const { runEmbeddingThroughput, writeEmbeddingReport } = await import('./embedding-throughput.js');
+  const { runEmbeddingThroughput, writeEmbeddingReport } = await import('./embedding/embedding-throughput.js');
   const trial = args.includes('--trial') ? args[args.indexOf('--trial') + 1] : undefined;
   const result = await runEmbeddingThroughput({ trial, quick, log, command: `npm run bench -- ${args.join(' ')}` });
   log(`wrote ${writeEmbeddingReport(result)}`);
@@ -80,7 +80,7 @@ if (only === 'embedding') {
 
 // What the BM25 index costs the embedded store (issue 14): its own report, nothing else.
 if (only === 'text-search') {
-  const { runTextSearchCost, writeTextSearchCostReport } = await import('./text-search-cost.js');
+  const { runTextSearchCost, writeTextSearchCostReport } = await import('./store/text-search-cost.js');
   const result = await runTextSearchCost({ products: quick ? 5_000 : 20_000, log, command: `npm run bench -- ${args.join(' ')}` });
   log(`wrote ${writeTextSearchCostReport(result)}`);
   process.exit(0);
@@ -88,7 +88,7 @@ if (only === 'text-search') {
 
 // POST /align latency of every scoring through the real server (issue 14): its own report.
 if (only === 'scoring-latency') {
-  const { runScoringLatency, writeScoringLatencyReport } = await import('./scoring-latency.js');
+  const { runScoringLatency, writeScoringLatencyReport } = await import('./service/scoring-latency.js');
   const result = await runScoringLatency({
     copies: quick ? 5 : 20,
     requests: quick ? 60 : 200,
@@ -102,7 +102,7 @@ if (only === 'scoring-latency') {
 // The ANN-library choice has its own report and runs nothing else.
 // Search throughput by search threads has its own report and runs nothing else.
 if (only === 'search-threads') {
-  const { runSearchThreads, writeSearchThreadsReport } = await import('./search-threads.js');
+  const { runSearchThreads, writeSearchThreadsReport } = await import('./store/search-threads.js');
   const result = await runSearchThreads({
     count: quick ? 20_000 : 100_000,
     queries: 200,
@@ -116,7 +116,7 @@ if (only === 'search-threads') {
 }
 
 if (only === 'ann-choice') {
-  const { annChoiceOptions, runAnnChoice, writeAnnChoiceReport } = await import('./ann-choice.js');
+  const { annChoiceOptions, runAnnChoice, writeAnnChoiceReport } = await import('./store/ann-choice.js');
   const result = await runAnnChoice(annChoiceOptions(quick, log));
   log(`wrote ${writeAnnChoiceReport(result, { date: new Date().toISOString(), command: `npm run bench -- ${args.join(' ')}` })}`);
   process.exit(0);
@@ -124,15 +124,15 @@ if (only === 'ann-choice') {
 
 // The live-server benchmarks (issue 11) have their own reports, one row per --label, and run nothing else.
 if (only === 'contention' || only === 'ingest' || only === 'mixed') {
-  const { parseVariant } = await import('./lib/variant-args.js');
+  const { parseVariant } = await import('./harness/variant-args.js');
   const variant = parseVariant(args);
   const command = `npm run bench -- ${args.join(' ')}`;
   if (only === 'mixed') {
     const embedder = args.includes('--embedder') ? args[args.indexOf('--embedder') + 1] : 'lexical';
     if (embedder !== 'lexical' && embedder !== 'minilm')
       throw new Error(`--embedder wants lexical or minilm, got ${JSON.stringify(embedder)}`);
-    const { mixedOptions, runMixed, writeMixedReport } = await import('./mixed.js');
-    const { intArg } = await import('./lib/variant-args.js');
+    const { mixedOptions, runMixed, writeMixedReport } = await import('./load/mixed.js');
+    const { intArg } = await import('./harness/variant-args.js');
     const duration = args.includes('--duration') ? intArg(args, '--duration', 1) : undefined;
     const options = mixedOptions(quick, embedder, variant, log, duration);
     // Trials of one setting: `--scenarios 0,1,2` runs those scenarios only, without the slow-upload and overload phases.
@@ -143,11 +143,11 @@ if (only === 'contention' || only === 'ingest' || only === 'mixed') {
     const row = await runMixed(options, command);
     log(`wrote ${writeMixedReport(row).join(' and ')}`);
   } else if (only === 'contention') {
-    const { contentionOptions, runContention, writeContentionReport } = await import('./contention.js');
+    const { contentionOptions, runContention, writeContentionReport } = await import('./load/contention.js');
     const rows = await runContention(contentionOptions(quick, variant, log), command);
     log(`wrote ${writeContentionReport(rows).join(' and ')}`);
   } else {
-    const { ingestRateOptions, runIngestRate, writeIngestRateReport } = await import('./ingest-rate.js');
+    const { ingestRateOptions, runIngestRate, writeIngestRateReport } = await import('./load/ingest-rate.js');
     const row = await runIngestRate(ingestRateOptions(quick, variant, log), command);
     log(`wrote ${writeIngestRateReport(row).join(' and ')}`);
   }

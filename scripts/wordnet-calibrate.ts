@@ -8,8 +8,8 @@
  */
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readCatalog, readJsonl, type FourWayQuestion } from '../bench/lib/eval-sets.js';
-import { embedCatalog, fourWay, productScore } from '../bench/lib/eval-metrics.js';
+import { readCatalog, readJsonl, type FourWayQuestion } from '../support/eval-sets.js';
+import { embedCatalog, fourWay, productScore } from '../support/eval-metrics.js';
 import { WordNetEmbedder } from '../src/embedding/wordnet/wordnet-embedder.js';
 
 const args = process.argv.slice(2);

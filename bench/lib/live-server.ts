@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startServerProcess, type ServerProcess } from '../../scripts/lib/server-process.js';
+import { startServerProcess, type ServerProcess } from '../../support/server-process.js';
 
 /**
  * The real server (`ecomalign serve` via tsx, a child process on a free port) for the benchmarks

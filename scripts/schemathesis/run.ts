@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { runCli, startCliProcess, startServerProcess, type ServerProcess } from '../lib/server-process.js';
+import { runCli, startCliProcess, startServerProcess, type ServerProcess } from '../../support/server-process.js';
 
 const { values } = parseArgs({
   options: {

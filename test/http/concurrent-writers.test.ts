@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, it } from 'node:test';
-import { runConcurrentWriters } from '../../scripts/lib/concurrent-writers.js';
+import { runConcurrentWriters } from '../../support/concurrent-writers.js';
 import { tempDir } from '../store/embedded/store-fixture.js';
 
 /**

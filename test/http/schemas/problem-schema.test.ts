@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { renderAnnotateOpenApi, renderOpenApi } from '../../../scripts/generate-openapi.js';
+import { renderAnnotateOpenApi, renderOpenApi } from '../../../support/openapi-documents.js';
 import { API_KEY, build } from '../app-fixture.js';
 
 /**

@@ -1,11 +1,11 @@
 /**
- * Churn property check (bench/lib/churn-check.ts) against every in-tree AnnIndex adapter, small:
+ * Churn property check (support/churn-check.ts) against every in-tree AnnIndex adapter, small:
  * a few seeds of add/remove rounds checked against an exact oracle after every round. The full
  * version, with a watchdog for native hangs, runs in `npm run bench -- --only ann-choice`.
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { annIndexSubject, runChurn } from '../../../bench/lib/churn-check.js';
+import { annIndexSubject, runChurn } from '../../../support/churn-check.js';
 import type { AnnIndexFactory } from '../../../src/store/ann/ann-index.js';
 import { exactIndexFactory } from '../../../src/store/ann/exact-index.js';
 import { hnswlibIndexFactory } from '../../../src/store/ann/hnswlib-index.js';
