@@ -1,22 +1,11 @@
 import type { BulkAlignBenchResult } from './service/bulk-align-bench.js';
 import type { IndexBenchResult } from './store/index-bench.js';
 import type { ServiceBenchResult } from './service/service-bench.js';
+import { runMetaLines, type RunMeta } from './harness/run-meta.js';
 
 /** Renders the benchmark results as markdown, with each target next to the measured ratio. */
-export function renderReport(
-  meta: { date: string; host: string; command: string },
-  index?: IndexBenchResult,
-  service?: ServiceBenchResult,
-  bulk?: BulkAlignBenchResult,
-): string {
-  const lines: string[] = [
-    `# ecomalign benchmark report`,
-    '',
-    `- date: ${meta.date}`,
-    `- host: ${meta.host}`,
-    `- command: \`${meta.command}\``,
-    '',
-  ];
+export function renderReport(meta: RunMeta, index?: IndexBenchResult, service?: ServiceBenchResult, bulk?: BulkAlignBenchResult): string {
+  const lines: string[] = [`# ecomalign benchmark report`, '', runMetaLines(meta), ''];
   const yes = (ok: boolean) => (ok ? 'yes' : '**no**');
   if (index) {
     lines.push(

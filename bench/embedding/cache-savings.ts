@@ -6,10 +6,11 @@
  *
  * `npm run bench -- --only cache`; writes bench/results/cache-savings.{json,md}.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { benchEnv, freshDataDir, removeDataDir, runCliBounded } from '../lib/live-server.js';
-import { runMeta, type RunMeta } from '../harness/result-rows.js';
+import { writeResult } from '../harness/results.js';
+import { runMeta, runMetaLines, type RunMeta } from '../harness/run-meta.js';
 
 export interface CacheRun {
   name: string;
@@ -70,16 +71,13 @@ export function runCacheSavings(o: { log: (line: string) => void; command: strin
   return { meta, repeats, runs };
 }
 
-export function writeCacheSavingsReport(r: CacheSavings): string {
-  const base = join(import.meta.dirname, 'results', 'cache-savings');
-  writeFileSync(`${base}.json`, `${JSON.stringify(r, null, 2)}\n`);
+export function writeCacheSavingsReport(r: CacheSavings): string[] {
   const x = r.repeats;
   const off = r.runs[0];
   const md = [
     '# What the embedding cache saves on a catalog whose intentions repeat (MiniLM)',
     '',
-    `- date: ${r.meta.date}; machine: ${r.meta.host}, load average at start ${r.meta.loadAverage.join(' / ')}`,
-    `- reproduce: \`${r.meta.command}\``,
+    runMetaLines(r.meta),
     `- catalog: IntentionQA (data/intentionqa/catalog.jsonl), ${x.products.toLocaleString('en')} products: ${x.intentions.toLocaleString('en')} intentions of which ${x.distinctIntentions.toLocaleString('en')} distinct (${((1 - x.distinctIntentions / x.intentions) * 100).toFixed(0)} % are repeats), ${x.titles.toLocaleString('en')} titles; ${x.texts.toLocaleString('en')} texts, ${x.distinctTexts.toLocaleString('en')} distinct`,
     '- `ecomalign ingest` into a fresh store, the shipped MiniLM, seconds from the CLI summary (model load excluded)',
     '',
@@ -91,6 +89,5 @@ export function writeCacheSavingsReport(r: CacheSavings): string {
     ),
     '',
   ].join('\n');
-  writeFileSync(`${base}.md`, md);
-  return `${base}.md`;
+  return writeResult('cache-savings', r, md);
 }

@@ -12,14 +12,15 @@
  * Writes bench/results/embedding.{json,md}.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BUNDLED_MODEL_ID, bundledModelsRoot } from '../../src/embedding/bundled-model.js';
 import { TransformersEmbedder, type TransformersDtype } from '../../src/embedding/transformers-embedder.js';
 import { readJsonl } from '../../support/eval-sets.js';
-import { runMeta, type RunMeta } from '../harness/result-rows.js';
+import { writeResult } from '../harness/results.js';
+import { runMeta, runMetaLines, type RunMeta } from '../harness/run-meta.js';
 
 export interface ThroughputRow {
   runtime: string;
@@ -162,8 +163,8 @@ export function renderEmbeddingReport(r: EmbeddingResult): string {
   const lines = [
     '# Embedding throughput: the service against sentence-transformers',
     '',
-    `- date: ${r.meta.date}; machine: ${r.meta.host}, load average at start ${r.meta.loadAverage.join(' / ')}`,
-    `- reproduce: \`${r.meta.command}\` (needs tools/model/setup.sh for the baseline)`,
+    runMetaLines(r.meta),
+    '- the baseline needs tools/model/setup.sh',
     `- texts: ${r.texts.source} (${r.texts.count}; ${r.texts.meanPieces.toFixed(1)} word pieces on average, [CLS] and [SEP] included)`,
     `- each cell: texts per second (word pieces per second), median of ${r.passes.reps} pass(es) over ${r.passes.count} texts (${r.passes.count / 2} at batch 1) after a warm-up batch; the ratio is against sentence-transformers at the same batch size and threads, measured in the same run`,
     ...(r.baselineMissing ? [`- **${r.baselineMissing}**`] : []),
@@ -187,10 +188,6 @@ export function renderEmbeddingReport(r: EmbeddingResult): string {
   return `${lines.join('\n')}\n`;
 }
 
-export function writeEmbeddingReport(r: EmbeddingResult): string {
-  const dir = fileURLToPath(new URL('../results/', import.meta.url));
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'embedding.json'), `${JSON.stringify(r, null, 2)}\n`);
-  writeFileSync(join(dir, 'embedding.md'), renderEmbeddingReport(r));
-  return join(dir, 'embedding.md');
+export function writeEmbeddingReport(r: EmbeddingResult): string[] {
+  return writeResult('embedding', r, renderEmbeddingReport(r));
 }

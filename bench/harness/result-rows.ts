@@ -1,5 +1,4 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
 import { dirname } from 'node:path';
 
 /**
@@ -7,24 +6,6 @@ import { dirname } from 'node:path';
  * label + store size) and keeps the others, so `--label default` and `--label search-threads-0`
  * run one after the other end up side by side in one report instead of the second erasing the first.
  */
-
-export interface RunMeta {
-  date: string;
-  host: string;
-  /** Load average at the start (1/5/15 min): a shared machine's noise, for reading the numbers. */
-  loadAverage: number[];
-  command: string;
-}
-
-export function runMeta(command: string): RunMeta {
-  const cpu = cpus();
-  return {
-    date: new Date().toISOString(),
-    host: `${cpu.length} × ${cpu[0]?.model.trim() ?? 'cpu'}, Node ${process.version}`,
-    loadAverage: loadavg().map((v) => Math.round(v * 100) / 100),
-    command,
-  };
-}
 
 /** Rows of `existing` with every row whose key is in `incoming` replaced in place; new keys appended. */
 export function mergeRows<R>(existing: readonly R[], incoming: readonly R[], key: (row: R) => string): R[] {

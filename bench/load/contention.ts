@@ -8,7 +8,6 @@
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Product } from '../../src/core/product.js';
 import { renderContention } from './contention-report.js';
 import { runFixedRateProbe, type ProbeSample } from './fixed-rate-probe.js';
@@ -25,7 +24,9 @@ import {
   writeHeaders,
   type StoreCounts,
 } from '../lib/live-server.js';
-import { runMeta, writeRows, type RunMeta } from '../harness/result-rows.js';
+import { writeRows } from '../harness/result-rows.js';
+import { resultsBase } from '../harness/results.js';
+import { runMeta, type RunMeta } from '../harness/run-meta.js';
 import { runSerialWriter } from './serial-writer.js';
 import type { Variant } from '../harness/variant-args.js';
 
@@ -217,6 +218,5 @@ function batches(size: number): () => Product[] {
 }
 
 export function writeContentionReport(rows: ContentionRow[]): string[] {
-  const base = fileURLToPath(new URL('../results/contention', import.meta.url));
-  return writeRows(base, rows, (r) => `${r.label}|${r.size}`, renderContention);
+  return writeRows(resultsBase('contention'), rows, (r) => `${r.label}|${r.size}`, renderContention);
 }

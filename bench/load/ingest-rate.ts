@@ -8,7 +8,6 @@
  * rows go to bench/results/ingest-rate.{json,md}, replacing the row of the same label and catalog size.
  */
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Product } from '../../src/core/product.js';
 import type { AnnLibrary } from '../../src/store/ann/default-index.js';
 import { measureAnnCeiling, type AnnCeiling } from './ann-ceiling.js';
@@ -27,7 +26,9 @@ import {
   writeHeaders,
   type StoreCounts,
 } from '../lib/live-server.js';
-import { runMeta, writeRows, type RunMeta } from '../harness/result-rows.js';
+import { writeRows } from '../harness/result-rows.js';
+import { resultsBase } from '../harness/results.js';
+import { runMeta, type RunMeta } from '../harness/run-meta.js';
 import { runSerialWriter } from './serial-writer.js';
 import type { Variant } from '../harness/variant-args.js';
 
@@ -172,6 +173,5 @@ async function httpIngest(o: IngestRateOptions, catalog: Product[], rate: (s: nu
 }
 
 export function writeIngestRateReport(row: IngestRateRow): string[] {
-  const base = fileURLToPath(new URL('../results/ingest-rate', import.meta.url));
-  return writeRows(base, [row], (r) => `${r.label}|${r.products}`, renderIngestRate);
+  return writeRows(resultsBase('ingest-rate'), [row], (r) => `${r.label}|${r.products}`, renderIngestRate);
 }

@@ -4,7 +4,7 @@
  */
 import type { BulkBatchShape } from './bulk-batches.js';
 import type { LatencySummary } from '../lib/latency-stats.js';
-import type { RunMeta } from '../harness/result-rows.js';
+import type { RunMeta } from '../harness/run-meta.js';
 import type { StoreCounts } from '../lib/live-server.js';
 import type { SlowConnectionSummary } from './slow-clients.js';
 

@@ -10,7 +10,6 @@
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Product } from '../../src/core/product.js';
 import { runBuilderPool } from './builder-pool.js';
 import type { BuilderLoopOptions } from './builder-loop.js';
@@ -31,7 +30,9 @@ import {
 import { renderMixed } from './mixed-report.js';
 import { builderStats, overloadStats, probeStats } from './mixed-stats.js';
 import type { MixedRow, ScenarioResult, SlowClientResult, WriterStats } from './mixed-types.js';
-import { runMeta, writeRows } from '../harness/result-rows.js';
+import { writeRows } from '../harness/result-rows.js';
+import { resultsBase } from '../harness/results.js';
+import { runMeta } from '../harness/run-meta.js';
 import { runSerialWriter } from './serial-writer.js';
 import { watchServerStall } from './server-stall.js';
 import { openSlowClients, summarizeSlowConnections } from './slow-clients.js';
@@ -332,6 +333,5 @@ async function withClientLag<T>(work: () => Promise<T>): Promise<[T, number]> {
 }
 
 export function writeMixedReport(row: MixedRow): string[] {
-  const base = fileURLToPath(new URL('../results/mixed', import.meta.url));
-  return writeRows(base, [row], (r) => `${r.label}|${r.embedder}`, renderMixed);
+  return writeRows(resultsBase('mixed'), [row], (r) => `${r.label}|${r.embedder}`, renderMixed);
 }

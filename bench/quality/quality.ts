@@ -14,10 +14,8 @@
  *
  * Writes bench/results/quality.{json,md}.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { AGGREGATIONS, type Aggregation } from '../../src/align/scoring/aggregate.js';
 import { LEXICAL_HALF_SCORE } from '../../src/align/scoring/lexical-scale.js';
 import { LEXICAL_THRESHOLDS } from '../../src/align/scoring/thresholds.js';
@@ -43,7 +41,8 @@ import {
 import { poolRecall, type PoolResult } from './quality-pool.js';
 import { renderQualityReport } from './quality-report.js';
 import { openBenchStore } from './quality-store.js';
-import { runMeta, type RunMeta } from '../harness/result-rows.js';
+import { writeResult } from '../harness/results.js';
+import { runMeta, type RunMeta } from '../harness/run-meta.js';
 import { f1BestOverCatalog, pointAt, scoreEveryProduct, thresholdForSelectivity, type ThresholdPoint } from './threshold-meaning.js';
 import { BUNDLED_MODEL_ID, MINILM_AGGREGATE_THRESHOLDS, bundledModelsRoot } from '../../src/embedding/bundled-model.js';
 import { TransformersEmbedder } from '../../src/embedding/transformers-embedder.js';
@@ -318,10 +317,6 @@ export async function runQuality(opts: { log: (line: string) => void; command: s
   };
 }
 
-export function writeQualityReport(r: QualityResult): string {
-  const dir = fileURLToPath(new URL('../results/', import.meta.url));
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(`${dir}quality.json`, `${JSON.stringify(r, null, 2)}\n`);
-  writeFileSync(`${dir}quality.md`, renderQualityReport(r));
-  return `${dir}quality.{json,md}`;
+export function writeQualityReport(r: QualityResult): string[] {
+  return writeResult('quality', r, renderQualityReport(r));
 }

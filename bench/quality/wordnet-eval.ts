@@ -6,7 +6,7 @@
  * Writes bench/results/wordnet-eval.{json,md}.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +17,8 @@ import { WordNetEmbedder } from '../../src/embedding/wordnet/wordnet-embedder.js
 import { embedCatalog, fourWay, retrieval, type ProductVectors, type RetrievalResult } from '../../support/eval-metrics.js';
 import { ISSUE_PAIRS, readCatalog, readJsonl, type FourWayQuestion, type RetrievalQuery } from '../../support/eval-sets.js';
 import { dot } from '../../src/core/vector-math.js';
+import { writeResult } from '../harness/results.js';
+import { runMetaLines, type RunMeta } from '../harness/run-meta.js';
 
 export interface EmbedderScores {
   id: string;
@@ -181,15 +183,6 @@ export function renderWordnetReport(r: WordnetEvalResult): string {
   return lines.join('\n');
 }
 
-export function writeWordnetReport(r: WordnetEvalResult, meta: object): string {
-  const dir = fileURLToPath(new URL('../results/', import.meta.url));
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(`${dir}wordnet-eval.json`, `${JSON.stringify({ meta, ...r }, null, 2)}\n`);
-  writeFileSync(
-    `${dir}wordnet-eval.md`,
-    `# WordNet embedder evaluation\n\n${Object.entries(meta)
-      .map(([k, v]) => `- ${k}: ${v}`)
-      .join('\n')}\n\n${renderWordnetReport(r)}`,
-  );
-  return `${dir}wordnet-eval.{json,md}`;
+export function writeWordnetReport(r: WordnetEvalResult, meta: RunMeta): string[] {
+  return writeResult('wordnet-eval', { meta, ...r }, `# WordNet embedder evaluation\n\n${runMetaLines(meta)}\n\n${renderWordnetReport(r)}`);
 }

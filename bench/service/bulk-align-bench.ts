@@ -5,8 +5,9 @@
  * embedding cache (every distinct step embedded and stored), then with the cache warm.
  * Ends with an extrapolation to the reference scale with MiniLM, stated as such.
  *
- *   npx tsx bench/service/bulk-align-bench.ts [--copies 650] [--scripts 100000] [--batch-size 256]
- *   npx tsx bench/service/bulk-align-bench.ts --quick        # 13 copies (~20k intentions), 2,000 scripts
+ *   npm run bench -- --only bulk [--copies 650] [--scripts 100000] [--batch-size 256]
+ *   npm run bench -- --only bulk --quick        # 13 copies (~20k intentions), 2,000 scripts
+ *   npm run bench -- --only bulk --embedder minilm [--quick]   # the shipped model, 13 copies, 20,000 scripts
  *
  * The ingested store is kept in .data/bench-bulk/x<copies> and reused by later runs (ingesting
  * 1M intentions takes several minutes); delete that folder to re-ingest.
@@ -207,22 +208,4 @@ function findCounters(embedder: unknown): { hits: number; misses: number } {
     e = e.inner as typeof e;
   }
   return { hits: -1, misses: -1 };
-}
-
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const args = process.argv.slice(2);
-  const quick = args.includes('--quick');
-  const arg = (name: string, fallback: number) => {
-    const i = args.indexOf(`--${name}`);
-    return i >= 0 ? Number(args[i + 1]) : fallback;
-  };
-  const result = await runBulkAlignBench({
-    copies: arg('copies', quick ? 13 : 650),
-    scripts: arg('scripts', quick ? 2_000 : 100_000),
-    batchSize: arg('batch-size', 256),
-    minilmTextsPerSecond: arg('minilm-texts-per-second', MINILM_TEXTS_PER_SECOND),
-    embedder: args.includes('--minilm') ? 'minilm' : 'lexical',
-    log: (line) => process.stderr.write(`${line}\n`),
-  });
-  process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
 }

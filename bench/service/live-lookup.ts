@@ -9,7 +9,7 @@
  *
  * `npm run bench -- --only live [--quick]`; writes bench/results/live-lookup.{json,md}.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { generatedScripts } from '../lib/generated-scripts.js';
@@ -23,7 +23,8 @@ import {
   stopLiveServer,
   waitForBacklog,
 } from '../lib/live-server.js';
-import { runMeta, type RunMeta } from '../harness/result-rows.js';
+import { writeResult } from '../harness/results.js';
+import { runMeta, runMetaLines, type RunMeta } from '../harness/run-meta.js';
 
 export interface LiveRow {
   embedder: string;
@@ -133,15 +134,11 @@ export async function runLiveLookup(o: { requests: number; log: (line: string) =
   return { meta, products, rows, memory };
 }
 
-export function writeLiveLookupReport(r: LiveLookup): string {
-  mkdirSync(join(import.meta.dirname, 'results'), { recursive: true });
-  const base = join(import.meta.dirname, 'results', 'live-lookup');
-  writeFileSync(`${base}.json`, `${JSON.stringify(r, null, 2)}\n`);
+export function writeLiveLookupReport(r: LiveLookup): string[] {
   const md = [
     '# Live lookup through the real server, by embedder',
     '',
-    `- date: ${r.meta.date}; machine: ${r.meta.host}, load average at start ${r.meta.loadAverage.join(' / ')}`,
-    `- reproduce: \`${r.meta.command}\``,
+    runMetaLines(r.meta),
     `- catalog: IntentionQA, ${r.products.toLocaleString('en')} products, ingested with the CLI; embedding cache off (every step embedded); k = 5; closed loop, each client sends its next request when the last is answered; the load generator shares the 2 cores with the server`,
     "- embed ms / request: the server's embedding-batch histogram (model time only) over the requests; share: that over the mean latency",
     '',
@@ -161,6 +158,5 @@ export function writeLiveLookupReport(r: LiveLookup): string {
     ...r.memory.map((m) => `| ${m.embedder} (\`${m.model}\`) | ${m.rssMiB} | ${m.peakRssMiB} | ${m.searchWorkers} |`),
     '',
   ].join('\n');
-  writeFileSync(`${base}.md`, md);
-  return `${base}.md`;
+  return writeResult('live-lookup', r, md);
 }

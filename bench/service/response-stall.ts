@@ -16,7 +16,7 @@
  *   npx tsx bench/response-stall.ts [--runs 3]   # ~15 s; writes bench/results/response-stall.{json,md}
  */
 import { execFile } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
@@ -32,7 +32,8 @@ import { createServices } from '../../src/services.js';
 import { startStallProbe, type StallProbe } from '../lib/event-loop-stall.js';
 import { generatedScripts } from '../lib/generated-scripts.js';
 import { freshDataDir, removeDataDir } from '../lib/live-server.js';
-import { runMeta, type RunMeta } from '../harness/result-rows.js';
+import { writeResult } from '../harness/results.js';
+import { runMeta, runMetaLines, type RunMeta } from '../harness/run-meta.js';
 
 export interface ResponsePhase {
   /** Longest event-loop stall between the result being ready and the last byte handed to the socket. */
@@ -250,22 +251,12 @@ export function renderResponseStall(r: ResponseStallResult): string {
     '',
     `zod encode + JSON.stringify of the whole result in one call: ${r.serialiseMs} ms (${r.serialiseUsPerProduct} µs per product); at that rate the streaming cutoff (${r.cutoff.products.toLocaleString('en')} products) holds the loop ~${r.cutoff.serialiseMs} ms.`,
     '',
-    `${r.meta.date}, ${r.meta.host}, load average ${r.meta.loadAverage.join(' / ')}. \`${r.meta.command}\``,
+    runMetaLines(r.meta),
     '',
   ].join('\n');
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const args = process.argv.slice(2);
-  const runs = args.includes('--runs') ? Number(args[args.indexOf('--runs') + 1]) : 3;
-  const result = await runResponseStall({
-    runs,
-    log: (line) => process.stderr.write(`${line}\n`),
-    command: `npx tsx bench/response-stall.ts ${args.join(' ')}`.trim(),
-  });
-  const base = join(root, 'bench/results/response-stall');
-  mkdirSync(join(root, 'bench/results'), { recursive: true });
-  writeFileSync(`${base}.json`, `${JSON.stringify(result, null, 2)}\n`);
-  writeFileSync(`${base}.md`, renderResponseStall(result));
-  process.stdout.write(renderResponseStall(result));
+/** Writes bench/results/response-stall.{json,md}; returns both paths. */
+export function writeResponseStallReport(r: ResponseStallResult): string[] {
+  return writeResult('response-stall', r, renderResponseStall(r));
 }

@@ -5,7 +5,6 @@
  * alike, and each is reported as a ratio to max from the same run.
  * `npm run bench -- --only scoring-latency [--quick]`; writes bench/results/scoring-latency.{json,md}.
  */
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generatedScripts } from '../lib/generated-scripts.js';
 import { summarizeLatencies, type LatencySummary } from '../lib/latency-stats.js';
@@ -19,7 +18,8 @@ import {
   storeCounts,
   waitForBacklog,
 } from '../lib/live-server.js';
-import { runMeta, type RunMeta } from '../harness/result-rows.js';
+import { writeResult } from '../harness/results.js';
+import { runMeta, runMetaLines, type RunMeta } from '../harness/run-meta.js';
 import { writeScaledCatalog } from '../lib/scaled-catalog.js';
 
 const MODES: Record<string, object> = {
@@ -113,9 +113,7 @@ export async function runScoringLatency(o: { copies: number; requests: number; l
   }
 }
 
-export function writeScoringLatencyReport(r: ScoringLatency): string {
-  const base = join(import.meta.dirname, 'results', 'scoring-latency');
-  writeFileSync(`${base}.json`, `${JSON.stringify(r, null, 2)}\n`);
+export function writeScoringLatencyReport(r: ScoringLatency): string[] {
   const table = (clients: number) =>
     [
       '| scoring | p50 ms | p99 ms | p50 / max | p99 / max | products per step |',
@@ -129,7 +127,7 @@ export function writeScoringLatencyReport(r: ScoringLatency): string {
     ].join('\n');
   const md = `# POST /align latency per scoring, through the real server
 
-${r.meta.date}, ${r.meta.host}, load average ${r.meta.loadAverage.join(' / ')}. \`${r.meta.command}\`
+${runMetaLines(r.meta)}
 
 The sample catalog scaled to ${r.products.toLocaleString('en')} products and ${r.intentions.toLocaleString('en')} intentions, lexical
 embedder, default settings (search workers, default thresholds of each scoring), k = 5, ${r.stepsPerRequest} steps per request
@@ -144,8 +142,7 @@ Eight clients at once:
 
 ${table(8)}
 `;
-  writeFileSync(`${base}.md`, md);
-  return `${base}.{json,md}`;
+  return writeResult('scoring-latency', r, md);
 }
 
 function round(x: number): number {

@@ -3,7 +3,7 @@
  * over real HTTP (server in its own process, load generator in this one), next to a bare fastify
  * hello-world measured the same way in the same run. Offline lexical embedder throughout.
  *
- *   npx tsx bench/service/service-bench.ts [--copies 30] [--duration 10] [--connections 32]
+ *   npm run bench -- --only service [--copies 30] [--duration 10] [--connections 32]   (part of the default run)
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -153,18 +153,4 @@ async function load(port: number, path: string, payloads: string[], duration: nu
     non2xx: result.non2xx,
     requests: result.requests.total,
   };
-}
-
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const arg = (name: string, fallback: number) => {
-    const i = process.argv.indexOf(`--${name}`);
-    return i > 0 ? Number(process.argv[i + 1]) : fallback;
-  };
-  const result = await runServiceBench({
-    copies: arg('copies', 30),
-    durationSeconds: arg('duration', 10),
-    connections: arg('connections', 32),
-    log: (line) => process.stderr.write(`${line}\n`),
-  });
-  process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
 }

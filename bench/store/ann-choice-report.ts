@@ -1,17 +1,16 @@
 /** Renders bench/store/ann-choice.ts results as markdown, in the style of bench/latest-report.ts. */
+import { runMetaLines, type RunMeta } from '../harness/run-meta.js';
 import type { AnnChoiceResult } from './ann-choice.js';
 
 const n = (v: number) => Math.round(v).toLocaleString('en-US');
 
-export function renderAnnChoice(meta: { date: string; command: string }, r: AnnChoiceResult): string {
-  const { options: o, host } = r;
+export function renderAnnChoice(meta: RunMeta, r: AnnChoiceResult): string {
+  const { options: o } = r;
   const exact = r.build.find((b) => b.candidate === 'exact');
   const lines: string[] = [
     '# ANN library choice',
     '',
-    `- date: ${meta.date}`,
-    `- host: ${host.cpus} × ${host.cpuModel}, ${host.memoryGiB} GiB, Node ${host.node}; load average at start ${host.loadAverageAtStart.join(' / ')} (1/5/15 min)`,
-    `- command: \`${meta.command}\``,
+    runMetaLines(meta),
     '- **noise**: the machine (2 cores) was shared with other engineers running test suites during this run, so speed figures can be off by tens of percent (even a factor of 2: both usearch rows search the same kind of graph with the same code) and the event-loop stalls include time the process waited for a core; ratios to the exact scan of the same run are the steadier comparison. Property-test results are pass/fail, but a thread race shows or not depending on scheduling (see Notes).',
     '',
     '## Summary',

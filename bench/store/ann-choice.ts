@@ -25,7 +25,7 @@
  */
 import { fork } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ExactIndex } from '../../src/store/ann/exact-index.js';
@@ -35,6 +35,9 @@ import { runChurn, type ChurnResult } from '../../support/churn-check.js';
 import { startStallProbe } from '../lib/event-loop-stall.js';
 import { ClusterModel, rowOf, rowsOf } from '../../support/synthetic.js';
 import { readVectorFile } from './vector-file.js';
+import { isMain } from '../../support/is-main.js';
+import { writeResult } from '../harness/results.js';
+import { loadAverageNow, type RunMeta } from '../harness/run-meta.js';
 
 export interface AnnChoiceOptions {
   size: number;
@@ -83,7 +86,6 @@ export interface ChurnRow {
 export interface AnnChoiceResult {
   options: Omit<AnnChoiceOptions, 'log'>;
   data: { kind: 'clustered-low-rank'; clusters: number } & ClusterModel['params'];
-  host: { cpus: number; cpuModel: string; memoryGiB: number; node: string; loadAverageAtStart: number[] };
   build: (BuildRow & { speedup: number; buildRatio: number })[];
   buildErrors: { candidate: CandidateId; error: string }[];
   churn: ChurnRow[];
@@ -95,8 +97,7 @@ const CHUNK = 512;
 export async function runAnnChoice(opts: AnnChoiceOptions): Promise<AnnChoiceResult> {
   const log = opts.log ?? (() => {});
   const candidates = opts.candidates ?? [...CANDIDATE_IDS];
-  const loadAverageAtStart = loadavg().map((v) => Math.round(v * 100) / 100);
-  log(`ann-choice: load average at start ${loadAverageAtStart.join(' ')}`);
+  log(`ann-choice: load average at start ${loadAverageNow().join(' ')}`);
   const dim = opts.dimension;
   const model = new ClusterModel({ dimension: dim, seed: opts.seed });
   const appended = Math.max(200, Math.round(opts.size / 20));
@@ -157,13 +158,6 @@ export async function runAnnChoice(opts: AnnChoiceOptions): Promise<AnnChoiceRes
   return {
     options: { size: opts.size, queries: opts.queries, dimension: dim, seed: opts.seed, churn: opts.churn, candidates },
     data: { kind: 'clustered-low-rank', clusters: model.clusters, ...model.params },
-    host: {
-      cpus: cpus().length,
-      cpuModel: cpus()[0]?.model ?? 'unknown',
-      memoryGiB: Math.round(totalmem() / 2 ** 30),
-      node: process.version,
-      loadAverageAtStart,
-    },
     build,
     buildErrors,
     churn,
@@ -442,12 +436,8 @@ function formatBuild(r: BuildRow): string {
 }
 
 /** Writes bench/results/ann-choice.{json,md}; returns the markdown path. */
-export function writeAnnChoiceReport(result: AnnChoiceResult, meta: { date: string; command: string }): string {
-  const dir = fileURLToPath(new URL('../results/', import.meta.url));
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(`${dir}ann-choice.json`, `${JSON.stringify({ meta, result }, null, 2)}\n`);
-  writeFileSync(`${dir}ann-choice.md`, renderAnnChoice(meta, result));
-  return `${dir}ann-choice.md`;
+export function writeAnnChoiceReport(result: AnnChoiceResult, meta: RunMeta): string[] {
+  return writeResult('ann-choice', { meta, result }, renderAnnChoice(meta, result));
 }
 
 /** Sizes: the default run and the cheap --quick one (≈ 3 minutes on 2 cores). */
@@ -469,8 +459,7 @@ export function annChoiceOptions(quick: boolean, log: (line: string) => void): A
   };
 }
 
-const isMain = process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1];
-if (isMain && process.argv.includes('--child')) {
+if (isMain(import.meta.url) && process.argv.includes('--child')) {
   process.once('disconnect', () => process.exit(1)); // the parent is gone: stop working
   process.once('message', (request: BuildRequest | ChurnRequest) => {
     const work = request.kind === 'build' ? childBuild(request) : childChurn(request);

@@ -35,6 +35,7 @@ import { hnswlibIndexFactory } from '../../src/store/ann/hnswlib-index.js';
 import { usearchIndexFactory, type UsearchQuantization } from '../../src/store/ann/usearch-index.js';
 import { ClusterModel, rowOf, rowsOf } from '../../support/synthetic.js';
 import { readVectorFile } from './vector-file.js';
+import { isMain } from '../../support/is-main.js';
 
 export interface IndexBenchOptions {
   sizes: number[];
@@ -334,13 +335,7 @@ export function formatRow(r: IndexBenchRow): string {
   ].join(' | ');
 }
 
-function argValue(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
-
-const isMain = process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1];
-if (isMain && process.argv.includes('--child')) {
+if (isMain(import.meta.url) && process.argv.includes('--child')) {
   process.once('disconnect', () => process.exit(1)); // the parent is gone: stop working
   process.once('message', (request) => {
     childMain(request as ChildRequest).then(
@@ -351,15 +346,4 @@ if (isMain && process.argv.includes('--child')) {
       },
     );
   });
-} else if (isMain) {
-  const result = await runIndexBench({
-    sizes: (argValue('sizes') ?? '100000').split(',').map(Number),
-    queries: Number(argValue('queries') ?? 200),
-    dimension: Number(argValue('dimension') ?? 384),
-    seed: Number(argValue('seed') ?? 42),
-    candidates: argValue('candidates')?.split(','),
-    breadths: argValue('breadths')?.split(',').map(Number),
-    log: (line) => console.error(line),
-  });
-  if (process.argv.includes('--json')) console.log(JSON.stringify(result, null, 2));
 }

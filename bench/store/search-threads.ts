@@ -10,13 +10,15 @@
  * matched rows from SQLite and rescores them itself), so the ratio is what a caller of the store
  * gets, not a kernel figure. With 0 threads the one replica is on the main thread.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultAnnIndexFactory } from '../../src/store/ann/default-index.js';
 import { EmbeddedStore } from '../../src/store/embedded/embedded-store.js';
 import type { ProductUpsert } from '../../src/core/vector-store.js';
 import { clusteredDataset, rowOf } from '../../support/synthetic.js';
+import { writeResult } from '../harness/results.js';
+import { runMetaLines, type RunMeta } from '../harness/run-meta.js';
 
 export interface SearchThreadsOptions {
   count: number;
@@ -146,15 +148,12 @@ function exactTopK(base: Float32Array, queries: Float32Array, count: number, que
   return out;
 }
 
-export function writeSearchThreadsReport(
-  result: Awaited<ReturnType<typeof runSearchThreads>>,
-  meta: { date: string; command: string },
-): string {
+export function writeSearchThreadsReport(result: Awaited<ReturnType<typeof runSearchThreads>>, meta: RunMeta): string[] {
   const one = result.rows.find((r) => r.threads === 1);
   const lines = [
     '# Search throughput by search threads',
     '',
-    `${meta.date} · ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'} · Node ${process.version} · \`${meta.command}\``,
+    runMetaLines(meta),
     '',
     `${result.count.toLocaleString('en')} clustered 384-d vectors, hnswlib M=16 efSearch=128, k=10, ${result.concurrency} searches in flight, through \`EmbeddedStore.search\` (the main thread dispatches; a worker searches, reads its hits from SQLite and rescores them). "main thread" is \`SEARCH_THREADS=0\`: the one replica searches on the calling thread. Every variant loads the same HNSW snapshot; ${cpus().length} cores.`,
     '',
@@ -166,8 +165,5 @@ export function writeSearchThreadsReport(
     ),
     '',
   ];
-  const path = new URL('../results/search-threads.md', import.meta.url);
-  writeFileSync(path, lines.join('\n'));
-  writeFileSync(new URL('../results/search-threads.json', import.meta.url), JSON.stringify({ ...meta, ...result }, null, 2));
-  return path.pathname;
+  return writeResult('search-threads', { meta, ...result }, lines.join('\n'));
 }

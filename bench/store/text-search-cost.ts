@@ -5,7 +5,7 @@
  * candidate pool at that size. `npm run bench -- --only text-search [--quick]`; writes
  * bench/results/text-search-cost.{json,md}.
  */
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -15,7 +15,8 @@ import { TextSearch } from '../../src/store/embedded/text-search.js';
 import { generatedScripts } from '../lib/generated-scripts.js';
 import { intentionProducts } from '../lib/intention-products.js';
 import { mulberry32 } from '../../support/synthetic.js';
-import { runMeta, type RunMeta } from '../harness/result-rows.js';
+import { writeResult } from '../harness/results.js';
+import { runMeta, runMetaLines, type RunMeta } from '../harness/run-meta.js';
 
 export interface TextSearchCost {
   meta: RunMeta;
@@ -86,12 +87,10 @@ export async function runTextSearchCost(o: { products: number; log: (line: strin
   }
 }
 
-export function writeTextSearchCostReport(r: TextSearchCost): string {
-  const base = join(import.meta.dirname, 'results', 'text-search-cost');
-  writeFileSync(`${base}.json`, `${JSON.stringify(r, null, 2)}\n`);
+export function writeTextSearchCostReport(r: TextSearchCost): string[] {
   const md = `# What the BM25 index costs the embedded store
 
-${r.meta.date}, ${r.meta.host}, load average ${r.meta.loadAverage.join(' / ')}. \`${r.meta.command}\`
+${runMetaLines(r.meta)}
 
 ${r.products.toLocaleString('en')} products, ${r.texts.toLocaleString('en')} texts (10 intentions and a title each, 384-d vectors), written in
 batches of ${r.batch} products straight into the catalog (no embedding, no ANN index: SQLite's share only), alternately
@@ -106,8 +105,7 @@ One BM25 query (a generated script step, intentions and titles, top 50 products)
 over ${r.bm25QueryMs.queries} steps. Reading the stored intentions and vectors of a ${r.productTextsMs.products}-product candidate pool
 (exact re-scoring): p50 ${r.productTextsMs.p50} ms, p95 ${r.productTextsMs.p95} ms. Both run on a search worker's thread in the service.
 `;
-  writeFileSync(`${base}.md`, md);
-  return `${base}.{json,md}`;
+  return writeResult('text-search-cost', r, md);
 }
 
 function itemOf(product: Product, random: () => number) {
