@@ -4,8 +4,9 @@ import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 
 /**
- * The real server as a child process (`ecomalign serve`), for the load runner and the crash tests:
- * what they measure or kill must be the program users run, not an in-process stand-in.
+ * The real server as a child process (`ecomalign serve`), for the load runner, the benchmarks, the
+ * crash tests and the scripts: what they measure or kill must be the program users run, not an
+ * in-process stand-in. The one launcher of child processes for all of them.
  */
 
 const MAIN = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
@@ -35,10 +36,22 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** Runs the CLI synchronously (e.g. `ingest`), throwing with its stderr when it fails. */
-export function runCli(args: string[], env: Record<string, string>): string {
-  const res = spawnSync(process.execPath, ['--import', 'tsx', MAIN, ...args], { env: { ...process.env, ...env }, encoding: 'utf8' });
-  if (res.status !== 0) throw new Error(`ecomalign ${args.join(' ')} exited ${res.status}: ${res.stderr}`);
+/**
+ * Runs the CLI (e.g. `ingest`) to completion and returns its stdout; throws with its stderr when it
+ * fails or outlives `timeoutMs` (a hung CLI must fail the caller, not stall it for ever).
+ */
+export function runCli(args: string[], env: Record<string, string>, timeoutMs = 30 * 60_000): string {
+  const res = spawnSync(process.execPath, ['--import', 'tsx', MAIN, ...args], {
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+    timeout: timeoutMs,
+    killSignal: 'SIGKILL',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (res.error || res.status !== 0) {
+    const why = res.error ? res.error.message : `exited ${res.status ?? res.signal}`;
+    throw new Error(`ecomalign ${args.join(' ')}: ${why}: ${res.stderr?.slice(-2000) ?? ''}`);
+  }
   return res.stdout;
 }
 
@@ -52,7 +65,7 @@ export async function startServerProcess(env: Record<string, string>, readyTimeo
 }
 
 export interface CliProcessOptions {
-  /** The CLI's arguments, given the free port it should listen on. */
+  /** The arguments, given the free port it should listen on. */
   args: (port: number) => string[];
   env?: (port: number) => Record<string, string>;
   /** True once it serves (a throw counts as not yet, e.g. a refused connection). */
@@ -61,9 +74,17 @@ export interface CliProcessOptions {
 }
 
 /** Any long-running CLI command (`serve`, `annotate`) as a child process on a free port, resolved once ready. */
-export async function startCliProcess(options: CliProcessOptions): Promise<ServerProcess> {
+export function startCliProcess(options: CliProcessOptions): Promise<ServerProcess> {
+  return startNodeProcess(MAIN, options);
+}
+
+/**
+ * Any TypeScript entry point (run through tsx) as a child process on a free port, resolved once
+ * ready: the CLI, or a baseline server a benchmark measures beside it.
+ */
+export async function startNodeProcess(entry: string, options: CliProcessOptions): Promise<ServerProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...options.args(port)], {
+  const child = spawn(process.execPath, ['--import', 'tsx', entry, ...options.args(port)], {
     env: { ...process.env, ...options.env?.(port) },
     stdio: ['ignore', 'ignore', 'pipe'],
   });

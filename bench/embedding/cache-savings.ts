@@ -8,9 +8,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { benchEnv, freshDataDir, removeDataDir, runCliBounded } from '../lib/live-server.js';
+import { benchEnv, freshDataDir, removeDataDir } from '../lib/live-server.js';
 import { writeResult } from '../harness/results.js';
 import { runMeta, runMetaLines, type RunMeta } from '../harness/run-meta.js';
+import { runCli } from '../../support/server-process.js';
 
 export interface CacheRun {
   name: string;
@@ -52,7 +53,7 @@ export function runCacheSavings(o: { log: (line: string) => void; command: strin
         EMBEDDING_CACHE: cacheDir ? 'true' : 'false',
       });
       // The cache lives in DATA_DIR/cache: a warm run gets a fresh store beside the cold run's cache.
-      const summary = JSON.parse(runCliBounded(['ingest', CATALOG], env).trim().split('\n').at(-1)!) as { seconds: number };
+      const summary = JSON.parse(runCli(['ingest', CATALOG], env).trim().split('\n').at(-1)!) as { seconds: number };
       runs.push({
         name,
         seconds: summary.seconds,

@@ -16,7 +16,6 @@ import { ratioOf, summarizeLatencies, type LatencySummary } from '../lib/latency
 import {
   benchEnv,
   freshDataDir,
-  runCliBounded,
   removeDataDir,
   startLiveServer,
   stopLiveServer,
@@ -29,6 +28,7 @@ import { resultsBase } from '../harness/results.js';
 import { runMeta, type RunMeta } from '../harness/run-meta.js';
 import { runSerialWriter } from './serial-writer.js';
 import type { Variant } from '../harness/variant-args.js';
+import { runCli } from '../../support/server-process.js';
 
 export interface ContentionOptions {
   durationS: number;
@@ -112,7 +112,7 @@ async function runSize(o: ContentionOptions, size: 'empty' | 'preloaded', meta: 
       const counts = await writeProductsJsonl(file, intentionProducts({ count: o.preloadProducts, idPrefix: 'pre' }));
       o.log(`contention: preloading ${counts.products} products / ${counts.intentions} intentions with the CLI`);
       const started = performance.now();
-      runCliBounded(['ingest', file], env);
+      runCli(['ingest', file], env);
       preloadSeconds = (performance.now() - started) / 1000;
     }
     const server = await startLiveServer(env);

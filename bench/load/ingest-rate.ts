@@ -17,7 +17,6 @@ import { ratioOf } from '../lib/latency-stats.js';
 import {
   benchEnv,
   freshDataDir,
-  runCliBounded,
   removeDataDir,
   startLiveServer,
   stopLiveServer,
@@ -31,6 +30,7 @@ import { resultsBase } from '../harness/results.js';
 import { runMeta, type RunMeta } from '../harness/run-meta.js';
 import { runSerialWriter } from './serial-writer.js';
 import type { Variant } from '../harness/variant-args.js';
+import { runCli } from '../../support/server-process.js';
 
 export interface IngestRateOptions {
   products: number;
@@ -124,10 +124,10 @@ async function cliIngest(o: IngestRateOptions, catalog: Product[], rate: (s: num
     const env = benchEnv(join(dataDir, 'store'), { EMBEDDING_CACHE: 'false', ...o.variant.env });
     // Start-up measured apart so a small quick catalog is not judged by tsx's compile time.
     let started = performance.now();
-    runCliBounded(['--version'], env);
+    runCli(['--version'], env);
     const startupSeconds = (performance.now() - started) / 1000;
     started = performance.now();
-    const stdout = runCliBounded(['ingest', file], env);
+    const stdout = runCli(['ingest', file], env);
     const wall = (performance.now() - started) / 1000;
     const summary = JSON.parse(stdout.trim().split('\n').pop()!) as { seconds: number; store?: StoreCounts };
     return {

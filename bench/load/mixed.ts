@@ -20,7 +20,6 @@ import {
   benchEnv,
   freshDataDir,
   removeDataDir,
-  runCliBounded,
   startLiveServer,
   stopLiveServer,
   storeCounts,
@@ -37,6 +36,7 @@ import { runSerialWriter } from './serial-writer.js';
 import { watchServerStall } from './server-stall.js';
 import { openSlowClients, summarizeSlowConnections } from './slow-clients.js';
 import type { Variant } from '../harness/variant-args.js';
+import { runCli } from '../../support/server-process.js';
 
 export type MixedEmbedder = 'lexical' | 'minilm';
 
@@ -114,7 +114,7 @@ export async function runMixed(o: MixedOptions, command: string): Promise<MixedR
   const tag = `[${o.variant.label}, ${o.embedder}]`;
   try {
     o.log(`mixed ${tag}: ingesting ${CATALOG} with the CLI`);
-    runCliBounded(['ingest', CATALOG], env);
+    runCli(['ingest', CATALOG], env);
     const server = await startLiveServer(env);
     try {
       await waitForBacklog(server.url);

@@ -12,7 +12,6 @@
  * The ingested store is kept in .data/bench-bulk/x<copies> and reused by later runs (ingesting
  * 1M intentions takes several minutes); delete that folder to re-ingest.
  */
-import { spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -22,6 +21,7 @@ import { alignFile } from '../../src/cli/align-command.js';
 import { createServices } from '../../src/services.js';
 import { generatedScripts } from '../lib/generated-scripts.js';
 import { writeScaledCatalog } from '../lib/scaled-catalog.js';
+import { runCli } from '../../support/server-process.js';
 
 export interface BulkRun {
   name: string;
@@ -87,23 +87,15 @@ export async function runBulkAlignBench(opts: {
     const file = join(dir, 'catalog.jsonl');
     const { products, intentions } = await writeScaledCatalog(file, opts.copies);
     log(`ingesting ${products} products / ${intentions} intentions (ANN_EF_CONSTRUCTION=${efConstruction})`);
-    const res = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'ingest', file], {
-      cwd: root,
-      env: {
-        ...process.env,
-        EMBEDDER: embedder,
-        DATA_DIR: dataDir,
-        LOG_LEVEL: 'warn',
-        ANN_EF_CONSTRUCTION: String(efConstruction),
-        // The scaled catalog repeats the sample's intentions; the model embeds each distinct one once.
-        EMBEDDING_CACHE: embedder === 'minilm' ? 'true' : 'false',
-      },
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'inherit'],
-      maxBuffer: 64 * 1024 * 1024,
+    const stdout = runCli(['ingest', file], {
+      EMBEDDER: embedder,
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'warn',
+      ANN_EF_CONSTRUCTION: String(efConstruction),
+      // The scaled catalog repeats the sample's intentions; the model embeds each distinct one once.
+      EMBEDDING_CACHE: embedder === 'minilm' ? 'true' : 'false',
     });
-    if (res.status !== 0) throw new Error('ingest failed');
-    const summary = JSON.parse(res.stdout.trim().split('\n').at(-1)!);
+    const summary = JSON.parse(stdout.trim().split('\n').at(-1)!);
     rmSync(file);
     catalog = { products, intentions, ingestSeconds: summary.seconds };
     writeFileSync(marker, JSON.stringify({ products, intentions }));

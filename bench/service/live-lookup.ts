@@ -14,17 +14,10 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { generatedScripts } from '../lib/generated-scripts.js';
 import { summarizeLatencies, type LatencySummary } from '../lib/latency-stats.js';
-import {
-  benchEnv,
-  freshDataDir,
-  removeDataDir,
-  runCliBounded,
-  startLiveServer,
-  stopLiveServer,
-  waitForBacklog,
-} from '../lib/live-server.js';
+import { benchEnv, freshDataDir, removeDataDir, startLiveServer, stopLiveServer, waitForBacklog } from '../lib/live-server.js';
 import { writeResult } from '../harness/results.js';
 import { runMeta, runMetaLines, type RunMeta } from '../harness/run-meta.js';
+import { runCli } from '../../support/server-process.js';
 
 export interface LiveRow {
   embedder: string;
@@ -72,7 +65,7 @@ export async function runLiveLookup(o: { requests: number; log: (line: string) =
     const dir = freshDataDir(`live-${embedder}`);
     try {
       const env = benchEnv(join(dir, 'data'), { EMBEDDER: embedder, EMBEDDING_CACHE: 'false' });
-      runCliBounded(['ingest', catalog], env);
+      runCli(['ingest', catalog], env);
       const server = await startLiveServer(env);
       try {
         await waitForBacklog(server.url);

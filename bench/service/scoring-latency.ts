@@ -8,19 +8,11 @@
 import { join } from 'node:path';
 import { generatedScripts } from '../lib/generated-scripts.js';
 import { summarizeLatencies, type LatencySummary } from '../lib/latency-stats.js';
-import {
-  benchEnv,
-  freshDataDir,
-  removeDataDir,
-  runCliBounded,
-  startLiveServer,
-  stopLiveServer,
-  storeCounts,
-  waitForBacklog,
-} from '../lib/live-server.js';
+import { benchEnv, freshDataDir, removeDataDir, startLiveServer, stopLiveServer, storeCounts, waitForBacklog } from '../lib/live-server.js';
 import { writeResult } from '../harness/results.js';
 import { runMeta, runMetaLines, type RunMeta } from '../harness/run-meta.js';
 import { writeScaledCatalog } from '../lib/scaled-catalog.js';
+import { runCli } from '../../support/server-process.js';
 
 const MODES: Record<string, object> = {
   max: {},
@@ -57,7 +49,7 @@ export async function runScoringLatency(o: { copies: number; requests: number; l
     const { products, intentions } = await writeScaledCatalog(catalog, o.copies);
     o.log(`scoring-latency: ingesting ${products} products, ${intentions} intentions`);
     const env = benchEnv(join(dir, 'data'));
-    runCliBounded(['ingest', catalog], env);
+    runCli(['ingest', catalog], env);
     const server = await startLiveServer(env);
     try {
       await waitForBacklog(server.url);

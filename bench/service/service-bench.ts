@@ -5,16 +5,15 @@
  *
  *   npm run bench -- --only service [--copies 30] [--duration 10] [--connections 32]   (part of the default run)
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { readSample, writeScaledCatalog } from '../lib/scaled-catalog.js';
 import { mulberry32 } from '../../support/synthetic.js';
 import { runRecallCheck, type RecallRow } from '../store/recall-check.js';
+import { runCli, startNodeProcess, startServerProcess, type ServerProcess } from '../../support/server-process.js';
 
 export interface LoadResult {
   name: string;
@@ -34,7 +33,8 @@ export interface ServiceBenchResult {
   ratios: { align1VsHello: number; align5VsHello: number; target: number };
 }
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
+/** The baseline: a bare fastify hello-world, started and measured the same way as the service. */
+const HELLO_SERVER = fileURLToPath(new URL('./hello-server.ts', import.meta.url));
 
 export async function runServiceBench(opts: {
   copies: number;
@@ -44,21 +44,14 @@ export async function runServiceBench(opts: {
 }): Promise<ServiceBenchResult> {
   const log = opts.log ?? (() => {});
   const dir = mkdtempSync(join(tmpdir(), 'ecomalign-bench-'));
-  const servers: ChildProcess[] = [];
+  const servers: ServerProcess[] = [];
   try {
     // 1. A scaled catalog, ingested end to end through the CLI (parse, validate, embed, store, index).
     const catalogFile = join(dir, 'catalog.jsonl');
     const { products, intentions } = await writeScaledCatalog(catalogFile, opts.copies);
     log(`ingesting ${products} products / ${intentions} intentions`);
-    const env = { ...process.env, EMBEDDER: 'lexical', DATA_DIR: join(dir, 'data'), LOG_LEVEL: 'warn' };
-    const ingest = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'ingest', catalogFile], {
-      cwd: root,
-      env,
-      encoding: 'utf8',
-      maxBuffer: 64 * 1024 * 1024,
-    });
-    if (ingest.status !== 0) throw new Error(`ingest failed: ${ingest.stderr}`);
-    const summary = JSON.parse(ingest.stdout.trim().split('\n').at(-1)!);
+    const env = { EMBEDDER: 'lexical', DATA_DIR: join(dir, 'data'), LOG_LEVEL: 'warn' };
+    const summary = JSON.parse(runCli(['ingest', catalogFile], env).trim().split('\n').at(-1)!);
     log(`ingest: ${Math.round(summary.intentionsPerSecond)} intentions/s`);
     const recall = await runRecallCheck(join(dir, 'data', 'embedded'), join(dir, 'recall'), [64, 128, 256]);
     for (const r of recall)
@@ -67,14 +60,14 @@ export async function runServiceBench(opts: {
       );
 
     // 2. Servers: the service on the ingested store, and the hello-world baseline.
-    const alignPort = 18000 + Math.floor(Math.random() * 1000);
-    const helloPort = alignPort + 1000;
-    servers.push(
-      await startProcess(['--import', 'tsx', 'src/cli/main.ts', 'serve'], { ...env, PORT: String(alignPort) }, alignPort, '/readyz'),
-    );
-    servers.push(
-      await startProcess(['--import', 'tsx', 'bench/service/hello-server.ts'], { ...process.env, PORT: String(helloPort) }, helloPort),
-    );
+    const service = await startServerProcess(env);
+    servers.push(service);
+    const hello = await startNodeProcess(HELLO_SERVER, {
+      args: () => [],
+      env: (port) => ({ PORT: String(port) }),
+      ready: async (url) => (await fetch(`${url}/hello`, { method: 'POST' })).status < 500,
+    });
+    servers.push(hello);
 
     const steps = readSample<{ steps: string[] }>('scripts.jsonl').flatMap((s) => s.steps);
     const random = mulberry32(7);
@@ -82,9 +75,9 @@ export async function runServiceBench(opts: {
     const bodies = (n: number) => Array.from({ length: 200 }, () => JSON.stringify({ steps: Array.from({ length: n }, pick), k: 5 }));
 
     const results: LoadResult[] = [];
-    const run = async (name: string, port: number, path: string, payloads: string[]) => {
-      await load(port, path, payloads, 2, opts.connections); // warm-up
-      const r = await load(port, path, payloads, opts.durationSeconds, opts.connections);
+    const run = async (name: string, url: string, path: string, payloads: string[]) => {
+      await load(url, path, payloads, 2, opts.connections); // warm-up
+      const r = await load(url, path, payloads, opts.durationSeconds, opts.connections);
       const result = { name, ...r };
       log(
         `${name}: ${Math.round(r.requestsPerSecond)} req/s, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, errors ${r.errors}, non-2xx ${r.non2xx}`,
@@ -92,9 +85,9 @@ export async function runServiceBench(opts: {
       results.push(result);
       return result;
     };
-    const hello = await run('fastify hello-world', helloPort, '/hello', ['{}']);
-    const align1 = await run('/align 1 step', alignPort, '/align', bodies(1));
-    const align5 = await run('/align 5 steps', alignPort, '/align', bodies(5));
+    const helloLoad = await run('fastify hello-world', hello.url, '/hello', ['{}']);
+    const align1 = await run('/align 1 step', service.url, '/align', bodies(1));
+    const align5 = await run('/align 5 steps', service.url, '/align', bodies(5));
     return {
       catalog: { products, intentions },
       ingest: {
@@ -106,39 +99,21 @@ export async function runServiceBench(opts: {
       recall,
       load: { connections: opts.connections, durationSeconds: opts.durationSeconds, results },
       ratios: {
-        align1VsHello: align1.requestsPerSecond / hello.requestsPerSecond,
-        align5VsHello: align5.requestsPerSecond / hello.requestsPerSecond,
+        align1VsHello: align1.requestsPerSecond / helloLoad.requestsPerSecond,
+        align5VsHello: align5.requestsPerSecond / helloLoad.requestsPerSecond,
         target: 0.1,
       },
     };
   } finally {
-    for (const s of servers) s.kill('SIGTERM');
-    await Promise.all(servers.map((s) => (s.exitCode === null ? once(s, 'exit') : Promise.resolve())));
+    await Promise.all(servers.map((s) => s.stop()));
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-async function startProcess(args: string[], env: NodeJS.ProcessEnv, port: number, readyPath = '/'): Promise<ChildProcess> {
-  const child = spawn(process.execPath, args, { cwd: root, env, stdio: ['ignore', 'ignore', 'inherit'] });
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`${args.join(' ')} exited with ${child.exitCode}`);
-    try {
-      const res = await fetch(`http://127.0.0.1:${port}${readyPath}`, { method: readyPath === '/' ? 'POST' : 'GET' });
-      if (res.status < 500) return child;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  child.kill('SIGKILL');
-  throw new Error(`${args.join(' ')} did not become ready on port ${port}`);
-}
-
-async function load(port: number, path: string, payloads: string[], duration: number, connections: number) {
+async function load(base: string, path: string, payloads: string[], duration: number, connections: number) {
   let i = 0;
   const result = await autocannon({
-    url: `http://127.0.0.1:${port}${path}`,
+    url: `${base}${path}`,
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     connections,
