@@ -7,81 +7,32 @@
  * rows go to bench/results/contention.{json,md}, replacing the rows of the same label and size.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+
 import { join } from 'node:path';
+
 import type { Product } from '../../src/core/product.js';
+
 import { renderContention } from './contention-report.js';
+
 import { runFixedRateProbe, type ProbeSample } from './fixed-rate-probe.js';
+
 import { intentionProducts, probeSteps, writeProductsJsonl } from '../lib/intention-products.js';
-import { ratioOf, summarizeLatencies, type LatencySummary } from '../lib/latency-stats.js';
-import {
-  benchEnv,
-  freshDataDir,
-  removeDataDir,
-  startLiveServer,
-  stopLiveServer,
-  storeCounts,
-  writeHeaders,
-  type StoreCounts,
-} from '../lib/live-server.js';
+
+import { ratioOf, summarizeLatencies } from '../lib/latency-stats.js';
+import { benchEnv, freshDataDir, removeDataDir, startLiveServer, stopLiveServer, storeCounts, writeHeaders } from '../lib/live-server.js';
 import { writeRows } from '../harness/result-rows.js';
+
 import { resultsBase } from '../harness/results.js';
+
 import { runMeta, type RunMeta } from '../harness/run-meta.js';
+
 import { runSerialWriter } from './serial-writer.js';
+
 import type { Variant } from '../harness/variant-args.js';
+
 import { runCli } from '../../support/server-process.js';
 
-export interface ContentionOptions {
-  durationS: number;
-  ratePerS: number;
-  /** Products (10 intentions each) in the preloaded store. */
-  preloadProducts: number;
-  batchSize: number;
-  variant: Variant;
-  log: (line: string) => void;
-}
-
-export interface ProbeStats extends LatencySummary {
-  sent: number;
-  /** 503 answers. */
-  shed: number;
-  /** Anything else that was not a 2xx, transport errors and timeouts included. */
-  failed: number;
-}
-
-export interface ContentionRow {
-  label: string;
-  size: 'empty' | 'preloaded';
-  env: Record<string, string>;
-  durationS: number;
-  ratePerS: number;
-  batchSize: number;
-  storeAtStart: StoreCounts;
-  storeAtEnd: StoreCounts;
-  /** Wall time of the CLI ingest that built the preloaded store. */
-  preloadSeconds?: number;
-  alone: ProbeStats;
-  withWriter: ProbeStats;
-  writer: {
-    requests: number;
-    shed: number;
-    failed: number;
-    products: number;
-    intentions: number;
-    seconds: number;
-    productsPerS: number;
-    intentionsPerS: number;
-    batchLatencyMs: LatencySummary;
-  };
-  /** Probe p99 with the writer over probe p99 alone. */
-  p99Ratio?: number;
-  meetsTarget: boolean;
-  /**
-   * The benchmark process's own event-loop delay (p99, ms) in each phase: high means the client,
-   * not the server, was late (a busy machine, or the writer's JSON work beside the probe).
-   */
-  clientLagP99Ms: { alone: number; withWriter: number };
-  meta: RunMeta;
-}
+import type { ContentionOptions, ContentionRow, ProbeStats } from './contention-types.js';
 
 export const contentionOptions = (quick: boolean, variant: Variant, log: (line: string) => void): ContentionOptions => ({
   durationS: quick ? 5 : 15,

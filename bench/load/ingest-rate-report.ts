@@ -1,5 +1,5 @@
 /** Renders bench/load/ingest-rate.ts rows as markdown: one row per label and catalog size, then how each was run. */
-import type { IngestRateRow, PathRate } from './ingest-rate.js';
+import type { IngestRateRow, PathRate } from './ingest-rate-types.js';
 
 const n = (v: number | undefined) => (v === undefined ? '–' : Math.round(v).toLocaleString('en-US'));
 const cell = (p: PathRate) => `${n(p.intentionsPerS)} (${p.ofCeiling ?? '?'}×)`;

@@ -8,12 +8,18 @@
  * rows go to bench/results/ingest-rate.{json,md}, replacing the row of the same label and catalog size.
  */
 import { join } from 'node:path';
+
 import type { Product } from '../../src/core/product.js';
+
 import type { AnnLibrary } from '../../src/store/ann/default-index.js';
-import { measureAnnCeiling, type AnnCeiling } from './ann-ceiling.js';
+
+import { measureAnnCeiling } from './ann-ceiling.js';
 import { renderIngestRate } from './ingest-rate-report.js';
+
 import { intentionProducts, writeProductsJsonl } from '../lib/intention-products.js';
+
 import { ratioOf } from '../lib/latency-stats.js';
+
 import {
   benchEnv,
   freshDataDir,
@@ -25,57 +31,19 @@ import {
   writeHeaders,
   type StoreCounts,
 } from '../lib/live-server.js';
+
 import { writeRows } from '../harness/result-rows.js';
+
 import { resultsBase } from '../harness/results.js';
-import { runMeta, type RunMeta } from '../harness/run-meta.js';
+
+import { runMeta } from '../harness/run-meta.js';
 import { runSerialWriter } from './serial-writer.js';
+
 import type { Variant } from '../harness/variant-args.js';
+
 import { runCli } from '../../support/server-process.js';
 
-export interface IngestRateOptions {
-  products: number;
-  batchSize: number;
-  variant: Variant;
-  log: (line: string) => void;
-}
-
-export interface PathRate {
-  seconds: number;
-  intentionsPerS: number;
-  /** Over the ceiling (a). */
-  ofCeiling?: number;
-  /** Estimated: intentions over (seconds − the embedding time measured in (a)). */
-  withoutEmbeddingPerS?: number;
-}
-
-export interface IngestRateRow {
-  label: string;
-  env: Record<string, string>;
-  products: number;
-  intentions: number;
-  ceiling: AnnCeiling;
-  cli: {
-    /** Process start to exit: tsx start-up, store open, ingest, close (index snapshot) included. */
-    wall: PathRate;
-    /** Wall of `ecomalign --version` in the same environment: tsx and module loading, no store. */
-    startupSeconds: number;
-    /** wall − start-up: store open, ingest, and close, which waits for every text to be in HNSW. The comparable figure. */
-    ingest: PathRate;
-    /** The CLI's own timer around the ingest loop (its summary line): texts are committed, not yet all in HNSW. */
-    inProcess: PathRate;
-    store: StoreCounts;
-  };
-  http: {
-    /** First request sent to last batch acknowledged. */
-    acknowledged: PathRate;
-    /** Until the index backlog was empty too (every text in HNSW, not only searchable by exact scan). */
-    indexed: PathRate;
-    requests: number;
-    shed: number;
-    store: StoreCounts;
-  };
-  meta: RunMeta;
-}
+import type { IngestRateOptions, IngestRateRow, PathRate } from './ingest-rate-types.js';
 
 export const ingestRateOptions = (quick: boolean, variant: Variant, log: (line: string) => void): IngestRateOptions => ({
   products: quick ? 600 : 3_000,

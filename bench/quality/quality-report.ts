@@ -1,6 +1,6 @@
 /** Markdown for bench/results/quality.md (bench/quality/quality.ts). */
 import type { Aggregation } from '../../src/align/scoring/aggregate.js';
-import type { Cell, FourWayCell, QualityResult } from './quality.js';
+import type { Cell, FourWayCell, QualityResult } from './quality-types.js';
 import { MODES, MODE_LABELS, type Mode } from './quality-metrics.js';
 import type { ThresholdPoint } from './threshold-meaning.js';
 

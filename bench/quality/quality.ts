@@ -15,16 +15,26 @@
  * Writes bench/results/quality.{json,md}.
  */
 import { loadavg, tmpdir } from 'node:os';
+
 import { join } from 'node:path';
+
 import { AGGREGATIONS, type Aggregation } from '../../src/align/scoring/aggregate.js';
+
 import { LEXICAL_HALF_SCORE } from '../../src/align/scoring/lexical-scale.js';
+
 import { LEXICAL_THRESHOLDS } from '../../src/align/scoring/thresholds.js';
+
 import type { Embedder } from '../../src/core/embedder.js';
+
 import type { Product } from '../../src/core/product.js';
+
 import { LexicalEmbedder } from '../../src/embedding/lexical/lexical-embedder.js';
+
 import { WordNetEmbedder } from '../../src/embedding/wordnet/wordnet-embedder.js';
+
 import { readJsonl } from '../../support/eval-sets.js';
-import { asProducts, readQaData, type QaData } from '../../support/quality-data.js';
+
+import { asProducts, readQaData } from '../../support/quality-data.js';
 import {
   MODES,
   bestBm25,
@@ -32,80 +42,26 @@ import {
   f1BestThreshold,
   fourWay,
   retrievalOverCatalog,
-  type Bm25Summary,
   type FourWayScores,
   type Mode,
   type RetrievalScores,
-  type ThresholdChoice,
 } from './quality-metrics.js';
-import { poolRecall, type PoolResult } from './quality-pool.js';
+import { poolRecall } from './quality-pool.js';
 import { renderQualityReport } from './quality-report.js';
+
 import { openBenchStore } from './quality-store.js';
+
 import { writeResult } from '../harness/results.js';
-import { runMeta, type RunMeta } from '../harness/run-meta.js';
-import { f1BestOverCatalog, pointAt, scoreEveryProduct, thresholdForSelectivity, type ThresholdPoint } from './threshold-meaning.js';
+
+import { runMeta } from '../harness/run-meta.js';
+import { f1BestOverCatalog, pointAt, scoreEveryProduct, thresholdForSelectivity } from './threshold-meaning.js';
 import { BUNDLED_MODEL_ID, MINILM_AGGREGATE_THRESHOLDS, bundledModelsRoot } from '../../src/embedding/bundled-model.js';
+
 import { TransformersEmbedder } from '../../src/embedding/transformers-embedder.js';
 
-/** (e) What each model's thresholds mean over the whole held-out catalog. */
-export interface ThresholdMeaning {
-  embedder: string;
-  /** Max (semantic) at the model's default threshold. */
-  atDefault: ThresholdPoint;
-  curve: ThresholdPoint[];
-  f1Best: ThresholdPoint & { f1: number };
-  rows: {
-    aggregate: Aggregation;
-    mode: Mode;
-    defaultThreshold: number;
-    atDefault: ThresholdPoint;
-    /** The threshold giving as many products per step as max at the default (the calibration rule). */
-    equalSelectivity: number;
-    atEqualSelectivity: ThresholdPoint;
-  }[];
-}
+import type { Cell, FourWayCell, QualityResult, ThresholdMeaning } from './quality-types.js';
 
 const SWEEP = [0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7];
-
-export interface Cell<T> {
-  embedder: string;
-  aggregate: Aggregation;
-  mode: Mode;
-  value: T;
-}
-
-export type FourWayCell = Cell<Omit<FourWayScores, 'positives' | 'negatives'> & { threshold?: ThresholdChoice }>;
-
-export interface QualityResult {
-  meta: RunMeta & { wallSeconds: number; loadAverageEnd: number[]; note?: string };
-  data: {
-    products: number;
-    questions: number;
-    questionsWithoutClause: number;
-    goldAmongDistractors: number;
-    queries: number;
-    keptRows: number;
-    heldOutQuestions: number;
-    heldOut: QaData['heldOutStats'];
-    fullTexts: number;
-  };
-  embedders: { name: string; id: string; thresholds: Record<Aggregation, number> }[];
-  /** (a) task2 four-way, match titles, titles-only store; with each scoring's F1-best threshold (c). */
-  fourWayTitles: FourWayCell[];
-  /** Supplement to (a)/(c): query-half task2 questions on the held-out store, match both. */
-  fourWayHeldOutBoth: FourWayCell[];
-  /** (b) held-out clause → its pair's products over the whole catalog, match both. */
-  retrieval: Cell<RetrievalScores>[];
-  /** (c) raw FTS5 BM25 of each query's best lexical text, per store and match. */
-  bm25: { store: string; match: string; texts: number; summary: Bm25Summary }[];
-  lexicalHalfScore: number;
-  lexicalThresholds: Record<Aggregation, number>;
-  /** (d) on data/sample with the lexical embedder. */
-  pool: PoolResult;
-  /** (e) thresholds over the whole held-out catalog. */
-  thresholds: ThresholdMeaning[];
-  sectionSeconds: Record<string, number>;
-}
 
 const AGGS: readonly Aggregation[] = AGGREGATIONS;
 

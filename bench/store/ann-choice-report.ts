@@ -1,6 +1,6 @@
 /** Renders bench/store/ann-choice.ts results as markdown, in the style of bench/latest-report.ts. */
 import { runMetaLines, type RunMeta } from '../harness/run-meta.js';
-import type { AnnChoiceResult } from './ann-choice.js';
+import type { AnnChoiceResult } from './ann-choice-types.js';
 
 const n = (v: number) => Math.round(v).toLocaleString('en-US');
 
