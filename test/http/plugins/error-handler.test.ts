@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { routePattern } from '../../../src/http/plugins/error-handler.js';
 import { annotateApp, writeCandidateSet } from '../annotate/annotate-fixture.js';
-import { API_KEY, build } from '../app-fixture.js';
-import { tempDir } from '../../store/embedded/store-fixture.js';
+import { API_KEY, build } from '../../helpers/app-fixture.js';
+import { tempDir } from '../../helpers/store-fixture.js';
 
 /**
  * Found by schemathesis (unsupported_method, ST204): a method a path does not have got 404 ("No

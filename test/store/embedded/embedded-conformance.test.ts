@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs';
 import { exactIndexFactory } from '../../../src/store/ann/exact-index.js';
 import { EmbeddedStore, type EmbeddedStoreOptions } from '../../../src/store/embedded/embedded-store.js';
 import { runStoreConformance, type StoreModel } from '../conformance/store-conformance.js';
-import { tempDir } from './store-fixture.js';
+import { tempDir } from '../../helpers/store-fixture.js';
 
 /** Runs the conformance suite on embedded stores opened with `extra` options, each in a fresh temp folder. */
 function embeddedConformance(name: string, extra: Partial<EmbeddedStoreOptions>): void {

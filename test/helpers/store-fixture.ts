@@ -1,12 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Product } from '../../../src/core/product.js';
-import type { AnnIndexFactory } from '../../../src/store/ann/ann-index.js';
-import { exactIndexFactory } from '../../../src/store/ann/exact-index.js';
-import { EmbeddedStore, type EmbeddedStoreOptions } from '../../../src/store/embedded/embedded-store.js';
-import type { ProductUpsert } from '../../../src/core/vector-store.js';
-import { rng, unitVector } from '../../helpers/vectors.js';
+import type { Product } from '../../src/core/product.js';
+import type { AnnIndexFactory } from '../../src/store/ann/ann-index.js';
+import { exactIndexFactory } from '../../src/store/ann/exact-index.js';
+import { EmbeddedStore, type EmbeddedStoreOptions } from '../../src/store/embedded/embedded-store.js';
+import type { ProductUpsert } from '../../src/core/vector-store.js';
+import { rng, unitVector } from './vectors.js';
 
 export const DIM = 16;
 export const MODEL = 'test-model@1';

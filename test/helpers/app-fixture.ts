@@ -4,7 +4,7 @@ import pino from 'pino';
 import { loadConfig } from '../../src/config.js';
 import { buildApp } from '../../src/http/app.js';
 import { createServices, type AdapterOverrides, type Services } from '../../src/services.js';
-import { tempDir } from '../store/embedded/store-fixture.js';
+import { tempDir } from './store-fixture.js';
 
 export const API_KEY = 'test-key-123456';
 
