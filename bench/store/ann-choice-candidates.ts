@@ -30,21 +30,23 @@ export interface BenchCandidate extends ChurnSubject {
 
 // Score tolerances: f16 rounding of a 384-d dot product stays below 1e-3 (conformance tests);
 // hnswlib, exact and LanceDB (re-scored on its stored f32 vectors) report f32 cosines.
-// usearch-f16-1t is the project default with one insert thread: with more, usearch 2.26.2 strands
-// inserted nodes that no search reaches (unum-cloud/USearch #735, fix PR #772 unmerged); the churn
-// test found it ("live label not found by its own vector") on every seed at 2 threads.
+// usearch-f16 inserts on all cores (buildThreads: 0), usearch-f16-1t on one, the adapter's default
+// (src/store/ann/usearch-index.ts): with more than one, usearch 2.26.2 strands inserted nodes that
+// no search reaches (unum-cloud/USearch #735, fix PR #772 unmerged); the churn check found it
+// ("live label not found by its own vector") on every seed at 2 threads. The store's default
+// library is hnswlib (src/store/ann/default-index.ts).
 export async function openCandidate(id: CandidateId, dimension: number, expectedSize: number, dir: string): Promise<BenchCandidate> {
   switch (id) {
     case 'usearch-f16':
       return syncCandidate(
-        UsearchIndex.create(dimension, { quantization: 'f16' }),
-        'usearch 2.26.2 f16 M=16 efC=256 ef=128, all cores (project default)',
+        UsearchIndex.create(dimension, { quantization: 'f16', buildThreads: 0 }),
+        'usearch 2.26.2 f16 M=16 efC=256 ef=128, all cores (buildThreads: 0)',
         2e-3,
       );
     case 'usearch-f16-1t':
       return syncCandidate(
         UsearchIndex.create(dimension, { quantization: 'f16', buildThreads: 1 }),
-        'usearch 2.26.2 f16 M=16 efC=256 ef=128, 1 insert thread',
+        'usearch 2.26.2 f16 M=16 efC=256 ef=128, 1 insert thread (the adapter default)',
         2e-3,
       );
     case 'hnswlib':

@@ -290,7 +290,8 @@ async function childMain(request: ChildRequest): Promise<ChildResult> {
 
 /**
  * Parses "hnswlib/m=16/efc=200/ef=96" or "usearch-f16/m=16/efc=128/ef=64/threads=2"
- * (threads: usearch insert threads, default all cores; hnswlib-node always inserts on one).
+ * (threads: usearch insert threads, default 1 as in the adapter, 0 = all cores; hnswlib-node always
+ * inserts on one).
  */
 export function parseCandidate(spec: string): { factory: AnnIndexFactory; buildThreads: number } {
   const [kind, ...params] = spec.split('/');
@@ -314,7 +315,8 @@ export function parseCandidate(spec: string): { factory: AnnIndexFactory; buildT
       expansionSearch: p.ef,
       buildThreads: p.threads,
     });
-    return { factory, buildThreads: p.threads || cpus().length };
+    // Reported as the threads that inserted: the adapter's default is one, 0 means every core.
+    return { factory, buildThreads: p.threads === undefined ? 1 : p.threads || cpus().length };
   }
   throw new Error(`unknown candidate "${spec}"`);
 }
