@@ -144,12 +144,19 @@ export const BENCHES: Record<string, Bench> = {
     },
   },
   embedding: {
-    about:
-      "texts/s of the shipped model (and of DIR's variant) against sentence-transformers, and of the lexical embedder -> results/embedding.*",
+    about: "texts/s of the shipped model (and of DIR's variant) against sentence-transformers -> results/embedding.*",
     flags: '[--trial DIR]',
     run: async ({ args, quick, log, command }) => {
       const { runEmbeddingThroughput, writeEmbeddingReport } = await import('./embedding/embedding-throughput.js');
       return writeEmbeddingReport(await runEmbeddingThroughput({ trial: args.trial, quick, log, command }));
+    },
+  },
+  lexical: {
+    about:
+      'texts/s of the offline lexical embedder on short texts (IntentionQA intentions), against a 20,000/s floor -> results/lexical-throughput.*',
+    run: async ({ quick, log, command }) => {
+      const { runLexicalThroughput, writeLexicalThroughputReport } = await import('./embedding/lexical-throughput.js');
+      return writeLexicalThroughputReport(await runLexicalThroughput({ quick, log, command }));
     },
   },
   live: {
