@@ -52,9 +52,14 @@ export function numberList(value: string | undefined): number[] | undefined {
 
 /**
  * The command that reproduces this run, as recorded in the results. `--note` describes the
- * machine's load during this run, not how to reproduce it, so it is left out.
+ * machine's load during this run, not how to reproduce it, so it is left out. Arguments with
+ * spaces or shell characters (`--label 'two lanes'`) are quoted, so the record can be pasted back.
  */
 export function commandLine(argv: readonly string[]): string {
   const kept = argv.filter((arg, i) => arg !== '--note' && argv[i - 1] !== '--note' && !arg.startsWith('--note='));
-  return kept.length ? `npm run bench -- ${kept.join(' ')}` : 'npm run bench';
+  return kept.length ? `npm run bench -- ${kept.map(shellQuoted).join(' ')}` : 'npm run bench';
+}
+
+function shellQuoted(arg: string): string {
+  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", `'\\''`)}'`;
 }

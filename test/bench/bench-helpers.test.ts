@@ -1,11 +1,12 @@
 /**
- * The pure helpers of the live-server benchmarks (bench/load/contention.ts, bench/load/ingest-rate.ts):
- * percentiles, row merging and the --env/--label parsing. There is no test/bench folder, so they
- * sit with the load-generator tests. No timings are asserted here.
+ * The pure helpers of the benchmarks: percentiles, row merging, the --env/--label parsing of the
+ * live-server benchmarks (bench/load/contention.ts, bench/load/ingest-rate.ts) and the harness's
+ * flags and recorded command (bench/harness/args.ts). No timings are asserted here.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { percentile, ratioOf, summarizeLatencies } from '../../bench/lib/latency-stats.js';
+import { commandLine, parseBenchArgs } from '../../bench/harness/args.js';
 import { mergeRows } from '../../bench/harness/result-rows.js';
 import { parseVariant } from '../../bench/harness/variant-args.js';
 
@@ -63,5 +64,17 @@ describe('benchmark helpers', () => {
       env: { SEARCH_THREADS: '0' },
     });
     assert.throws(() => parseVariant(['--env', 'search_threads']), /KEY=VALUE/);
+  });
+
+  it('parses the harness flags strictly and records a command that can be pasted back', () => {
+    const argv = ['--only', 'contention', '--label', 'two lanes', '--env', 'A=1', '--note', 'busy machine'];
+    const args = parseBenchArgs(argv);
+    assert.equal(args.only, 'contention');
+    assert.equal(args.label, 'two lanes');
+    assert.deepEqual(args.env, ['A=1']);
+    // The note describes the machine during this run, not how to repeat it.
+    assert.equal(commandLine(argv), "npm run bench -- --only contention --label 'two lanes' --env A=1");
+    assert.equal(commandLine([]), 'npm run bench');
+    assert.throws(() => parseBenchArgs(['--only', 'contention', '--lable', 'x']), /Unknown option '--lable'/);
   });
 });
