@@ -6,33 +6,22 @@
  * nothing shed. `npm run bench -- --only contention [--quick] [--env KEY=VALUE]... [--label NAME]`;
  * rows go to bench/results/contention.{json,md}, replacing the rows of the same label and size.
  */
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 
 import { join } from 'node:path';
-
 import type { Product } from '../../src/core/product.js';
-
 import { renderContention } from './contention-report.js';
-
 import { runFixedRateProbe, type ProbeSample } from './fixed-rate-probe.js';
-
 import { intentionProducts, probeSteps, writeProductsJsonl } from '../lib/intention-products.js';
-
 import { ratioOf, summarizeLatencies } from '../lib/latency-stats.js';
 import { benchEnv, freshDataDir, removeDataDir, startLiveServer, stopLiveServer, storeCounts, writeHeaders } from '../lib/live-server.js';
 import { writeRows } from '../harness/result-rows.js';
-
 import { resultsBase } from '../harness/results.js';
-
 import { runMeta, type RunMeta } from '../harness/run-meta.js';
-
 import { runSerialWriter } from './serial-writer.js';
-
 import type { Variant } from '../harness/variant-args.js';
-
 import { runCli } from '../../support/server-process.js';
-
 import type { ContentionOptions, ContentionRow, ProbeStats } from './contention-types.js';
+import { withClientLag } from './client-lag.js';
 
 export const contentionOptions = (quick: boolean, variant: Variant, log: (line: string) => void): ContentionOptions => ({
   durationS: quick ? 5 : 15,
@@ -136,18 +125,6 @@ async function runSize(o: ContentionOptions, size: 'empty' | 'preloaded', meta: 
     }
   } finally {
     removeDataDir(dataDir);
-  }
-}
-
-/** Runs `work` and returns its result with this process's event-loop delay p99 (ms) meanwhile. */
-async function withClientLag<T>(work: () => Promise<T>): Promise<[T, number]> {
-  const lag = monitorEventLoopDelay({ resolution: 10 });
-  lag.enable();
-  try {
-    const result = await work();
-    return [result, Math.round(lag.percentile(99) / 1e5) / 10];
-  } finally {
-    lag.disable();
   }
 }
 

@@ -8,18 +8,12 @@
  * rows go to bench/results/ingest-rate.{json,md}, replacing the row of the same label and catalog size.
  */
 import { join } from 'node:path';
-
 import type { Product } from '../../src/core/product.js';
-
 import type { AnnLibrary } from '../../src/store/ann/default-index.js';
-
 import { measureAnnCeiling } from './ann-ceiling.js';
 import { renderIngestRate } from './ingest-rate-report.js';
-
 import { intentionProducts, writeProductsJsonl } from '../lib/intention-products.js';
-
 import { ratioOf } from '../lib/latency-stats.js';
-
 import {
   benchEnv,
   freshDataDir,
@@ -31,18 +25,12 @@ import {
   writeHeaders,
   type StoreCounts,
 } from '../lib/live-server.js';
-
 import { writeRows } from '../harness/result-rows.js';
-
 import { resultsBase } from '../harness/results.js';
-
 import { runMeta } from '../harness/run-meta.js';
 import { runSerialWriter } from './serial-writer.js';
-
 import type { Variant } from '../harness/variant-args.js';
-
 import { runCli } from '../../support/server-process.js';
-
 import type { IngestRateOptions, IngestRateRow, PathRate } from './ingest-rate-types.js';
 
 export const ingestRateOptions = (quick: boolean, variant: Variant, log: (line: string) => void): IngestRateOptions => ({

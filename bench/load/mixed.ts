@@ -8,7 +8,6 @@
  * `npm run bench -- --only mixed [--embedder lexical|minilm] [--quick] [--label NAME] [--env KEY=VALUE]...`;
  * rows go to bench/results/mixed.{json,md}, replacing the row of the same label and embedder.
  */
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { join } from 'node:path';
 import type { Product } from '../../src/core/product.js';
 import { runBuilderPool } from './builder-pool.js';
@@ -37,6 +36,7 @@ import { watchServerStall } from './server-stall.js';
 import { openSlowClients, summarizeSlowConnections } from './slow-clients.js';
 import type { Variant } from '../harness/variant-args.js';
 import { runCli } from '../../support/server-process.js';
+import { withClientLag } from './client-lag.js';
 
 export type MixedEmbedder = 'lexical' | 'minilm';
 
@@ -318,18 +318,6 @@ function scenarioLine(s: ScenarioResult): string {
   if (s.writerStats) parts.push(`writer ${s.writerStats.intentionsPerS} intentions/s`);
   parts.push(`server stall ${s.serverStallMs ?? 'n/a'} ms`);
   return parts.join('; ');
-}
-
-/** Runs `work` and returns its result with this process's event-loop delay p99 (ms) meanwhile. */
-async function withClientLag<T>(work: () => Promise<T>): Promise<[T, number]> {
-  const lag = monitorEventLoopDelay({ resolution: 10 });
-  lag.enable();
-  try {
-    const result = await work();
-    return [result, Math.round(lag.percentile(99) / 1e5) / 10];
-  } finally {
-    lag.disable();
-  }
 }
 
 export function writeMixedReport(row: MixedRow): string[] {

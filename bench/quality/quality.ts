@@ -15,25 +15,15 @@
  * Writes bench/results/quality.{json,md}.
  */
 import { loadavg, tmpdir } from 'node:os';
-
 import { join } from 'node:path';
-
 import { AGGREGATIONS, type Aggregation } from '../../src/align/scoring/aggregate.js';
-
 import { LEXICAL_HALF_SCORE } from '../../src/align/scoring/lexical-scale.js';
-
 import { LEXICAL_THRESHOLDS } from '../../src/align/scoring/thresholds.js';
-
 import type { Embedder } from '../../src/core/embedder.js';
-
 import type { Product } from '../../src/core/product.js';
-
 import { LexicalEmbedder } from '../../src/embedding/lexical/lexical-embedder.js';
-
 import { WordNetEmbedder } from '../../src/embedding/wordnet/wordnet-embedder.js';
-
 import { readJsonl } from '../../support/eval-sets.js';
-
 import { asProducts, readQaData } from '../../support/quality-data.js';
 import {
   MODES,
@@ -48,17 +38,12 @@ import {
 } from './quality-metrics.js';
 import { poolRecall } from './quality-pool.js';
 import { renderQualityReport } from './quality-report.js';
-
 import { openBenchStore } from './quality-store.js';
-
 import { writeResult } from '../harness/results.js';
-
 import { runMeta } from '../harness/run-meta.js';
 import { f1BestOverCatalog, pointAt, scoreEveryProduct, thresholdForSelectivity } from './threshold-meaning.js';
 import { BUNDLED_MODEL_ID, MINILM_AGGREGATE_THRESHOLDS, bundledModelsRoot } from '../../src/embedding/bundled-model.js';
-
 import { TransformersEmbedder } from '../../src/embedding/transformers-embedder.js';
-
 import type { Cell, FourWayCell, QualityResult, ThresholdMeaning } from './quality-types.js';
 
 const SWEEP = [0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7];
