@@ -12,6 +12,8 @@
  *               call the domain and the ports; never HTTP, the CLI, the adapters or the configuration
  *   config.ts, services.ts     the configuration and the composition root
  *   http, cli   the two ways in; only cli (the entry point) builds services
+ *
+ * The code around src/ follows at the end of the list: test/, bench/ and scripts/ share only support/.
  */
 const DOMAIN = '^src/(align|catalog|evalset|annotation|calibration)/';
 const ADAPTERS = '^src/(embedding|store)/';
@@ -144,6 +146,65 @@ module.exports = {
       comment: 'Shipped code must not need a devDependency at run time.',
       from: { path: '^src/' },
       to: { dependencyTypes: ['npm-dev'], dependencyTypesNot: ['type-only'] },
+    },
+    // Around src/: tests, benchmarks and scripts each import src/ and support/ (the generators and
+    // launchers they share), never each other, so a change to one never breaks another.
+    {
+      name: 'src-knows-no-tooling',
+      severity: 'error',
+      comment: 'Shipped code never imports the tests, benchmarks, scripts, load tests or their shared support.',
+      from: { path: '^src/' },
+      to: { path: '^(test|bench|scripts|support|loadtests)/' },
+    },
+    {
+      name: 'support-is-shared-by-all',
+      severity: 'error',
+      comment: 'support/ is what tests, benchmarks and scripts share: it imports src/ and itself, none of its users.',
+      from: { path: '^support/' },
+      to: { path: '^(test|bench|scripts|loadtests)/' },
+    },
+    {
+      name: 'bench-imports-no-scripts-or-tests',
+      severity: 'error',
+      comment: 'A benchmark shares code with scripts and tests through support/ only.',
+      from: { path: '^bench/' },
+      to: { path: '^(test|scripts|loadtests)/' },
+    },
+    {
+      name: 'scripts-import-no-bench-or-tests',
+      severity: 'error',
+      comment: 'A script shares code with benchmarks and tests through support/ only.',
+      from: { path: '^scripts/' },
+      to: { path: '^(test|bench|loadtests)/' },
+    },
+    {
+      name: 'tests-import-no-bench',
+      severity: 'error',
+      comment: "Tests import src/, support/ and their own helpers; only test/bench/ tests the benchmarks' own helpers.",
+      from: { path: '^test/', pathNot: '^test/bench/' },
+      to: { path: '^bench/' },
+    },
+    {
+      name: 'tests-import-no-scripts',
+      severity: 'error',
+      comment:
+        "Tests import src/, support/ and their own helpers, not scripts. The one exception: scripts/folder-graph.ts, whose output (the folder graph in docs/architecture.md) test/architecture-doc.test.ts checks.",
+      from: { path: '^test/' },
+      to: { path: '^scripts/', pathNot: '^scripts/folder-graph\\.ts$' },
+    },
+    {
+      name: 'bench-harness-knows-no-bench',
+      severity: 'error',
+      comment: 'The harness (flags, results folder, run metadata) is what every bench imports; it imports no bench.',
+      from: { path: '^bench/harness/' },
+      to: { path: '^bench/', pathNot: '^bench/harness/' },
+    },
+    {
+      name: 'bench-lib-knows-no-subject',
+      severity: 'error',
+      comment: 'bench/lib holds what benches of several subjects share; it imports no bench of a subject folder.',
+      from: { path: '^bench/lib/' },
+      to: { path: '^bench/', pathNot: '^bench/(lib|harness)/' },
     },
   ],
   options: {

@@ -13,7 +13,7 @@
  *   noshare-retrieval-heldout.jsonl steps with their sets of relevant products
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { ContentWords } from '../bench/lib/eval-overlap.js';
+import { ContentWords } from '../support/eval-overlap.js';
 import {
   buildFourWay,
   isTuningProduct,
@@ -24,7 +24,7 @@ import {
   type CatalogProduct,
   type ProductStep,
   type RetrievalQuery,
-} from '../bench/lib/eval-sets.js';
+} from '../support/eval-sets.js';
 
 const catalog = readCatalog();
 const byId = new Map(catalog.map((p) => [p.id, p]));

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { dot } from '../src/core/vector-math.js';
 import { BUNDLED_MODEL_ID } from '../src/embedding/bundled-model.js';
 import { TransformersEmbedder, requiredModelFiles, type TransformersDtype } from '../src/embedding/transformers-embedder.js';
-import { readQaData } from '../bench/lib/quality-data.js';
+import { readQaData } from '../support/quality-data.js';
 
 const root = process.argv[2];
 if (!root) throw new Error('usage: npx tsx scripts/compare-variants.ts <models root holding the variants>');

@@ -6,8 +6,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { mulberry32 } from '../bench/lib/synthetic.js';
-import { runCrashRounds } from './lib/crash-harness.js';
+import { mulberry32 } from '../support/synthetic.js';
+import { runCrashRounds } from '../support/crash-harness.js';
 
 const { values } = parseArgs({ options: { kills: { type: 'string', default: '50' }, seed: { type: 'string', default: '1' } } });
 const kills = Number(values.kills);

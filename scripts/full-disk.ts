@@ -20,7 +20,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { freePort } from './lib/server-process.js';
+import { freePort } from '../support/server-process.js';
 
 const { values } = parseArgs({
   options: {

@@ -8,12 +8,13 @@
  */
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readCatalog, readJsonl, type FourWayQuestion } from '../bench/lib/eval-sets.js';
-import { embedCatalog, fourWay, productScore } from '../bench/lib/eval-metrics.js';
+import { parseArgs } from 'node:util';
+import { readCatalog, readJsonl, type FourWayQuestion } from '../support/eval-sets.js';
+import { embedCatalog, fourWay, productScore } from '../support/eval-metrics.js';
 import { WordNetEmbedder } from '../src/embedding/wordnet/wordnet-embedder.js';
 
-const args = process.argv.slice(2);
-const cacheDir = args.includes('--cache-dir') ? args[args.indexOf('--cache-dir') + 1] : join(tmpdir(), 'ecomalign-wordnet');
+const { values } = parseArgs({ options: { 'cache-dir': { type: 'string' } } });
+const cacheDir = values['cache-dir'] ?? join(tmpdir(), 'ecomalign-wordnet');
 const embedder = WordNetEmbedder.create({ cacheDir });
 const catalog = readCatalog();
 const vectors = await embedCatalog(embedder, catalog);

@@ -9,10 +9,10 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readCatalog, readJsonl, type FourWayQuestion } from '../bench/lib/eval-sets.js';
-import { embedCatalog, fourWay, retrieval } from '../bench/lib/eval-metrics.js';
+import { readCatalog, readJsonl, type FourWayQuestion } from '../support/eval-sets.js';
+import { embedCatalog, fourWay, retrieval } from '../support/eval-metrics.js';
 import type { Embedder } from '../src/core/embedder.js';
-import { ISSUE_PAIRS } from '../bench/lib/eval-sets.js';
+import { ISSUE_PAIRS } from '../support/eval-sets.js';
 import { dot } from '../src/core/vector-math.js';
 import { LexicalEmbedder } from '../src/embedding/lexical/lexical-embedder.js';
 import { WordNetEmbedder } from '../src/embedding/wordnet/wordnet-embedder.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { it } from 'node:test';
-import { ANNOTATE_OPENAPI_FILE, OPENAPI_FILE, renderAnnotateOpenApi, renderOpenApi } from '../scripts/generate-openapi.js';
+import { ANNOTATE_OPENAPI_FILE, OPENAPI_FILE, renderAnnotateOpenApi, renderOpenApi } from '../support/openapi-documents.js';
 
 it('openapi/openapi.json is up to date with the zod schemas (run `npm run openapi`)', async () => {
   const committed = readFileSync(OPENAPI_FILE, 'utf8');

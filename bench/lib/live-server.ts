@@ -1,9 +1,7 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { startServerProcess, type ServerProcess } from '../../scripts/lib/server-process.js';
+import { startServerProcess, type ServerProcess } from '../../support/server-process.js';
 
 /**
  * The real server (`ecomalign serve` via tsx, a child process on a free port) for the benchmarks
@@ -36,27 +34,6 @@ export const writeHeaders = { 'content-type': 'application/json', authorization:
 /** Opening a store of tens of thousands of texts can take a while on a busy 2-core machine. */
 export function startLiveServer(env: Record<string, string>): Promise<ServerProcess> {
   return startServerProcess(env, 180_000);
-}
-
-const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
-
-/**
- * Runs the CLI (e.g. `ingest`) to completion and returns its stdout; throws with its stderr when it
- * fails or outlives `timeoutMs` (a hung CLI must fail the benchmark, not stall it for ever).
- */
-export function runCliBounded(args: string[], env: Record<string, string>, timeoutMs = 30 * 60_000): string {
-  const res = spawnSync(process.execPath, ['--import', 'tsx', MAIN, ...args], {
-    env: { ...process.env, ...env },
-    encoding: 'utf8',
-    timeout: timeoutMs,
-    killSignal: 'SIGKILL',
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  if (res.error || res.status !== 0) {
-    const why = res.error ? res.error.message : `exited ${res.status ?? res.signal}`;
-    throw new Error(`ecomalign ${args.join(' ')}: ${why}: ${res.stderr?.slice(-2000) ?? ''}`);
-  }
-  return res.stdout;
 }
 
 /** SIGTERM (the server snapshots its index on close), SIGKILL if it has not exited after 30 s. */

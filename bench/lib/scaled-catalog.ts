@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { createWriteStream, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Product } from '../../src/core/product.js';
-import { mulberry32 } from './synthetic.js';
+import { mulberry32 } from '../../support/synthetic.js';
 
 /**
  * A larger catalog made from the sample one, for benchmarks: copy c of each sample product gets

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runCli, startServerProcess } from '../../scripts/lib/server-process.js';
+import { runCli, startServerProcess } from '../../support/server-process.js';
 
 /**
  * What the Node drivers of k6 share (`npm run k6`, `npm run loadtest`): the k6 binary (built once

@@ -16,7 +16,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { runCli, startCliProcess, startServerProcess, type ServerProcess } from '../lib/server-process.js';
+import { runCli, startCliProcess, startServerProcess, type ServerProcess } from '../../support/server-process.js';
+import { isMain } from '../../support/is-main.js';
 
 const { values } = parseArgs({
   options: {
@@ -200,7 +201,7 @@ async function main(): Promise<number> {
   return bad.length === 0 ? 0 : 1;
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+if (isMain(import.meta.url)) {
   main().then(
     (code) => process.exit(code),
     (err: unknown) => {

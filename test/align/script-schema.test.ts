@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { alignBatchBody, alignBody } from '../../src/http/schemas/align-schemas.js';
-import { renderOpenApi } from '../../scripts/generate-openapi.js';
+import { renderOpenApi } from '../../support/openapi-documents.js';
 
 /**
  * The OpenAPI document states the scoring fields' cross-field rules (SCORING_FIELD_RULES), so a

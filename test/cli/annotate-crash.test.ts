@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, it } from 'node:test';
 import { LABELS_FILE, LabelStore } from '../../src/app/annotation/label-store.js';
-import { tempDir } from '../store/embedded/store-fixture.js';
+import { tempDir } from '../helpers/store-fixture.js';
 import { annotateClient, buildSmallSet, startAnnotateProcess } from './annotate-fixture.js';
 
 const { dir, cleanup } = tempDir('ecomalign-annotate-crash-');

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startCliProcess, type ServerProcess } from '../../scripts/lib/server-process.js';
+import { startCliProcess, type ServerProcess } from '../../support/server-process.js';
 import { cliIn, sample } from './cli-fixture.js';
 
 /** A product whose title is markup: the page must show it as text. It serves the barbecue's charcoal step. */

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { csvRow } from '../../src/evalset/csv.js';
 import { CsvReader } from '../../src/evalset/csv-reader.js';
-import { tempDir } from '../store/embedded/store-fixture.js';
+import { tempDir } from '../helpers/store-fixture.js';
 import { runCli } from './cli-fixture.js';
 import { annotateClient, buildSmallSet, startAnnotateProcess } from './annotate-fixture.js';
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { tempDir } from '../store/embedded/store-fixture.js';
+import { tempDir } from '../helpers/store-fixture.js';
 import { cliIn, sample } from './cli-fixture.js';
 
 const catalog = sample.catalog;

@@ -13,7 +13,7 @@ import { QdrantStore } from '../../src/store/qdrant/qdrant-store.js';
 import type { ProductUpsert } from '../../src/core/vector-store.js';
 import { FakeQdrant } from '../store/qdrant/fake-qdrant.js';
 import { storeOptions } from '../store/qdrant/qdrant-fixture.js';
-import { DIM, MODEL, openStore, randomProducts, tempDir } from '../store/embedded/store-fixture.js';
+import { DIM, MODEL, openStore, randomProducts, tempDir } from '../helpers/store-fixture.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const { dir, cleanup } = tempDir('ecomalign-migrate-');

@@ -9,7 +9,7 @@ import type { CalibrateSummary } from '../../src/app/calibrate/calibrate.js';
 import type { VectorStore } from '../../src/core/vector-store.js';
 import { LexicalEmbedder } from '../../src/embedding/lexical/lexical-embedder.js';
 import { jsonl, LABELS, PRODUCTS, SCRIPTS, STEP } from '../evalset/scoring-catalog.js';
-import { tempDir } from '../store/embedded/store-fixture.js';
+import { tempDir } from '../helpers/store-fixture.js';
 import { runMain } from './cli-fixture.js';
 
 /**

@@ -1,4 +1,4 @@
-import { mulberry32 } from '../../bench/lib/synthetic.js';
+import { mulberry32 } from '../../support/synthetic.js';
 
 /** Seeded random unit vectors for store tests. */
 /** Seeded PRNG: the benchmarks' mulberry32, so tests and benchmarks draw the same way. */

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import { serializerCompiler } from 'fastify-type-provider-zod';
 import { alignBatchResponse } from '../../src/http/schemas/align-schemas.js';
 import { STREAM_ABOVE_PRODUCTS } from '../../src/http/support/streamed-batch-response.js';
-import { build } from './app-fixture.js';
+import { build } from '../helpers/app-fixture.js';
 
 const serialise = serializerCompiler({ schema: alignBatchResponse, method: 'POST', url: '/align/batch' }) as (data: unknown) => string;
 

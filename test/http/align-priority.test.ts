@@ -4,7 +4,7 @@ import { describe, it, type TestContext } from 'node:test';
 import { Aligner } from '../../src/align/aligner.js';
 import type { Embedder } from '../../src/core/embedder.js';
 import { EmbeddingQueue, type EmbeddingQueueOptions } from '../../src/embedding/embedding-queue.js';
-import { API_KEY, build, sampleProducts } from './app-fixture.js';
+import { API_KEY, build, sampleProducts } from '../helpers/app-fixture.js';
 
 /** An embedder whose calls finish one at a time when the test says so, recording each call's texts. */
 function steppedEmbedder(inner: Embedder) {

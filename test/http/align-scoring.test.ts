@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { LexicalIndexMissingError } from '../../src/store/qdrant/lexical-index.js';
-import { build, sampleProducts } from './app-fixture.js';
+import { build, sampleProducts } from '../helpers/app-fixture.js';
 
 type Match = {
   productId: string;

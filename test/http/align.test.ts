@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { build, sampleProducts } from './app-fixture.js';
+import { build, sampleProducts } from '../helpers/app-fixture.js';
 
 test('POST /align', async (t) => {
   const app = await build(t);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, it } from 'node:test';
-import { runConcurrentWriters } from '../../scripts/lib/concurrent-writers.js';
-import { tempDir } from '../store/embedded/store-fixture.js';
+import { runConcurrentWriters } from '../../support/concurrent-writers.js';
+import { tempDir } from '../helpers/store-fixture.js';
 
 /**
  * Four clients upsert (1–150 products from a shared pool of 300 ids) and delete at once through

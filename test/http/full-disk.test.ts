@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import type { CachedEmbedder } from '../../src/embedding/cached-embedder.js';
 import type { EmbeddedStore } from '../../src/store/embedded/embedded-store.js';
-import { build } from './app-fixture.js';
+import { build } from '../helpers/app-fixture.js';
 
 /**
  * Issue 24: a full disk is an answer, not an outage. The volume is made full without root through

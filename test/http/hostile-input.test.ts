@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import type { InjectOptions } from 'fastify';
-import { API_KEY, build, sampleProducts } from './app-fixture.js';
+import { API_KEY, build, sampleProducts } from '../helpers/app-fixture.js';
 import { assertSafeAnswer } from './hostile-checks.js';
 import { alignBatchBody, alignBody, contentType, pathologicalBody, productIdPath, productsBody } from './hostile-arbitraries.js';
 

@@ -3,10 +3,10 @@ import { after, describe, it, type TestContext } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { exactIndexFactory } from '../../src/store/ann/exact-index.js';
 import { faultyAnnFactory } from '../store/ann/faulty-ann.js';
-import { tempDir } from '../store/embedded/store-fixture.js';
+import { tempDir } from '../helpers/store-fixture.js';
 import { rng } from '../helpers/vectors.js';
 import { intentionQaProducts, type CatalogProduct } from '../fixtures/intentionqa-catalog.js';
-import { build } from './app-fixture.js';
+import { build } from '../helpers/app-fixture.js';
 import type { AdapterOverrides } from '../../src/services.js';
 
 /**

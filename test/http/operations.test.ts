@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it, test } from 'node:test';
-import { build, sampleProducts } from './app-fixture.js';
+import { build, sampleProducts } from '../helpers/app-fixture.js';
 
 test('health, readiness, metrics, docs', async (t) => {
   const app = await build(t);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { API_KEY, build, sampleProducts } from './app-fixture.js';
+import { API_KEY, build, sampleProducts } from '../helpers/app-fixture.js';
 
 test('products API', async (t) => {
   const app = await build(t);

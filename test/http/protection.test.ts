@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Aligner } from '../../src/align/aligner.js';
 import { EmbeddingQueue } from '../../src/embedding/embedding-queue.js';
-import { API_KEY, build, sampleProducts } from './app-fixture.js';
+import { API_KEY, build, sampleProducts } from '../helpers/app-fixture.js';
 import { heldEmbedder } from '../helpers/held-embedder.js';
 
 const align = { method: 'POST' as const, url: '/align', payload: { steps: ['light the charcoal grill'] } };

@@ -8,7 +8,7 @@ import { EmbeddingQueue } from '../../src/embedding/embedding-queue.js';
 import { admissionClass, queueDelayAdmissionPlugin, alignSteps } from '../../src/http/plugins/queue-delay-admission.js';
 import { errorHandlerPlugin } from '../../src/http/plugins/error-handler.js';
 import { metricsPlugin } from '../../src/http/plugins/metrics.js';
-import { build, sampleProducts } from './app-fixture.js';
+import { build, sampleProducts } from '../helpers/app-fixture.js';
 import { heldEmbedder } from '../helpers/held-embedder.js';
 
 /**

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { runCrashRounds } from '../../scripts/lib/crash-harness.js';
-import { tempDir } from '../store/embedded/store-fixture.js';
+import { runCrashRounds } from '../../support/crash-harness.js';
+import { tempDir } from '../helpers/store-fixture.js';
 import { rng } from '../helpers/vectors.js';
 
 /**

@@ -5,8 +5,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { sampleProducts } from './app-fixture.js';
-import { tempDir } from '../store/embedded/store-fixture.js';
+import { sampleProducts } from '../helpers/app-fixture.js';
+import { tempDir } from '../helpers/store-fixture.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const main = join(root, 'src/cli/main.ts');

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { build, sampleProducts } from './app-fixture.js';
+import { build, sampleProducts } from '../helpers/app-fixture.js';
 
 type Problem = { type: string; title: string; status: number; detail?: string; errors?: { field: string; message: string }[] };
 

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { NON_BLANK, explicitClass } from '../../src/util/char-class.js';
 import { textSchema } from '../../src/catalog/product-schema.js';
 import { annotatorSchema } from '../../src/http/annotate/schemas/annotate-common-schemas.js';
-import { renderAnnotateOpenApi, renderOpenApi } from '../../scripts/generate-openapi.js';
+import { renderAnnotateOpenApi, renderOpenApi } from '../../support/openapi-documents.js';
 
 /**
  * The annotator name's pattern was `[^\p{Cc}\p{Cf}\p{Cs}]`, which schemathesis (Python's `re`)

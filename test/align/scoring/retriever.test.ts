@@ -6,7 +6,7 @@ import { completeScoring } from '../../../src/align/scoring/scoring.js';
 import type { VectorStore } from '../../../src/core/vector-store.js';
 import type { EmbeddedStore } from '../../../src/store/embedded/embedded-store.js';
 import { cosine, rng, unitVector } from '../../helpers/vectors.js';
-import { DIM, openStore, randomProducts, tempDir } from '../../store/embedded/store-fixture.js';
+import { DIM, openStore, randomProducts, tempDir } from '../../helpers/store-fixture.js';
 
 /**
  * The retriever against the real embedded store, checked by an oracle: the exhaustive aggregation

@@ -149,20 +149,6 @@ describe('LexicalEmbedder', () => {
     assert.ok(Math.abs(norm(w) - 1) < 1e-5);
   });
 
-  it('is fast: well above 20,000 short texts per second', async () => {
-    const verbs = ['grill', 'bake', 'clean', 'paint', 'host', 'keep', 'plant', 'wash'];
-    const objects = ['outdoors', 'a birthday cake', 'the kitchen floor', 'the fence', 'their drinks cold', 'tomatoes'];
-    const texts = Array.from({ length: 5000 }, (_, i) => `because they want to ${verbs[i % 8]} ${objects[(i * 5) % 6]} ${i % 7}`);
-    await embedder.embed(texts); // warm-up
-    const start = process.hrtime.bigint();
-    await embedder.embed(texts);
-    await embedder.embed(texts);
-    const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-    const perSecond = (2 * texts.length) / seconds;
-    // Generous floor so slow CI machines pass; typical is >150k/s.
-    assert.ok(perSecond > 20_000, `${Math.round(perSecond)} texts/s`);
-  });
-
   it('close() is safe to call twice', async () => {
     const e = new LexicalEmbedder();
     await e.close();

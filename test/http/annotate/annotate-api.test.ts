@@ -4,7 +4,7 @@ import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { fleissKappa } from '../../../src/annotation/agreement.js';
-import { tempDir } from '../../store/embedded/store-fixture.js';
+import { tempDir } from '../../helpers/store-fixture.js';
 import { annotateApp, HOSTILE_TITLE, SET, writeCandidateSet, type AnnotateFixture } from './annotate-fixture.js';
 
 let dir: string;

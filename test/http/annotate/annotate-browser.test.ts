@@ -4,7 +4,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { tempDir } from '../../store/embedded/store-fixture.js';
+import { tempDir } from '../../helpers/store-fixture.js';
 import { root } from '../../cli/cli-fixture.js';
 import { buildSmallSet, HOSTILE_PRODUCT, startAnnotateProcess, type AnnotateProcess } from '../../cli/annotate-fixture.js';
 

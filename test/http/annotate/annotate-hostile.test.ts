@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import type { InjectOptions } from 'fastify';
-import { tempDir } from '../../store/embedded/store-fixture.js';
+import { tempDir } from '../../helpers/store-fixture.js';
 import { assertSafeAnswer } from '../hostile-checks.js';
 import { contentType, oddString, pathologicalBody, productIdPath, rawValue, shaped } from '../hostile-arbitraries.js';
 import { annotateApp, SET, writeCandidateSet, type AnnotateFixture } from './annotate-fixture.js';

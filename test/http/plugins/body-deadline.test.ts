@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import Fastify from 'fastify';
 import { bodyDeadlinePlugin } from '../../../src/http/plugins/body-deadline.js';
 import { errorHandlerPlugin } from '../../../src/http/plugins/error-handler.js';
-import { API_KEY, build, sampleProducts } from '../app-fixture.js';
+import { API_KEY, build, sampleProducts } from '../../helpers/app-fixture.js';
 
 /** Sends headers that declare a 100 KB JSON body, and 10 bytes of it; resolves once the server has them. */
 function slowUpload(

@@ -6,8 +6,8 @@ import type { Embedder } from '../../../src/core/embedder.js';
 import type { VectorStore } from '../../../src/core/vector-store.js';
 import { errorHandlerPlugin, routePattern } from '../../../src/http/plugins/error-handler.js';
 import { annotateApp, writeCandidateSet } from '../annotate/annotate-fixture.js';
-import { API_KEY, build } from '../app-fixture.js';
-import { tempDir } from '../../store/embedded/store-fixture.js';
+import { API_KEY, build } from '../../helpers/app-fixture.js';
+import { tempDir } from '../../helpers/store-fixture.js';
 
 /**
  * Found by schemathesis (unsupported_method, ST204): a method a path does not have got 404 ("No

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { renderAnnotateOpenApi, renderOpenApi } from '../../../scripts/generate-openapi.js';
-import { API_KEY, build } from '../app-fixture.js';
+import { renderAnnotateOpenApi, renderOpenApi } from '../../../support/openapi-documents.js';
+import { API_KEY, build } from '../../helpers/app-fixture.js';
 
 /**
  * Found by schemathesis (content_type_conformance, ST105): error answers are sent as

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { API_KEY, build } from '../app-fixture.js';
+import { API_KEY, build } from '../../helpers/app-fixture.js';
 
 /**
  * Found by schemathesis (ST202, ST201, ST103): the router's default limit of 100 characters per

@@ -7,7 +7,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { ClusterModel, rowOf, rowsOf } from '../../../bench/lib/synthetic.js';
+import { ClusterModel, rowOf, rowsOf } from '../../../support/synthetic.js';
 import type { AnnIndex, AnnIndexFactory } from '../../../src/store/ann/ann-index.js';
 import { ExactIndex } from '../../../src/store/ann/exact-index.js';
 import { cosine } from '../../../src/core/vector-math.js';

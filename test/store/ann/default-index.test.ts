@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { ClusterModel, rowOf, rowsOf } from '../../../bench/lib/synthetic.js';
+import { ClusterModel, rowOf, rowsOf } from '../../../support/synthetic.js';
 import { annIndexFactory, defaultAnnIndexFactory } from '../../../src/store/ann/default-index.js';
 
 test('the default library is hnswlib-node; both libraries honour the configured breadths', () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { mulberry32, rowOf, rowsOf, Rng } from '../../../bench/lib/synthetic.js';
+import { mulberry32, rowOf, rowsOf, Rng } from '../../../support/synthetic.js';
 import { ExactIndex, exactIndexFactory } from '../../../src/store/ann/exact-index.js';
 import { describeAnnIndex } from './conformance.js';
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ClusterModel, rowsOf, rowOf } from '../../../bench/lib/synthetic.js';
+import { ClusterModel, rowsOf, rowOf } from '../../../support/synthetic.js';
 import { hnswlibIndexFactory } from '../../../src/store/ann/hnswlib-index.js';
 import { describeAnnIndex } from './conformance.js';
 

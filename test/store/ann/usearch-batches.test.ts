@@ -17,7 +17,7 @@ const SIZES = [1, 2, 7, 30, 255, 256, 257, 300, 511, 512, 513, 1000, 1023, 1024,
 
 // Two insert threads exercise the capacity fix; one thread (what the store uses) is also checked
 // for reachability. With two, usearch 2.26.2's concurrent insert can strand a node that no search
-// reaches (upstream #735, see test/store/ann/churn.test.ts), so there only membership is asserted.
+// reaches (upstream #735, see bench/results/ann-choice.md, Notes), so there only membership is asserted.
 const CASES = [1, 2, 3].flatMap((seed) => [1, 2].map((threads) => ({ seed, threads })));
 
 for (const { seed, threads } of CASES) {

@@ -17,7 +17,7 @@ import {
   type VectorStore,
 } from '../../../src/core/vector-store.js';
 import { rng, unitVector } from '../../helpers/vectors.js';
-import { DIM, MODEL, randomProducts } from '../embedded/store-fixture.js';
+import { DIM, MODEL, randomProducts } from '../../helpers/store-fixture.js';
 import { bruteForce } from './brute-force.js';
 import { ModelMismatchError } from '../../../src/core/errors.js';
 

@@ -4,7 +4,7 @@
  */
 import { hnswlibIndexFactory } from '../../../src/store/ann/hnswlib-index.js';
 import { EmbeddedStore } from '../../../src/store/embedded/embedded-store.js';
-import { DIM, MODEL, randomProducts } from './store-fixture.js';
+import { DIM, MODEL, randomProducts } from '../../helpers/store-fixture.js';
 
 const dir = process.argv[2];
 const start = Number(process.argv[3]);

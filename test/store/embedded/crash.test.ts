@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { hnswlibIndexFactory } from '../../../src/store/ann/hnswlib-index.js';
 import { EmbeddedStore } from '../../../src/store/embedded/embedded-store.js';
 import { rng } from '../../helpers/vectors.js';
-import { DIM, MODEL, randomProducts, tempDir } from './store-fixture.js';
+import { DIM, MODEL, randomProducts, tempDir } from '../../helpers/store-fixture.js';
 
 const child = fileURLToPath(new URL('./crash-child.ts', import.meta.url));
 const { dir, cleanup } = tempDir('ecomalign-crash-');

@@ -4,7 +4,7 @@ import { EmbeddedStore } from '../../../src/store/embedded/embedded-store.js';
 import type { SearchPlacement } from '../../../src/store/embedded/search-placement.js';
 import type { EmbeddedStoreSettings } from '../../../src/store/embedded/store-options.js';
 import { runStoreConformance, type StoreModel } from '../conformance/store-conformance.js';
-import { tempDir } from './store-fixture.js';
+import { tempDir } from '../../helpers/store-fixture.js';
 
 /** Runs the conformance suite on embedded stores searching where `placement` says, with `extra` settings, each in a fresh temp folder. */
 function embeddedConformance(name: string, placement: SearchPlacement, extra: Partial<EmbeddedStoreSettings> = {}): void {

@@ -5,7 +5,7 @@ import { after, describe, it } from 'node:test';
 import { hnswlibIndexFactory } from '../../../src/store/ann/hnswlib-index.js';
 import { type SearchOptions } from '../../../src/core/vector-store.js';
 import { rng, unitVector } from '../../helpers/vectors.js';
-import { DIM, openStore, randomProducts, tempDir } from './store-fixture.js';
+import { DIM, openStore, randomProducts, tempDir } from '../../helpers/store-fixture.js';
 import { ModelMismatchError } from '../../../src/core/errors.js';
 
 const dirs: (() => void)[] = [];

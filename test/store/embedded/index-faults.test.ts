@@ -8,7 +8,7 @@ import { EmbeddedStore } from '../../../src/store/embedded/embedded-store.js';
 import type { ProductUpsert } from '../../../src/core/vector-store.js';
 import { rng } from '../../helpers/vectors.js';
 import { faultyAnnFactory } from '../ann/faulty-ann.js';
-import { DIM, MODEL, randomProducts, tempDir } from './store-fixture.js';
+import { DIM, MODEL, randomProducts, tempDir } from '../../helpers/store-fixture.js';
 
 /**
  * The store under an ANN index that throws on random adds (after inserting part of the batch)

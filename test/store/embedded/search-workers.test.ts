@@ -3,7 +3,7 @@ import { it } from 'node:test';
 import type { ProductUpsert, SearchOptions } from '../../../src/core/vector-store.js';
 import { bruteForce } from '../conformance/brute-force.js';
 import { rng, unitVector } from '../../helpers/vectors.js';
-import { DIM, randomProducts, withWorkers } from './store-fixture.js';
+import { DIM, randomProducts, withWorkers } from '../../helpers/store-fixture.js';
 
 /**
  * The search workers as dependencies that fail: a worker is killed while writers and readers run;

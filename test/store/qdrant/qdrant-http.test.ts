@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { API_KEY, build, sampleProducts } from '../../http/app-fixture.js';
+import { API_KEY, build, sampleProducts } from '../../helpers/app-fixture.js';
 import { FakeQdrant } from './fake-qdrant.js';
 
 // One app across the subtests, which run in order: Qdrant serves, goes away, comes back.

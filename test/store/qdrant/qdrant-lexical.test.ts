@@ -9,7 +9,7 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import { QdrantStore, type QdrantStoreOptions } from '../../../src/store/qdrant/qdrant-store.js';
 import { LexicalIndexMissingError } from '../../../src/store/qdrant/lexical-index.js';
 import { lexicalQueryText } from '../../../src/store/qdrant/lexical-search.js';
-import { DIM, MODEL, randomProducts } from '../embedded/store-fixture.js';
+import { DIM, MODEL, randomProducts } from '../../helpers/store-fixture.js';
 import { FakeQdrant } from './fake-qdrant.js';
 import { instantRetries, storeOptions } from './qdrant-fixture.js';
 

@@ -8,7 +8,7 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import { QdrantStore, type QdrantStoreOptions } from '../../../src/store/qdrant/qdrant-store.js';
 import { QdrantRequestError } from '../../../src/store/qdrant/retry.js';
 import { type ProductUpsert, type StoreStats } from '../../../src/core/vector-store.js';
-import { DIM, MODEL, randomProducts } from '../embedded/store-fixture.js';
+import { DIM, MODEL, randomProducts } from '../../helpers/store-fixture.js';
 import { FakeQdrant, type RecordedRequest } from './fake-qdrant.js';
 import { instantRetries, storeOptions } from './qdrant-fixture.js';
 import { ModelMismatchError, StoreUnavailableError } from '../../../src/core/errors.js';

@@ -3,7 +3,7 @@ import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { ftsQuery } from '../../../../src/store/embedded/index/fts-query.js';
-import { openStore, randomProducts, tempDir, withWorkers } from '../store-fixture.js';
+import { openStore, randomProducts, tempDir, withWorkers } from '../../../helpers/store-fixture.js';
 
 describe('BM25 in the embedded store (FTS5)', () => {
   it('quotes every word, drops stop words, and never passes FTS5 syntax through', () => {
