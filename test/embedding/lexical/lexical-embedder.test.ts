@@ -148,10 +148,4 @@ describe('LexicalEmbedder', () => {
     const [w] = await embedder.embed([many]);
     assert.ok(Math.abs(norm(w) - 1) < 1e-5);
   });
-
-  it('close() is safe to call twice', async () => {
-    const e = new LexicalEmbedder();
-    await e.close();
-    await e.close();
-  });
 });
