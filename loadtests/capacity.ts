@@ -1,5 +1,5 @@
 /**
- * One fixed-rate trial for the capacity search (`npm run loadtest`, loadtests/k6/capacity.ts):
+ * One fixed-rate trial for the capacity search (`npm run loadtest`, driven by loadtests/k6/search.ts):
  * SCENARIO (align1, align5 or mix) at RATE requests/s for DURATION_S seconds, open model. No
  * thresholds: the search judges each trial from the summary export.
  *   k6 run -e BASE_URL=http://localhost:8080 -e SCENARIO=align1 -e RATE=300 -e DURATION_S=6 loadtests/capacity.ts

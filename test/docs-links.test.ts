@@ -97,3 +97,32 @@ test('every relative link in README.md and docs/ reaches an existing file and he
   }
   assert.deepEqual(broken, []);
 });
+
+/** Files under the given folders whose text names repository paths: sources and their comments. */
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return sourceFiles(path);
+    return /\.(ts|cjs)$/.test(name) ? [path] : [];
+  });
+}
+
+/**
+ * Files move (src/benchmark/ became evalset/, annotation/ and calibration/; bench/ was grouped by
+ * subject), and prose that names the old path keeps reading as if it were right. Every path from the
+ * repository root that the README, docs/ or a source comment names must exist. Run records under
+ * bench/results/ are history and keep the paths of their day.
+ */
+test('every repository path named in README.md, docs/ and the sources exists', () => {
+  const named = /(?<![\w/.@-])((?:src|bench|scripts|test|support|docs|loadtests|tools)\/[\w./-]+\.(?:ts|md|cjs|json|py|sh))/g;
+  const texts = [...files, ...['src', 'bench', 'scripts', 'support', 'test', 'loadtests'].flatMap(sourceFiles), '.dependency-cruiser.cjs'];
+  const missing: string[] = [];
+  for (const file of texts) {
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .forEach((line, i) => {
+        for (const [, path] of line.matchAll(named)) if (!existsSync(path)) missing.push(`${file}:${i + 1}: ${path}`);
+      });
+  }
+  assert.deepEqual(missing, []);
+});

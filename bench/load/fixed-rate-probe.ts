@@ -7,7 +7,7 @@ import http from 'node:http';
  * coordinated omission). Every answer is kept with its status, not only the successes: a 503 that
  * came back fast is still a request the user did not get served.
  *
- * (loadtests/local/open-loop.ts follows a varying rate for capacity searches and keeps latencies
+ * (The capacity search, loadtests/k6/search.ts, has k6 vary the rate and keep latencies
  * of 2xx answers only; this is the simpler fixed-rate form the contention benchmark needs.)
  */
 

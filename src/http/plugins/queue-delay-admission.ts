@@ -43,7 +43,7 @@ declare module 'fastify' {
     priority: Priority;
     /**
      * Gives the request's admission slot back before its response is written: a streamed answer
-     * (support/chunked-json.ts) is paced by the client, and a slow reader must not hold capacity
+     * (src/http/support/chunked-json.ts) is paced by the client, and a slow reader must not hold capacity
      * that computing answers needs. Otherwise the slot is given back when the response ends.
      */
     releaseAdmission(): void;
