@@ -17,7 +17,7 @@ import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, writeFi
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../../src/config.js';
-import { alignFile } from '../../src/cli/align-command.js';
+import { alignFile } from '../../src/app/align-file/align-file.js';
 import { createServices } from '../../src/services.js';
 import { generatedScripts } from '../lib/generated-scripts.js';
 import { writeScaledCatalog } from '../lib/scaled-catalog.js';

@@ -4,6 +4,7 @@ import { ConfigError, loadConfig, type Env } from '../config.js';
 import { VERSION } from '../version.js';
 import { checkCommandLine, commandHelp, CommandFailure, parseCommandLine, UsageError, type Command } from './command.js';
 import { COMMANDS, PROGRAM, usage } from './commands.js';
+import { UseCaseFailure } from '../app/shared/use-case-failure.js';
 
 export interface Io {
   stdout: NodeJS.WritableStream;
@@ -41,7 +42,7 @@ export async function main(argv: string[], io: Io = process, env: Env = process.
       io.stderr.write(`${errors.join('')}\n${about ? commandHelp(about, PROGRAM) : usage()}\n`);
       return 2;
     }
-    if (err instanceof ConfigError || err instanceof CommandFailure) {
+    if (err instanceof ConfigError || err instanceof CommandFailure || err instanceof UseCaseFailure) {
       io.stderr.write(`${err.message}\n`);
       return err instanceof ConfigError ? 2 : 1;
     }

@@ -3,7 +3,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Aligner } from '../../src/align/aligner.js';
-import type { AlignFileSummary } from '../../src/cli/align-command.js';
+import type { AlignFileSummary } from '../../src/app/align-file/align-file.js';
 import type { BuildBenchmarkSummary } from '../../src/app/build-benchmark/build-benchmark.js';
 import type { CalibrateSummary } from '../../src/app/calibrate/calibrate.js';
 import type { VectorStore } from '../../src/core/vector-store.js';

@@ -1,7 +1,7 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { completeScoring, type Scoring } from '../../align/scoring/scoring.js';
-import { scriptSchema, type ScriptRecord } from '../../align/script-schema.js';
+import { scriptSchema } from '../../align/script-schema.js';
 import { CSV_HEADERS, t1CsvRow, t2CsvRow, t3CsvRow } from '../../annotation/annotation-csv.js';
 import type { Embedder } from '../../core/embedder.js';
 import type { VectorStore } from '../../core/vector-store.js';
@@ -14,6 +14,7 @@ import { parseLine, readLines } from '../../util/jsonl.js';
 import { Progress, type ProgressSink } from '../../util/progress.js';
 import { DistinctScripts } from './distinct-scripts.js';
 import { PartialFile } from './partial-file.js';
+import { ScriptBatches } from '../shared/script-batches.js';
 
 export interface BuildBenchmarkOptions extends BuildOptions, ProgressSink {
   scripts: string;
@@ -92,20 +93,10 @@ export async function buildBenchmark(
 
   const progress = Progress.overFile('build-benchmark', options.scripts, 'scripts', options);
   const distinct = new DistinctScripts();
-  let batch: ScriptRecord[] = [];
-  let batchBytes = 0;
-  let steps = 0;
-  const flush = async () => {
-    if (!batch.length) return;
-    await builder.addBatch(batch);
-    steps += batch.reduce((n, s) => n + s.steps.length, 0);
-    progress.update(batchBytes, batch.length);
-    batch = [];
-    batchBytes = 0;
-  };
+  const batches = new ScriptBatches(options.batchSize, progress, (batch) => builder.addBatch(batch));
   try {
     for await (const line of readLines(options.scripts)) {
-      batchBytes += line.bytes;
+      batches.read(line.bytes);
       stats.input.lines++;
       const parsed = parseLine(scriptSchema, line);
       if (!parsed.ok) {
@@ -128,10 +119,9 @@ export async function buildBenchmark(
         continue;
       }
       stats.input.scripts++;
-      batch.push(script);
-      if (batch.length >= options.batchSize) await flush();
+      await batches.add(script);
     }
-    await flush();
+    await batches.flush();
   } finally {
     progress.finish();
     for (const f of everyFile(files)) f.close();
@@ -161,7 +151,7 @@ export async function buildBenchmark(
     threshold: options.threshold,
     scoring,
     seconds,
-    stepsPerSecond: seconds > 0 ? steps / seconds : 0,
+    stepsPerSecond: seconds > 0 ? batches.steps / seconds : 0,
   };
 }
 
