@@ -188,7 +188,7 @@ module.exports = {
       name: 'tests-import-no-scripts',
       severity: 'error',
       comment:
-        "Tests import src/, support/ and their own helpers, not scripts. The one exception: scripts/folder-graph.ts, whose output (the folder graph in docs/architecture.md) test/architecture-doc.test.ts checks.",
+        'Tests import src/, support/ and their own helpers, not scripts. The one exception: scripts/folder-graph.ts, whose output (the folder graph in docs/architecture.md) test/architecture-doc.test.ts checks.',
       from: { path: '^test/' },
       to: { path: '^scripts/', pathNot: '^scripts/folder-graph\\.ts$' },
     },
