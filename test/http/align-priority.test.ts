@@ -5,6 +5,7 @@ import { Aligner } from '../../src/align/aligner.js';
 import type { Embedder } from '../../src/core/embedder.js';
 import { EmbeddingQueue, type EmbeddingQueueOptions } from '../../src/embedding/embedding-queue.js';
 import { API_KEY, build, sampleProducts } from '../helpers/app-fixture.js';
+import { until } from '../helpers/loop-turns.js';
 
 /** An embedder whose calls finish one at a time when the test says so, recording each call's texts. */
 function steppedEmbedder(inner: Embedder) {
@@ -20,14 +21,6 @@ function steppedEmbedder(inner: Embedder) {
     close: async () => {},
   };
   return { embedder, calls };
-}
-
-async function until(done: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (!done()) {
-    if (Date.now() > deadline) assert.fail(`timed out waiting until ${what}`);
-    await new Promise((r) => setImmediate(r));
-  }
 }
 
 /** The app with the sample products, its aligner behind an embedding queue over a stepped model. */
@@ -57,14 +50,18 @@ describe('interactive before bulk, through the real server', () => {
 
     const bulkSteps = ['light the charcoal', 'grill the burgers', 'chill the drinks', 'set the table'];
     const batch = post('/align/batch', { scripts: [{ id: 'bbq', steps: bulkSteps }] }, 'batch');
-    await until(() => calls.length === 1, 'the batch holds the model with its first slice');
+    await until(() => calls.length === 1, 'the batch holds the model with its first slice', 10_000);
     assert.deepEqual(calls[0].texts, [bulkSteps[0]]);
     assert.equal(app.admission.bulk.stats().inFlight, 1, 'the batch went through the bulk gate');
 
     const live = post('/align', { steps: ['keep the drinks cold'] }, 'live');
-    await until(() => queue.depth === 1, 'the live request waits for the model (the batch is out of its lane while its slice runs)');
+    await until(
+      () => queue.depth === 1,
+      'the live request waits for the model (the batch is out of its lane while its slice runs)',
+      10_000,
+    );
     calls[0].go();
-    await until(() => calls.length === 2, 'the next model call starts');
+    await until(() => calls.length === 2, 'the next model call starts', 10_000);
     assert.deepEqual(calls[1].texts, ['keep the drinks cold'], 'the live request overtook the three queued bulk slices');
     calls[1].go();
     const answered = await live;
@@ -72,7 +69,7 @@ describe('interactive before bulk, through the real server', () => {
     assert.deepEqual(finished, ['live'], 'the live request was answered while the batch was still running');
 
     for (let i = 2; i < 2 + bulkSteps.length - 1; i++) {
-      await until(() => calls.length === i + 1, `bulk slice ${i} starts`);
+      await until(() => calls.length === i + 1, `bulk slice ${i} starts`, 10_000);
       calls[i].go();
     }
     const done = await batch;
@@ -87,7 +84,7 @@ describe('interactive before bulk, through the real server', () => {
 
     const big = ['a', 'b', 'c', 'd', 'e', 'f'].map((x) => `step ${x}`);
     const running = app.inject({ method: 'POST', url: '/align/batch', headers, payload: { scripts: [{ id: 'big', steps: big }] } });
-    await until(() => calls.length === 1, 'the big batch is running');
+    await until(() => calls.length === 1, 'the big batch is running', 10_000);
     const refused = await app.inject({
       method: 'POST',
       url: '/align/batch',
@@ -99,9 +96,9 @@ describe('interactive before bulk, through the real server', () => {
     assert.match(refused.json().detail, /bulk work ahead of this request \(6 steps\) exceeds 1× its own \(2 steps\)/);
     assert.equal(calls.length, 1, 'the refused batch did no work');
     const live = app.inject({ method: 'POST', url: '/align', headers, payload: { steps: ['x'] } });
-    await until(() => queue.depth === 1, 'a live request is admitted beside the bulk work, and waits for the model');
+    await until(() => queue.depth === 1, 'a live request is admitted beside the bulk work, and waits for the model', 10_000);
     calls[0].go();
-    await until(() => calls.length === 2, 'the next call');
+    await until(() => calls.length === 2, 'the next call', 10_000);
     calls[1].go();
     assert.equal((await live).statusCode, 200);
     const metrics = await app.inject({ method: 'GET', url: '/metrics' });
@@ -121,7 +118,7 @@ describe('interactive before bulk, through the real server', () => {
       headers,
       body: JSON.stringify({ scripts: [{ id: 'big', steps: forty }] }),
     });
-    await until(() => calls.length === 1, 'the 40-step batch is running');
+    await until(() => calls.length === 1, 'the 40-step batch is running', 10_000);
 
     // A 6-step batch of the same text lengths: at most 12 steps by its size, and 40 > 1 × 12.
     const body = JSON.stringify({ scripts: [{ id: 'next', steps: forty.slice(0, 6) }] });
@@ -133,7 +130,7 @@ describe('interactive before bulk, through the real server', () => {
     socket.write(
       `POST /align/batch HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nAuthorization: Bearer ${API_KEY}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body.slice(0, 10)}`,
     );
-    await until(() => answer.includes('\r\n\r\n'), 'the refusal arrives though the body has not');
+    await until(() => answer.includes('\r\n\r\n'), 'the refusal arrives though the body has not', 10_000);
     assert.match(answer, /^HTTP\/1\.1 503 /);
     assert.match(answer, /retry-after: \d+/i);
     assert.match(answer, /bounded by its declared size/);
@@ -144,7 +141,7 @@ describe('interactive before bulk, through the real server', () => {
     let answered = false;
     const done = running.finally(() => (answered = true));
     for (let i = 0; !answered; i++) {
-      await until(() => calls.length > i || answered, `model call ${i}`);
+      await until(() => calls.length > i || answered, `model call ${i}`, 10_000);
       calls[i]?.go();
     }
     assert.equal((await done).status, 200);

@@ -10,6 +10,7 @@ import { errorHandlerPlugin } from '../../src/http/plugins/error-handler.js';
 import { metricsPlugin } from '../../src/http/plugins/metrics.js';
 import { build, sampleProducts } from '../helpers/app-fixture.js';
 import { heldEmbedder } from '../helpers/held-embedder.js';
+import { until } from '../helpers/loop-turns.js';
 
 /**
  * An app with only the admission gate in front of routes whose handlers finish when the test says
@@ -47,15 +48,6 @@ async function gatedApp(opts: { read?: number; write?: number; maxQueue?: number
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async () => ({ status: 'ready' }));
   return { app, clock, holds, read: () => app.admission.read.stats(), write: () => app.admission.write.stats() };
-}
-
-/** Waits (turn by turn of the event loop, not by time) until `done` holds; fails after 5 s. */
-async function until(done: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 5000;
-  while (!done()) {
-    if (Date.now() > deadline) assert.fail(`timed out waiting until ${what}`);
-    await new Promise((r) => setImmediate(r));
-  }
 }
 
 const align = { method: 'POST' as const, url: '/align', payload: { steps: ['x'] } };

@@ -5,6 +5,7 @@ import Fastify from 'fastify';
 import { bodyDeadlinePlugin } from '../../../src/http/plugins/body-deadline.js';
 import { errorHandlerPlugin } from '../../../src/http/plugins/error-handler.js';
 import { API_KEY, build, sampleProducts } from '../../helpers/app-fixture.js';
+import { until } from '../../helpers/loop-turns.js';
 
 /** Sends headers that declare a 100 KB JSON body, and 10 bytes of it; resolves once the server has them. */
 function slowUpload(
@@ -26,15 +27,6 @@ function slowUpload(
       );
     });
   });
-}
-
-/** Waits (turn by turn of the event loop, not by time) until `done` holds; fails after 10 s. */
-async function until(done: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (!done()) {
-    if (Date.now() > deadline) assert.fail(`timed out waiting until ${what}`);
-    await new Promise((r) => setImmediate(r));
-  }
 }
 
 describe('body deadline', () => {
@@ -74,7 +66,7 @@ describe('body deadline', () => {
       assert.equal(armed.length, 1);
 
       const slow = await slowUpload(port, '/echo');
-      await until(() => armed.length === 2, 'the slow request armed its deadline');
+      await until(() => armed.length === 2, 'the slow request armed its deadline', 10_000);
       assert.equal(slow.received(), '', 'nothing is answered before the deadline');
       armed[1].fire();
       await slow.closed;
