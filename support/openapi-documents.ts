@@ -1,6 +1,6 @@
 /**
  * The OpenAPI documents of the service and of the annotation tool, rendered from the routes' zod
- * schemas. `npm run openapi` (support/openapi-documents.ts) writes them to openapi/; the tests
+ * schemas. `npm run openapi` (scripts/generate-openapi.ts) writes them to openapi/; the tests
  * compare them with the committed files and read schemas from them, so they live here, where
  * scripts and tests may both import them.
  */

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import type { Logger } from '../core/logger.js';
+import { silentLogger, type Logger } from '../core/logger.js';
 import type { CacheFailureCounts } from '../core/storage.js';
 import { storageRefusalOf } from '../util/storage-errors.js';
 import { ThrottledWarning } from '../util/throttled-warning.js';
@@ -28,9 +28,6 @@ export interface EmbeddingCacheOptions {
   now?: () => number;
 }
 
-/** What the cache could not do: it is best effort, so each of these was skipped, not raised. */
-export type CacheFailures = CacheFailureCounts;
-
 const LOOKUP_CHUNK = 500;
 
 export class EmbeddingCache {
@@ -44,7 +41,8 @@ export class EmbeddingCache {
   private readonly maxPending: number;
   private readonly warning: ThrottledWarning;
   private closed = false;
-  readonly failures: CacheFailures = { writes: 0, droppedEntries: 0, reads: 0 };
+  /** What the cache could not do: it is best effort, so each of these was skipped, not raised. */
+  readonly failures: CacheFailureCounts = { writes: 0, droppedEntries: 0, reads: 0 };
 
   private growthCap?: SqliteGrowthCap;
   constructor(options: EmbeddingCacheOptions) {
@@ -69,7 +67,7 @@ export class EmbeddingCache {
     this.insertModel = this.db.prepare('INSERT INTO models (name) VALUES (?)');
     this.maxPending = options.maxPending ?? 512;
     this.warning = new ThrottledWarning(
-      options.logger ?? { warn() {} },
+      options.logger ?? silentLogger,
       'embedding cache skipped (best effort; answers are computed without it)',
       options.warnEveryMs ?? 60_000,
       options.now,

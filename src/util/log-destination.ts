@@ -1,4 +1,4 @@
-import { closeSync, constants, fstatSync, openSync, write, writeSync } from 'node:fs';
+import { constants, fstatSync, openSync, write, writeSync } from 'node:fs';
 import { Socket } from 'node:net';
 import type { Writable } from 'node:stream';
 
@@ -185,7 +185,7 @@ function targetFor(fd: number): Target {
  * would block answer EAGAIN; for a file, they append as `>>` would. Undefined where /proc is
  * missing or the descriptor cannot be reopened (a socket).
  */
-export function reopenNonBlocking(fd: number): number | undefined {
+function reopenNonBlocking(fd: number): number | undefined {
   try {
     return openSync(`/proc/self/fd/${fd}`, constants.O_WRONLY | constants.O_APPEND | constants.O_NONBLOCK | constants.O_NOCTTY);
   } catch {
@@ -217,13 +217,4 @@ function socketTarget(fd: number): Target {
       socket.write(data, (err) => done(err ?? null, err ? 0 : data.length));
     },
   };
-}
-
-/** Closes a descriptor reopened by reopenNonBlocking (tests). */
-export function closeQuietly(fd: number): void {
-  try {
-    closeSync(fd);
-  } catch {
-    // already closed
-  }
 }

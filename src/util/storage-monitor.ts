@@ -11,7 +11,7 @@ export interface VolumeProbe {
   writable(dir: string): Promise<boolean>;
 }
 
-export const realVolume: VolumeProbe = {
+const realVolume: VolumeProbe = {
   async space(dir) {
     const s = await fs.statfs(dir);
     // bavail, not bfree: the blocks reserved for root are not ours to fill.

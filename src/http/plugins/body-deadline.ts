@@ -8,7 +8,7 @@ import fp from 'fastify-plugin';
  *
  * Why a deadline of its own: the server's request timeout (30 s) covers a whole exchange, so a
  * client that sends headers and a few bytes of a declared 100 KB body holds its socket and parser
- * for 30 s (OWASP API4, slow POST). Admission no longer waits for the body (admission.ts), so such
+ * for 30 s (OWASP API4, slow POST). Admission no longer waits for the body (queue-delay-admission.ts), so such
  * clients hold no slot; this bounds how long they hold anything at all. The body is read through a
  * pass-through stream that fails with a 408 at the deadline: fastify answers a failing body stream
  * with the error's status (the error handler writes the problem document), and `Connection: close`

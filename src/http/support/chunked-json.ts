@@ -28,7 +28,7 @@ export interface ChunkedJsonOptions {
 
 export type Cancel = () => void;
 
-export const DEFAULT_CHUNK_CHARS = 64 * 1024;
+const DEFAULT_CHUNK_CHARS = 64 * 1024;
 
 export function chunkedJsonStream(pieces: Iterable<string>, options: ChunkedJsonOptions = {}): Readable {
   return new ChunkedJsonReadable(pieces[Symbol.iterator](), options);

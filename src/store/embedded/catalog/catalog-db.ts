@@ -66,7 +66,6 @@ export interface WriteEffects {
 export class CatalogDb {
   readonly db: Database.Database;
   private readonly stmt;
-  /** max_page_count before capGrowth(true), to restore. */
 
   private growthCap?: SqliteGrowthCap;
   constructor(path: string) {
