@@ -74,7 +74,9 @@ export class ReplicaSet {
   }
 
   private async startAll(): Promise<void> {
-    const started = await Promise.allSettled(this.replicas.map((_, slot) => this.spawn(slot)));
+    // Each replica takes its slot as soon as it has opened, not when all have: one that dies while
+    // its siblings still load must be found in its slot, or its replacement is never started.
+    const started = await Promise.allSettled(this.replicas.map(async (_, slot) => (this.replicas[slot] = await this.spawn(slot))));
     const opened = started.filter((s) => s.status === 'fulfilled').map((s) => s.value);
     const failed = started.find((s) => s.status === 'rejected');
     if (failed) {
@@ -82,7 +84,6 @@ export class ReplicaSet {
       await Promise.all(opened.map((replica) => replica.close()));
       throw failed.reason;
     }
-    opened.forEach((replica, slot) => (this.replicas[slot] = replica));
     this.opened = opened[0].openInfo;
     const stallMs = this.options.stallMs ?? 30_000;
     if (stallMs > 0) {
