@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { Config, Env } from '../config.js';
+import { UseCaseFailure } from '../app/shared/use-case-failure.js';
 import { absent, checkValues, flag, type OptionSpec, type OptionSpecs, type OptionValues, type Raw } from './options.js';
 
 /**
@@ -18,8 +19,11 @@ export class UsageError extends Error {
   }
 }
 
-/** A failure whose message says everything (e.g. every bad line of an input): printed as is, exit code 1. */
-export class CommandFailure extends Error {}
+/**
+ * A failure whose message says everything (e.g. every bad line of an input): printed as is, exit
+ * code 1. The CLI's own kind of the use cases' UseCaseFailure, which main.ts prints the same way.
+ */
+export class CommandFailure extends UseCaseFailure {}
 
 export interface CommandContext {
   config: Config;

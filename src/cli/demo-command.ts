@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { SETTINGS } from '../config.js';
 import { createServices } from '../services.js';
 import { defineCommand } from './command.js';
-import { ingestFile } from './ingest-command.js';
+import { ingestFile } from '../app/ingest-file/ingest-file.js';
 import { serve, serveOptions } from './serve-command.js';
 import { cliLogger } from './with-services.js';
 

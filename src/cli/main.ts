@@ -2,7 +2,7 @@
 import { fileURLToPath } from 'node:url';
 import { ConfigError, loadConfig, type Env } from '../config.js';
 import { VERSION } from '../version.js';
-import { checkCommandLine, commandHelp, CommandFailure, parseCommandLine, UsageError, type Command } from './command.js';
+import { checkCommandLine, commandHelp, parseCommandLine, UsageError, type Command } from './command.js';
 import { COMMANDS, PROGRAM, usage } from './commands.js';
 import { UseCaseFailure } from '../app/shared/use-case-failure.js';
 
@@ -42,7 +42,7 @@ export async function main(argv: string[], io: Io = process, env: Env = process.
       io.stderr.write(`${errors.join('')}\n${about ? commandHelp(about, PROGRAM) : usage()}\n`);
       return 2;
     }
-    if (err instanceof ConfigError || err instanceof CommandFailure || err instanceof UseCaseFailure) {
+    if (err instanceof ConfigError || err instanceof UseCaseFailure) {
       io.stderr.write(`${err.message}\n`);
       return err instanceof ConfigError ? 2 : 1;
     }

@@ -1,10 +1,10 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import type { Aligner, AlignOptions } from '../../align/aligner.js';
 import { completeScoring } from '../../align/scoring/scoring.js';
-import { scriptSchema } from '../../align/script-schema.js';
+import { scriptSchema, type ScriptRecord } from '../../align/script-schema.js';
 import { parseLine, readLines } from '../../util/jsonl.js';
 import { Progress } from '../../util/progress.js';
-import { ScriptBatches } from '../shared/script-batches.js';
+import { LineBatches } from '../shared/line-batches.js';
 import { recoverOutput } from './recover-output.js';
 
 export interface AlignFileOptions {
@@ -39,7 +39,7 @@ export async function alignFile(aligner: Aligner, options: AlignFileOptions): Pr
   const progress = Progress.overFile('align', options.scripts, 'scripts', options);
   const summary = { scripts: 0, aligned: 0, skippedDone: done.size, badLines: 0, steps: 0 };
   const seen = new Set<string>();
-  const batches = new ScriptBatches(options.batchSize, progress, async (batch) => {
+  const batches = new LineBatches<ScriptRecord>(options.batchSize, progress, async (batch) => {
     const result = await aligner.align(batch, options.align);
     const lines = batch.map((script, i) =>
       JSON.stringify({
@@ -54,6 +54,7 @@ export async function alignFile(aligner: Aligner, options: AlignFileOptions): Pr
     // One write per batch: a crash leaves at most one torn line, which the next run removes.
     writeSync(fd, `${lines.join('\n')}\n`);
     summary.aligned += batch.length;
+    summary.steps += batch.reduce((n, s) => n + s.steps.length, 0);
   });
   try {
     for await (const line of readLines(options.scripts)) {
@@ -80,7 +81,6 @@ export async function alignFile(aligner: Aligner, options: AlignFileOptions): Pr
     closeSync(fd);
     progress.finish();
   }
-  summary.steps = batches.steps;
   const seconds = (performance.now() - started) / 1000;
   return { ...summary, seconds, stepsPerSecond: seconds > 0 ? summary.steps / seconds : 0 };
 }

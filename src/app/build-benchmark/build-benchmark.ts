@@ -1,7 +1,7 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { completeScoring, type Scoring } from '../../align/scoring/scoring.js';
-import { scriptSchema } from '../../align/script-schema.js';
+import { scriptSchema, type ScriptRecord } from '../../align/script-schema.js';
 import { CSV_HEADERS, t1CsvRow, t2CsvRow, t3CsvRow } from '../../annotation/annotation-csv.js';
 import type { Embedder } from '../../core/embedder.js';
 import type { VectorStore } from '../../core/vector-store.js';
@@ -14,7 +14,7 @@ import { parseLine, readLines } from '../../util/jsonl.js';
 import { Progress, type ProgressSink } from '../../util/progress.js';
 import { DistinctScripts } from './distinct-scripts.js';
 import { PartialFile } from './partial-file.js';
-import { ScriptBatches } from '../shared/script-batches.js';
+import { LineBatches } from '../shared/line-batches.js';
 
 export interface BuildBenchmarkOptions extends BuildOptions, ProgressSink {
   scripts: string;
@@ -93,7 +93,11 @@ export async function buildBenchmark(
 
   const progress = Progress.overFile('build-benchmark', options.scripts, 'scripts', options);
   const distinct = new DistinctScripts();
-  const batches = new ScriptBatches(options.batchSize, progress, (batch) => builder.addBatch(batch));
+  let steps = 0;
+  const batches = new LineBatches<ScriptRecord>(options.batchSize, progress, async (batch) => {
+    await builder.addBatch(batch);
+    steps += batch.reduce((n, s) => n + s.steps.length, 0);
+  });
   try {
     for await (const line of readLines(options.scripts)) {
       batches.read(line.bytes);
@@ -151,7 +155,7 @@ export async function buildBenchmark(
     threshold: options.threshold,
     scoring,
     seconds,
-    stepsPerSecond: seconds > 0 ? batches.steps / seconds : 0,
+    stepsPerSecond: seconds > 0 ? steps / seconds : 0,
   };
 }
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ScriptRecord } from '../../../src/align/script-schema.js';
-import { ScriptBatches } from '../../../src/app/shared/script-batches.js';
+import { LineBatches } from '../../../src/app/shared/line-batches.js';
 
 const script = (i: number): ScriptRecord => ({
   id: `s${i}`,
@@ -9,11 +9,11 @@ const script = (i: number): ScriptRecord => ({
   steps: Array.from({ length: (i % 3) + 1 }, (_, j) => `step ${j}`),
 });
 
-describe('ScriptBatches', () => {
+describe('LineBatches', () => {
   it('hands scripts on in order, in batches of the size, the last one short; progress gets every byte read', async () => {
     const handed: string[][] = [];
     const updates: { work: number; items: number }[] = [];
-    const batches = new ScriptBatches(3, { update: (work, items) => updates.push({ work, items }) }, async (batch) => {
+    const batches = new LineBatches<ScriptRecord>(3, { update: (work, items) => updates.push({ work, items }) }, async (batch) => {
       handed.push(batch.map((s) => s.id));
     });
     const scripts = Array.from({ length: 7 }, (_, i) => script(i));
@@ -39,18 +39,15 @@ describe('ScriptBatches', () => {
       updates.reduce((n, u) => n + u.work, 0),
       bytes,
     );
-    assert.equal(
-      batches.steps,
-      scripts.reduce((n, s) => n + s.steps.length, 0),
-    );
   });
 
   it('counts nothing as done when the handler fails', async () => {
     const updates: number[] = [];
-    const batches = new ScriptBatches(2, { update: (_w, items) => updates.push(items) }, () => Promise.reject(new Error('disk full')));
+    const batches = new LineBatches<ScriptRecord>(2, { update: (_w, items) => updates.push(items) }, () =>
+      Promise.reject(new Error('disk full')),
+    );
     await batches.add(script(0));
     await assert.rejects(batches.add(script(1)), /disk full/);
     assert.deepEqual(updates, []);
-    assert.equal(batches.steps, 0);
   });
 });
