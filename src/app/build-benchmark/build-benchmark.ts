@@ -1,4 +1,4 @@
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { completeScoring, type Scoring } from '../../align/scoring/scoring.js';
 import { scriptSchema, type ScriptRecord } from '../../align/script-schema.js';
@@ -143,9 +143,12 @@ export async function buildBenchmark(
     scoring,
     catalogProducts: index.size,
   };
-  writeFileSync(join(options.outDir, 'stats.json.partial'), `${JSON.stringify(stats.toJSON(parameters), null, 2)}\n`);
+  const statsFile = new PartialFile(join(options.outDir, 'stats.json'));
+  statsFile.write(`${JSON.stringify(stats.toJSON(parameters), null, 2)}\n`);
+  statsFile.close();
+  // stats.json last: its presence says the build finished.
   for (const f of everyFile(files)) f.commit();
-  renameSync(join(options.outDir, 'stats.json.partial'), join(options.outDir, 'stats.json'));
+  statsFile.commit();
   const seconds = (performance.now() - started) / 1000;
   return {
     outDir: options.outDir,
