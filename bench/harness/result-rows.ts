@@ -1,5 +1,5 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { resultsBase } from './results.js';
 
 /**
  * Result files that keep one row per variant: a run replaces the rows it measured (same key, e.g.
@@ -31,10 +31,10 @@ export function readRows<R>(jsonPath: string): R[] {
   }
 }
 
-/** Merges `incoming` into `<base>.json` and re-renders `<base>.md` from all rows. Returns both paths. */
-export function writeRows<R>(base: string, incoming: readonly R[], key: (row: R) => string, render: (rows: R[]) => string): string[] {
+/** Merges `incoming` into bench/results/<name>.json and re-renders <name>.md from all rows. Returns both paths. */
+export function writeRows<R>(name: string, incoming: readonly R[], key: (row: R) => string, render: (rows: R[]) => string): string[] {
+  const base = resultsBase(name);
   const rows = mergeRows(readRows<R>(`${base}.json`), incoming, key);
-  mkdirSync(dirname(base), { recursive: true });
   writeFileSync(`${base}.json`, `${JSON.stringify({ rows }, null, 2)}\n`);
   writeFileSync(`${base}.md`, render(rows));
   return [`${base}.json`, `${base}.md`];

@@ -94,6 +94,19 @@ export function* intentionProducts(o: IntentionProductOptions): Generator<Produc
   }
 }
 
+/**
+ * Batches of new products for a writer, `size` at a time, whose ids never repeat across the calls
+ * of one source (an upsert of an existing id would be a different workload).
+ */
+export function productBatches(idPrefix: string): (size: number) => Product[] {
+  let next = 0;
+  return (size) => {
+    const batch = [...intentionProducts({ count: size, idPrefix, start: next })];
+    next += size;
+    return batch;
+  };
+}
+
 /** Writes products as JSONL (the `ecomalign ingest` format), with back-pressure; counts what it wrote. */
 export async function writeProductsJsonl(file: string, products: Iterable<Product>): Promise<{ products: number; intentions: number }> {
   const out = createWriteStream(file);

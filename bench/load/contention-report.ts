@@ -1,5 +1,6 @@
 /** Renders bench/load/contention.ts rows as markdown: one row per label and store size, then how each was run. */
-import type { ContentionRow, ProbeStats } from './contention-types.js';
+import type { ContentionRow } from './contention-types.js';
+import type { ProbeStats } from './fixed-rate-probe.js';
 
 const n = (v: number | undefined) => (v === undefined ? '?' : Math.round(v).toLocaleString('en-US'));
 const ms = (p: ProbeStats) => `${p.p50} / ${p.p90} / **${p.p99}** / ${p.max}`;

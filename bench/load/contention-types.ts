@@ -6,6 +6,7 @@ import type { LatencySummary } from '../lib/latency-stats.js';
 import type { StoreCounts } from '../lib/live-server.js';
 import type { RunMeta } from '../harness/run-meta.js';
 import type { Variant } from '../harness/variant-args.js';
+import type { ProbeStats } from './fixed-rate-probe.js';
 
 export interface ContentionOptions {
   durationS: number;
@@ -15,14 +16,6 @@ export interface ContentionOptions {
   batchSize: number;
   variant: Variant;
   log: (line: string) => void;
-}
-
-export interface ProbeStats extends LatencySummary {
-  sent: number;
-  /** 503 answers. */
-  shed: number;
-  /** Anything else that was not a 2xx, transport errors and timeouts included. */
-  failed: number;
 }
 
 export interface ContentionRow {

@@ -8,19 +8,17 @@
  */
 
 import { join } from 'node:path';
-import type { Product } from '../../src/core/product.js';
 import { renderContention } from './contention-report.js';
-import { runFixedRateProbe, type ProbeSample } from './fixed-rate-probe.js';
-import { intentionProducts, probeSteps, writeProductsJsonl } from '../lib/intention-products.js';
+import { alignProbe, probeStats } from './fixed-rate-probe.js';
+import { intentionProducts, productBatches, writeProductsJsonl } from '../lib/intention-products.js';
 import { ratioOf, summarizeLatencies } from '../lib/latency-stats.js';
 import { benchEnv, freshDataDir, removeDataDir, startLiveServer, stopLiveServer, storeCounts, writeHeaders } from '../lib/live-server.js';
 import { writeRows } from '../harness/result-rows.js';
-import { resultsBase } from '../harness/results.js';
 import { runMeta, type RunMeta } from '../harness/run-meta.js';
-import { runSerialWriter } from './serial-writer.js';
+import { failedWrites, runSerialWriter } from './serial-writer.js';
 import type { Variant } from '../harness/variant-args.js';
 import { runCli } from '../../support/server-process.js';
-import type { ContentionOptions, ContentionRow, ProbeStats } from './contention-types.js';
+import type { ContentionOptions, ContentionRow } from './contention-types.js';
 import { withClientLag } from './client-lag.js';
 
 export const contentionOptions = (quick: boolean, variant: Variant, log: (line: string) => void): ContentionOptions => ({
@@ -58,35 +56,29 @@ async function runSize(o: ContentionOptions, size: 'empty' | 'preloaded', meta: 
     const server = await startLiveServer(env);
     try {
       const storeAtStart = await storeCounts(server.url);
-      const probe = (seed: number, durationS: number) => {
-        // Fresh step texts per phase, so the second phase is not served from anything the first one warmed.
-        const steps = probeSteps(Math.ceil(durationS * o.ratePerS), seed);
-        return runFixedRateProbe({
-          url: server.url,
-          path: '/align',
-          ratePerS: o.ratePerS,
-          durationS,
-          headers: { authorization: writeHeaders.authorization },
-          body: (i) => JSON.stringify({ steps: [steps[i % steps.length]], k: 5 }),
-        });
-      };
+      const probe = (seed: number, durationS: number) => alignProbe({ url: server.url, seed, durationS, ratePerS: o.ratePerS, k: 5 });
       await probe(3, 2); // warm-up (JIT, connections, search threads), not counted
       o.log(`contention [${o.variant.label}, ${size}]: probe alone for ${o.durationS} s`);
       const [aloneSamples, aloneLag] = await withClientLag(() => probe(1, o.durationS));
       const alone = probeStats(aloneSamples);
 
       o.log(`contention [${o.variant.label}, ${size}]: probe with a serial writer for ${o.durationS} s`);
-      const products = batches(o.batchSize);
+      const nextProducts = productBatches('writer');
       const [[samples, tally], writerLag] = await withClientLag(() =>
         Promise.all([
           probe(2, o.durationS),
-          runSerialWriter({ url: server.url, headers: writeHeaders, nextBatch: products, durationMs: o.durationS * 1000 }),
+          runSerialWriter({
+            url: server.url,
+            headers: writeHeaders,
+            nextBatch: () => nextProducts(o.batchSize),
+            durationMs: o.durationS * 1000,
+          }),
         ]),
       );
       const withWriter = probeStats(samples);
       const storeAtEnd = await storeCounts(server.url);
       const p99Ratio = ratioOf(withWriter.p99, alone.p99);
-      const failed = tally.requests - (tally.statuses['200'] ?? 0) - tally.shed;
+      const failed = failedWrites(tally);
       const row: ContentionRow = {
         label: o.variant.label,
         size,
@@ -128,23 +120,6 @@ async function runSize(o: ContentionOptions, size: 'empty' | 'preloaded', meta: 
   }
 }
 
-function probeStats(samples: ProbeSample[]): ProbeStats {
-  const ok = samples.filter((s) => s.status >= 200 && s.status < 300).length;
-  const shed = samples.filter((s) => s.status === 503).length;
-  // Every latency counts, 503s and failures included: a fast refusal is not a fast answer, and shed is reported beside it.
-  return { sent: samples.length, shed, failed: samples.length - ok - shed, ...summarizeLatencies(samples.map((s) => s.latencyMs)) };
-}
-
-/** Batches of new products whose ids never repeat (an upsert of an existing id would be a different workload). */
-function batches(size: number): () => Product[] {
-  let next = 0;
-  return () => {
-    const batch = [...intentionProducts({ count: size, idPrefix: 'writer', start: next })];
-    next += size;
-    return batch;
-  };
-}
-
 export function writeContentionReport(rows: ContentionRow[]): string[] {
-  return writeRows(resultsBase('contention'), rows, (r) => `${r.label}|${r.size}`, renderContention);
+  return writeRows('contention', rows, (r) => `${r.label}|${r.size}`, renderContention);
 }

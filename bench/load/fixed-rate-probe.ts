@@ -1,4 +1,7 @@
 import http from 'node:http';
+import { probeSteps } from '../lib/intention-products.js';
+import { summarizeLatencies, type LatencySummary } from '../lib/latency-stats.js';
+import { writeHeaders } from '../lib/live-server.js';
 
 /**
  * An open-loop probe: requests leave on a fixed schedule (every 1/rate s) whether or not earlier
@@ -77,4 +80,36 @@ export async function runFixedRateProbe(o: ProbeOptions): Promise<ProbeSample[]>
   await Promise.all(inFlight);
   agent.destroy();
   return samples.sort((a, b) => a.atMs - b.atMs);
+}
+
+/** Open-loop requests: every latency counts (503s and failures too), with the counts beside them. */
+export interface ProbeStats extends LatencySummary {
+  sent: number;
+  /** 503 answers. */
+  shed: number;
+  /** Neither 2xx nor 503: other statuses, transport errors and timeouts (status 0). */
+  failed: number;
+}
+
+export function probeStats(samples: readonly ProbeSample[]): ProbeStats {
+  const ok = samples.filter((s) => s.status >= 200 && s.status < 300).length;
+  const shed = samples.filter((s) => s.status === 503).length;
+  // Every latency counts, 503s and failures included: a fast refusal is not a fast answer, and shed is reported beside it.
+  return { sent: samples.length, shed, failed: samples.length - ok - shed, ...summarizeLatencies(samples.map((s) => s.latencyMs)) };
+}
+
+/**
+ * The live-lookup probe of the load benches: one-step POST /align at `ratePerS`, with step texts
+ * fresh to this `seed`, so a phase is not served from what an earlier one warmed.
+ */
+export function alignProbe(o: { url: string; seed: number; durationS: number; ratePerS: number; k: number }): Promise<ProbeSample[]> {
+  const steps = probeSteps(Math.ceil(o.durationS * o.ratePerS), o.seed);
+  return runFixedRateProbe({
+    url: o.url,
+    path: '/align',
+    ratePerS: o.ratePerS,
+    durationS: o.durationS,
+    headers: { authorization: writeHeaders.authorization },
+    body: (i) => JSON.stringify({ steps: [steps[i % steps.length]], k: o.k }),
+  });
 }

@@ -26,7 +26,6 @@ import {
   type StoreCounts,
 } from '../lib/live-server.js';
 import { writeRows } from '../harness/result-rows.js';
-import { resultsBase } from '../harness/results.js';
 import { runMeta } from '../harness/run-meta.js';
 import { runSerialWriter } from './serial-writer.js';
 import type { Variant } from '../harness/variant-args.js';
@@ -129,5 +128,5 @@ async function httpIngest(o: IngestRateOptions, catalog: Product[], rate: (s: nu
 }
 
 export function writeIngestRateReport(row: IngestRateRow): string[] {
-  return writeRows(resultsBase('ingest-rate'), [row], (r) => `${r.label}|${r.products}`, renderIngestRate);
+  return writeRows('ingest-rate', [row], (r) => `${r.label}|${r.products}`, renderIngestRate);
 }

@@ -1,7 +1,7 @@
 /** Renders bench/load/mixed.ts rows as markdown: per embedder, the scenarios, the slow uploads and the overload run; then how each row was run. */
 import type { LatencySummary } from '../lib/latency-stats.js';
 import { ratioOf } from '../lib/latency-stats.js';
-import type { MixedRow, ProbeStats, ScenarioResult } from './mixed-types.js';
+import type { MixedProbeStats, MixedRow, ScenarioResult } from './mixed-types.js';
 
 const n = (v: number | undefined) => (v === undefined || Number.isNaN(v) ? '–' : Math.round(v).toLocaleString('en-US'));
 const p50p99 = (l: LatencySummary | undefined) => (l === undefined || l.count === 0 ? '–' : `${n(l.p50)} / **${n(l.p99)}**`);
@@ -15,7 +15,7 @@ const stall = (ms: number | undefined) => (ms === undefined ? 'not exposed' : n(
 function scenarioCells(row: MixedRow, s: ScenarioResult): string {
   const alone = row.scenarios.find((x) => x.probe && x.builders === 0 && !x.writer)?.probeStats;
   const builderAlone = row.scenarios.find((x) => !x.probe && x.builders === 1)?.builder;
-  const p: ProbeStats | undefined = s.probeStats;
+  const p: MixedProbeStats | undefined = s.probeStats;
   const b = s.builder;
   return [
     row.label,

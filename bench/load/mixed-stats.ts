@@ -1,9 +1,9 @@
 /** Summaries of the raw samples of bench/load/mixed.ts: pure functions over what the clients recorded. */
 import type { BatchSample } from './builder-loop.js';
 import type { BuilderPoolResult } from './builder-pool.js';
-import type { ProbeSample } from './fixed-rate-probe.js';
+import { probeStats, type ProbeSample } from './fixed-rate-probe.js';
 import { summarizeLatencies } from '../lib/latency-stats.js';
-import type { BuilderStats, OverloadResult, ProbeStats } from './mixed-types.js';
+import type { BuilderStats, MixedProbeStats, OverloadResult } from './mixed-types.js';
 
 function countStatuses(statuses: readonly number[]): Record<string, number> {
   const out: Record<string, number> = {};
@@ -15,17 +15,8 @@ function otherThan(counts: Record<string, number>, ...statuses: string[]): Recor
   return Object.fromEntries(Object.entries(counts).filter(([s]) => !statuses.includes(s)));
 }
 
-export function probeStats(samples: readonly ProbeSample[]): ProbeStats {
-  const ok = samples.filter((s) => s.status >= 200 && s.status < 300).length;
-  const shed = samples.filter((s) => s.status === 503).length;
-  return {
-    sent: samples.length,
-    shed,
-    failed: samples.length - ok - shed,
-    statuses: countStatuses(samples.map((s) => s.status)),
-    // Every latency counts, 503s and failures included: a fast refusal is not a fast answer.
-    ...summarizeLatencies(samples.map((s) => s.latencyMs)),
-  };
+export function probeStatusStats(samples: readonly ProbeSample[]): MixedProbeStats {
+  return { ...probeStats(samples), statuses: countStatuses(samples.map((s) => s.status)) };
 }
 
 /** The mean rounded to 1/`per` (undefined when empty). */

@@ -7,14 +7,10 @@ import type { LatencySummary } from '../lib/latency-stats.js';
 import type { RunMeta } from '../harness/run-meta.js';
 import type { StoreCounts } from '../lib/live-server.js';
 import type { SlowConnectionSummary } from './slow-clients.js';
+import type { ProbeStats } from './fixed-rate-probe.js';
 
-/** Open-loop requests: every latency counts (503s and failures too), with the counts beside them. */
-export interface ProbeStats extends LatencySummary {
-  sent: number;
-  /** 503 answers. */
-  shed: number;
-  /** Neither 2xx nor 503: other statuses, transport errors and timeouts (status 0). */
-  failed: number;
+/** The probe's figures (fixed-rate-probe.ts), with the answers counted by status. */
+export interface MixedProbeStats extends ProbeStats {
   statuses: Record<string, number>;
 }
 
@@ -57,7 +53,7 @@ export interface ScenarioResult {
   builders: number;
   writer: boolean;
   durationS: number;
-  probeStats?: ProbeStats;
+  probeStats?: MixedProbeStats;
   builder?: BuilderStats;
   writerStats?: WriterStats;
   /** The server's worst event-loop stall (ms) over the scenario; undefined when /metrics exposes none. */
@@ -94,8 +90,8 @@ export interface SlowClientResult {
   trafficS: number;
   /** How long the slow connections were watched before being closed. */
   holdS: number;
-  align: ProbeStats;
-  products: ProbeStats;
+  align: MixedProbeStats;
+  products: MixedProbeStats;
   slow: SlowConnectionSummary;
 }
 

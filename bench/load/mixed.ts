@@ -9,12 +9,11 @@
  * rows go to bench/results/mixed.{json,md}, replacing the row of the same label and embedder.
  */
 import { join } from 'node:path';
-import type { Product } from '../../src/core/product.js';
 import { runBuilderPool } from './builder-pool.js';
 import type { BuilderLoopOptions } from './builder-loop.js';
 import type { BulkBatchShape } from './bulk-batches.js';
-import { runFixedRateProbe } from './fixed-rate-probe.js';
-import { intentionProducts, probeSteps } from '../lib/intention-products.js';
+import { alignProbe, runFixedRateProbe } from './fixed-rate-probe.js';
+import { productBatches } from '../lib/intention-products.js';
 import {
   benchEnv,
   freshDataDir,
@@ -26,12 +25,11 @@ import {
   writeHeaders,
 } from '../lib/live-server.js';
 import { renderMixed } from './mixed-report.js';
-import { builderStats, overloadStats, probeStats } from './mixed-stats.js';
+import { builderStats, overloadStats, probeStatusStats } from './mixed-stats.js';
 import type { MixedRow, ScenarioResult, SlowClientResult, WriterStats } from './mixed-types.js';
 import { writeRows } from '../harness/result-rows.js';
-import { resultsBase } from '../harness/results.js';
 import { runMeta } from '../harness/run-meta.js';
-import { runSerialWriter } from './serial-writer.js';
+import { failedWrites, runSerialWriter } from './serial-writer.js';
 import { watchServerStall } from './server-stall.js';
 import { openSlowClients, summarizeSlowConnections } from './slow-clients.js';
 import type { Variant } from '../harness/variant-args.js';
@@ -168,7 +166,8 @@ export async function runMixed(o: MixedOptions, command: string): Promise<MixedR
 
 /** The clients of one run against one server; ids and step texts never repeat across its phases. */
 class Run {
-  private writerStart = 0;
+  /** Product batches with ids that never repeat in this run. */
+  private readonly nextProducts = productBatches('mixed-writer');
 
   constructor(
     private readonly o: MixedOptions,
@@ -190,26 +189,8 @@ class Run {
     };
   }
 
-  private probe(seed: number, durationS: number, ratePerS = this.o.ratePerS) {
-    // Fresh step texts per phase, so no phase is served from what an earlier one warmed.
-    const steps = probeSteps(Math.ceil(durationS * ratePerS), seed);
-    return runFixedRateProbe({
-      url: this.url,
-      path: '/align',
-      ratePerS,
-      durationS,
-      headers: { authorization: writeHeaders.authorization },
-      body: (i) => JSON.stringify({ steps: [steps[i % steps.length]], k: this.o.probeK }),
-    });
-  }
-
-  /** Product batches with ids that never repeat in this run (an upsert would be a different workload). */
-  private products(size: number): () => Product[] {
-    return () => {
-      const batch = [...intentionProducts({ count: size, idPrefix: 'mixed-writer', start: this.writerStart })];
-      this.writerStart += size;
-      return batch;
-    };
+  private probe(seed: number, durationS: number) {
+    return alignProbe({ url: this.url, seed, durationS, ratePerS: this.o.ratePerS, k: this.o.probeK });
   }
 
   /** JIT, connections, search threads: one probe burst and one batch, not counted. */
@@ -235,7 +216,12 @@ class Run {
         def.probe ? this.probe(index + 1, d) : undefined,
         def.builders ? runBuilderPool(def.builders, BUILDER_THREADS, this.builderLoop(`s${index}`, d, false)) : undefined,
         def.writer
-          ? runSerialWriter({ url: this.url, headers: writeHeaders, nextBatch: this.products(this.o.writerBatch), durationMs: d * 1000 })
+          ? runSerialWriter({
+              url: this.url,
+              headers: writeHeaders,
+              nextBatch: () => this.nextProducts(this.o.writerBatch),
+              durationMs: d * 1000,
+            })
           : undefined,
       ]),
     );
@@ -244,7 +230,7 @@ class Run {
       writerStats = {
         requests: tally.requests,
         shed: tally.shed,
-        failed: tally.requests - (tally.statuses['200'] ?? 0) - tally.shed,
+        failed: failedWrites(tally),
         productsPerS: Math.round(tally.acknowledgedProducts / tally.seconds),
         intentionsPerS: Math.round(tally.acknowledgedIntentions / tally.seconds),
       };
@@ -252,7 +238,7 @@ class Run {
     return {
       ...def,
       durationS: d,
-      probeStats: samples && probeStats(samples),
+      probeStats: samples && probeStatusStats(samples),
       builder: pool && builderStats(pool),
       writerStats,
       serverStallMs: await stall.stop(),
@@ -268,7 +254,7 @@ class Run {
     const opened = performance.now();
     try {
       const productRate = 5;
-      const next = this.products(5);
+      const next = () => this.nextProducts(5);
       const productBodies: string[] = [];
       const [align, products] = await Promise.all([
         this.probe(1000 + count, this.o.slow.trafficS),
@@ -291,8 +277,8 @@ class Run {
         sentBytes: Buffer.byteLength(bodyStart),
         trafficS: this.o.slow.trafficS,
         holdS: this.o.slow.holdS,
-        align: probeStats(align),
-        products: probeStats(products),
+        align: probeStatusStats(align),
+        products: probeStatusStats(products),
         slow: summarizeSlowConnections(slow.close()),
       };
     } finally {
@@ -321,5 +307,5 @@ function scenarioLine(s: ScenarioResult): string {
 }
 
 export function writeMixedReport(row: MixedRow): string[] {
-  return writeRows(resultsBase('mixed'), [row], (r) => `${r.label}|${r.embedder}`, renderMixed);
+  return writeRows('mixed', [row], (r) => `${r.label}|${r.embedder}`, renderMixed);
 }

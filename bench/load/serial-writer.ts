@@ -86,3 +86,8 @@ export async function runSerialWriter(o: WriterOptions): Promise<WriterTally> {
   tally.seconds = (performance.now() - started) / 1000;
   return tally;
 }
+
+/** Writes that were neither acknowledged (200) nor shed (503): other statuses, transport errors, timeouts. */
+export function failedWrites(tally: WriterTally): number {
+  return tally.requests - (tally.statuses['200'] ?? 0) - tally.shed;
+}
