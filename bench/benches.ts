@@ -3,19 +3,12 @@
  * the default (the WordNet evaluation, then the index and service benchmarks). Each row imports
  * its bench only when it runs, so a bench's heavy dependencies (the model, LanceDB) load on demand.
  */
-import { positiveInt } from './harness/args.js';
+import { embedderOf, numberList, positiveInt } from './harness/args.js';
 import type { Bench, BenchContext } from './harness/bench-context.js';
 import { runMeta } from './harness/run-meta.js';
 import { variantOf } from './harness/variant-args.js';
 
 const VARIANT_FLAGS = '[--env KEY=VALUE]... [--label NAME]';
-
-function embedderOf(ctx: BenchContext): 'lexical' | 'minilm' {
-  const embedder = ctx.args.embedder ?? 'lexical';
-  if (embedder !== 'lexical' && embedder !== 'minilm')
-    throw new Error(`--embedder wants lexical or minilm, got ${JSON.stringify(embedder)}`);
-  return embedder;
-}
 
 async function runWordnet(ctx: BenchContext): Promise<string[]> {
   const { runWordnetEval, writeWordnetReport } = await import('./quality/wordnet-eval.js');
@@ -45,12 +38,12 @@ export const BENCHES: Record<string, Bench> = {
     run: async ({ args, log }) => {
       const { runIndexBench } = await import('./store/index-bench.js');
       const result = await runIndexBench({
-        sizes: (args.sizes ?? '100000').split(',').map(Number),
+        sizes: numberList(args.sizes) ?? [100_000],
         queries: positiveInt(args.queries, 'queries', 200),
         dimension: positiveInt(args.dimension, 'dimension', 384),
         seed: positiveInt(args.seed, 'seed', 42),
         candidates: args.candidates?.split(','),
-        breadths: args.breadths?.split(',').map(Number),
+        breadths: numberList(args.breadths),
         log,
       });
       if (args.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
@@ -59,7 +52,7 @@ export const BENCHES: Record<string, Bench> = {
   },
   bulk: {
     about: 'bulk alignment, 100k scripts against >= 1M intentions (minutes) -> results/bulk-latest.*; with minilm -> results/bulk-minilm.*',
-    flags: '[--embedder lexical|minilm] [--copies N] [--scripts N] [--batch-size 256]',
+    flags: '[--embedder lexical|minilm] [--copies N] [--scripts N] [--batch-size 256] [--minilm-texts-per-second 600]',
     run: async (ctx) => (await import('./latest.js')).runBulk(ctx),
   },
   // Each of these has its own report and runs nothing else.
@@ -119,10 +112,10 @@ export const BENCHES: Record<string, Bench> = {
       const { args, quick, log, command } = ctx;
       const { mixedOptions, runMixed, writeMixedReport } = await import('./load/mixed.js');
       const duration = args.duration === undefined ? undefined : positiveInt(args.duration, 'duration', 1);
-      const options = mixedOptions(quick, embedderOf(ctx), variantOf(args), log, duration);
+      const options = mixedOptions(quick, embedderOf(ctx.args), variantOf(args), log, duration);
       // Trials of one setting: `--scenarios 0,1,2` runs those scenarios only, without the slow-upload and overload phases.
       if (args.scenarios !== undefined) {
-        options.scenarios = args.scenarios.split(',').map(Number);
+        options.scenarios = numberList(args.scenarios)!;
         options.extras = false;
       }
       return writeMixedReport(await runMixed(options, command));

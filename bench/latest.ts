@@ -2,7 +2,7 @@
  * The default run's report (bench/results/latest.*): the index and the service benchmark, and the
  * bulk alignment benchmark's own files (bulk-latest.*, bulk-minilm.*), one renderer for the three.
  */
-import { positiveInt } from './harness/args.js';
+import { embedderOf, positiveInt } from './harness/args.js';
 import type { BenchContext } from './harness/bench-context.js';
 import { writeResult } from './harness/results.js';
 import { runMeta } from './harness/run-meta.js';
@@ -35,14 +35,16 @@ export async function runLatest(ctx: BenchContext, parts: { index: boolean; serv
  */
 export async function runBulk(ctx: BenchContext): Promise<string[]> {
   const { args, quick, log } = ctx;
-  const minilm = args.embedder === 'minilm';
-  if (args.embedder !== undefined && !minilm && args.embedder !== 'lexical')
-    throw new Error(`--embedder wants lexical or minilm, got ${JSON.stringify(args.embedder)}`);
+  const minilm = embedderOf(args) === 'minilm';
   const meta = runMeta(ctx.command);
   const bulk = await runBulkAlignBench({
     copies: positiveInt(args.copies, 'copies', minilm || quick ? 13 : 650),
     scripts: positiveInt(args.scripts, 'scripts', quick ? 2_000 : minilm ? 20_000 : 100_000),
     batchSize: positiveInt(args['batch-size'], 'batch-size', 256),
+    minilmTextsPerSecond:
+      args['minilm-texts-per-second'] === undefined
+        ? undefined
+        : positiveInt(args['minilm-texts-per-second'], 'minilm-texts-per-second', 1),
     ...(minilm ? { embedder: 'minilm' as const } : {}),
     log,
   });

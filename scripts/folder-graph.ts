@@ -7,6 +7,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cruise, type ICruiseResult } from 'dependency-cruiser';
 import extractTSConfig from 'dependency-cruiser/config-utl/extract-ts-config';
+import { isMain } from '../support/is-main.js';
 
 /** Folder of a module below src/, or `src/<file>` for the root's own modules (config, services). */
 function unitOf(path: string): string {
@@ -70,7 +71,7 @@ export function withFolderGraph(doc: string, graph: string): string {
 }
 
 // `npm run deps:graph` prints the graph; with --write it also updates docs/architecture.md.
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (isMain(import.meta.url)) {
   const graph = renderFolderGraph(await folderGraph());
   process.stdout.write(`${graph}\n`);
   if (process.argv.includes('--write')) {

@@ -21,6 +21,7 @@ import { TransformersEmbedder, type TransformersDtype } from '../../src/embeddin
 import { readJsonl } from '../../support/eval-sets.js';
 import { writeResult } from '../harness/results.js';
 import { runMeta, runMetaLines, type RunMeta } from '../harness/run-meta.js';
+import { median } from '../lib/latency-stats.js';
 
 export interface ThroughputRow {
   runtime: string;
@@ -44,11 +45,6 @@ const BATCHES = [1, 8, 32, 128];
 const THREADS = [1, 2];
 const VENV_PYTHON = fileURLToPath(new URL('../../tools/model/.venv/bin/python', import.meta.url));
 const ST_BENCH = fileURLToPath(new URL('../../tools/model/bench_st.py', import.meta.url));
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
 
 async function measureNode(
   root: string,

@@ -11,6 +11,7 @@ import { LexicalEmbedder } from '../../src/embedding/lexical/lexical-embedder.js
 import { readJsonl } from '../../support/eval-sets.js';
 import { writeResult } from '../harness/results.js';
 import { runMeta, runMetaLines, type RunMeta } from '../harness/run-meta.js';
+import { median } from '../lib/latency-stats.js';
 
 /** The floor the lexical embedder's unit test asserted until speed moved to this benchmark. */
 export const LEXICAL_FLOOR_TEXTS_PER_SECOND = 20_000;
@@ -28,11 +29,6 @@ export interface LexicalThroughput {
   texts: { source: string; count: number; meanChars: number };
   passes: number;
   rows: LexicalThroughputRow[];
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
 }
 
 async function passSeconds(embedder: LexicalEmbedder, texts: string[], batch: number): Promise<number> {

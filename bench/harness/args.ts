@@ -21,6 +21,8 @@ const OPTIONS = {
   scripts: { type: 'string' },
   connections: { type: 'string' },
   'batch-size': { type: 'string' },
+  // The bulk bench's assumed MiniLM rate, for its extrapolation when the run did not measure one.
+  'minilm-texts-per-second': { type: 'string' },
   // The index sweep (`--only index-sweep`, `npx tsx bench/index-bench.ts`).
   sizes: { type: 'string' },
   candidates: { type: 'string' },
@@ -43,6 +45,14 @@ export function positiveInt(value: string | undefined, flag: string, fallback: n
   const n = Number(value);
   if (!Number.isInteger(n) || n <= 0) throw new Error(`--${flag} wants a positive integer, got ${JSON.stringify(value)}`);
   return n;
+}
+
+/** The `--embedder` of the benches that run the server or the CLI with one (default lexical). */
+export function embedderOf(args: BenchArgs): 'lexical' | 'minilm' {
+  const embedder = args.embedder ?? 'lexical';
+  if (embedder !== 'lexical' && embedder !== 'minilm')
+    throw new Error(`--embedder wants lexical or minilm, got ${JSON.stringify(embedder)}`);
+  return embedder;
 }
 
 /** A comma-separated list of numbers (`--sizes 100000,1000000`), or undefined when absent. */

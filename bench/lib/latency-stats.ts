@@ -37,3 +37,9 @@ export function ratioOf(a: number, b: number): number | undefined {
   if (!(b > 0) || !Number.isFinite(a)) return undefined;
   return Math.round((a / b) * 100) / 100;
 }
+
+/** The middle value (the upper one of the two for an even count): the typical run of a few repeats. */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}

@@ -54,7 +54,7 @@ const REFERENCE_STEPS_PER_SCRIPT = 6;
 /**
  * ASSUMPTION, not measured here (no MiniLM weights on this machine): all-MiniLM-L6-v2 as INT8
  * ONNX on a multi-core x86 CPU, batched, embeds ~600 short texts/s (PCSchmidt/inference-optimization-study,
- * "ONNX + INT8 (batch=32)": 602 req/s). Override with --minilm-texts-per-second.
+ * "ONNX + INT8 (batch=32)": 602 req/s). Override with `npm run bench -- --only bulk --minilm-texts-per-second N`.
  */
 const MINILM_TEXTS_PER_SECOND = 600;
 

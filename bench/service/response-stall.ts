@@ -34,6 +34,7 @@ import { generatedScripts } from '../lib/generated-scripts.js';
 import { freshDataDir, removeDataDir } from '../lib/live-server.js';
 import { writeResult } from '../harness/results.js';
 import { runMeta, runMetaLines, type RunMeta } from '../harness/run-meta.js';
+import { median } from '../lib/latency-stats.js';
 
 export interface ResponsePhase {
   /** Longest event-loop stall between the result being ready and the last byte handed to the socket. */
@@ -228,11 +229,6 @@ function curl(url: string, bodyFile: string): Promise<number> {
 
 function round(v: number): number {
   return Math.round(v * 10) / 10;
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
 }
 
 export function renderResponseStall(r: ResponseStallResult): string {
