@@ -1,4 +1,5 @@
 import { RETRY_AFTER_SECONDS, ServiceUnavailableError } from '../core/errors.js';
+import { abortReason, cancelOnAbort, settle, type Waiter as AbortableWaiter } from './abortable-waiter.js';
 
 /**
  * Admission by queueing delay: a concurrency limit with a FIFO wait queue, refused by CoDel.
@@ -70,12 +71,8 @@ export interface AdmissionStats {
   overloaded: boolean;
 }
 
-interface Waiter {
+interface Waiter extends AbortableWaiter<Release> {
   arrival: number;
-  settled: boolean;
-  resolve(release: Release): void;
-  reject(err: unknown): void;
-  detach?: () => void;
 }
 
 export class AdmissionGate {
@@ -112,16 +109,7 @@ export class AdmissionGate {
     }
     return new Promise<Release>((resolve, reject) => {
       const waiter: Waiter = { arrival: this.now(), settled: false, resolve, reject };
-      if (signal) {
-        const onAbort = () => {
-          if (waiter.settled) return;
-          waiter.settled = true;
-          this.queued--;
-          reject(abortReason(signal));
-        };
-        signal.addEventListener('abort', onAbort, { once: true });
-        waiter.detach = () => signal.removeEventListener('abort', onAbort);
-      }
+      cancelOnAbort(waiter, signal, () => this.queued--);
       this.waiters.push(waiter);
       this.queued++;
     });
@@ -142,7 +130,7 @@ export class AdmissionGate {
       this.take();
       this.track(sojourn, now);
       const message = this.overloaded ? this.overloadMessage() : `the request waited more than ${this.opts.intervalMs} ms for admission`;
-      this.settle(w).reject(this.refuse('queueDelay', message));
+      settle(w).reject(this.refuse('queueDelay', message));
       refused++;
     }
     return refused;
@@ -187,10 +175,10 @@ export class AdmissionGate {
       const sojourn = now - w.arrival;
       this.track(sojourn, now);
       if (this.overloaded && sojourn > this.opts.targetMs) {
-        this.settle(w).reject(this.refuse('queueDelay', this.overloadMessage()));
+        settle(w).reject(this.refuse('queueDelay', this.overloadMessage()));
         continue;
       }
-      this.settle(w).resolve(this.admit(sojourn));
+      settle(w).resolve(this.admit(sojourn));
     }
   }
 
@@ -211,12 +199,6 @@ export class AdmissionGate {
 
   private overloadMessage(): string {
     return `requests waited more than ${this.opts.targetMs} ms for admission for ${this.opts.intervalMs} ms`;
-  }
-
-  private settle(w: Waiter): Waiter {
-    w.settled = true;
-    w.detach?.();
-    return w;
   }
 
   /** The oldest live waiter, without removing it. */
@@ -241,10 +223,4 @@ export class AdmissionGate {
     }
     return w;
   }
-}
-
-/** Why the caller gave up: its signal's reason (a DOMException 'AbortError' unless it gave one), always an Error. */
-export function abortReason(signal: AbortSignal): Error {
-  const reason: unknown = signal.reason;
-  return reason instanceof Error ? reason : new Error(`aborted: ${String(reason)}`);
 }

@@ -1,5 +1,6 @@
 import { RETRY_AFTER_SECONDS } from '../core/errors.js';
-import { abortReason, AdmissionRejectedError, type Release } from './admission-gate.js';
+import { abortReason, cancelOnAbort, settle, type Waiter as AbortableWaiter } from './abortable-waiter.js';
+import { AdmissionRejectedError, type Release } from './admission-gate.js';
 
 /**
  * Admission of bulk work by its cost, decided at arrival.
@@ -41,13 +42,9 @@ export interface CostGateStats {
   costPerSecond: number | undefined;
 }
 
-interface Waiter {
+interface Waiter extends AbortableWaiter<Release> {
   cost: number;
   arrival: number;
-  settled: boolean;
-  resolve(release: Release): void;
-  reject(err: unknown): void;
-  detach?: () => void;
 }
 
 export class CostGate {
@@ -111,17 +108,10 @@ export class CostGate {
     this.backlog += weight;
     return new Promise<Release>((resolve, reject) => {
       const waiter: Waiter = { cost: weight, arrival: this.now(), settled: false, resolve, reject };
-      if (signal) {
-        const onAbort = () => {
-          if (waiter.settled) return;
-          waiter.settled = true;
-          this.waiters.splice(this.waiters.indexOf(waiter), 1);
-          this.backlog -= weight;
-          reject(abortReason(signal));
-        };
-        signal.addEventListener('abort', onAbort, { once: true });
-        waiter.detach = () => signal.removeEventListener('abort', onAbort);
-      }
+      cancelOnAbort(waiter, signal, () => {
+        this.waiters.splice(this.waiters.indexOf(waiter), 1);
+        this.backlog -= weight;
+      });
       this.waiters.push(waiter);
     });
   }
@@ -162,9 +152,7 @@ export class CostGate {
 
   private next(): void {
     while (this.inFlight < this.opts.limit && this.waiters.length > 0) {
-      const w = this.waiters.shift()!;
-      w.settled = true;
-      w.detach?.();
+      const w = settle(this.waiters.shift()!);
       w.resolve(this.admit(w.cost, this.now() - w.arrival, true));
     }
   }
