@@ -64,13 +64,15 @@ export class CostGate {
   }
 
   /**
-   * The refusal acquire(cost) would give right now, without queueing anything; undefined when it
-   * would not refuse. Lets the owner refuse before reading a request whose cost it can bound.
+   * Refuses (counted) a request of `cost` that would find more than `backlogRatio` times its cost
+   * ahead of it, as acquire(cost) does, without queueing anything; undefined when it would be let
+   * through to acquire. Lets the owner refuse before reading a request whose cost it can bound.
    */
-  refusalFor(cost: number): AdmissionRejectedError | undefined {
+  refuseByBacklog(cost: number): AdmissionRejectedError | undefined {
     const weight = Math.max(1, cost);
     const ahead = this.backlog;
-    if (ahead === 0 || ahead <= this.opts.backlogRatio * weight) return undefined;
+    if (ahead <= this.opts.backlogRatio * weight) return undefined;
+    this.rejected.backlog++;
     const excess = ahead - this.opts.backlogRatio * weight;
     return new AdmissionRejectedError(
       'bulkBacklog',
@@ -79,28 +81,18 @@ export class CostGate {
     );
   }
 
-  /** Counts a refusal the owner made with refusalFor. */
-  countRefusal(): void {
-    this.rejected.backlog++;
-  }
-
   acquire(cost: number, signal?: AbortSignal): Promise<Release> {
     if (signal?.aborted) return Promise.reject(abortReason(signal));
     const weight = Math.max(1, cost);
-    const ahead = this.backlog;
-    if (ahead === 0) return Promise.resolve(this.admit(weight, 0));
-    const refusal = this.refusalFor(weight);
-    if (refusal) {
-      this.countRefusal();
-      return Promise.reject(refusal);
-    }
+    const refusal = this.refuseByBacklog(weight);
+    if (refusal) return Promise.reject(refusal);
     if (this.inFlight < this.opts.limit && this.waiters.length === 0) return Promise.resolve(this.admit(weight, 0));
     if (this.waiters.length >= this.opts.maxQueue) {
       this.rejected.queueFull++;
       return Promise.reject(
         new AdmissionRejectedError(
           'queueFull',
-          this.retryAfterFor(ahead),
+          this.retryAfterFor(this.backlog),
           `bulk admission queue full (at most ${this.opts.maxQueue} may wait)`,
         ),
       );

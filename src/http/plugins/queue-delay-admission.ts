@@ -148,9 +148,8 @@ export const queueDelayAdmissionPlugin = fp(
       const leastSteps = Math.floor(declared / (2 * perStep.most));
       const mostSteps = Math.ceil(declared / Math.max(1, perStep.least / 2));
       if (leastSteps < opts.bulkMinSteps) return;
-      const refusal = gates.bulk.refusalFor(mostSteps);
+      const refusal = gates.bulk.refuseByBacklog(mostSteps);
       if (!refusal) return;
-      gates.bulk.countRefusal();
       // Node discards the unread body once the answer is written, so the connection stays usable.
       return refuse(reply, refusal, 'bulk', ', its steps bounded by its declared size');
     });
