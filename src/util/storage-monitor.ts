@@ -68,8 +68,13 @@ export class StorageMonitor implements StorageHealth {
   /** Throws a StorageFullError ('below-floor') when the floor is set and crossed; `what` names the write. */
   async assertRoom(what: string): Promise<void> {
     if (this.minFreeBytes <= 0) return;
-    const { freeBytes } = await this.volume();
-    if (freeBytes !== undefined && freeBytes < this.minFreeBytes) throw belowFloorError(what, freeBytes, this.minFreeBytes);
+    const volume = await this.volume();
+    if (this.belowFloor(volume)) throw belowFloorError(what, volume.freeBytes!, this.minFreeBytes);
+  }
+
+  /** A floor is set and the volume's free space is under it. */
+  private belowFloor(volume: { freeBytes?: number }): boolean {
+    return this.minFreeBytes > 0 && volume.freeBytes !== undefined && volume.freeBytes < this.minFreeBytes;
   }
 
   /** A write was refused for lack of storage. */
@@ -92,7 +97,7 @@ export class StorageMonitor implements StorageHealth {
     this.forgetRefusalIfCleared(volume);
     const reason: StorageRefusalReason | undefined = !volume.writable
       ? 'read-only'
-      : this.minFreeBytes > 0 && volume.freeBytes !== undefined && volume.freeBytes < this.minFreeBytes
+      : this.belowFloor(volume)
         ? 'below-floor'
         : this.refusal?.reason;
     return {
