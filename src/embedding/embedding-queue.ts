@@ -99,7 +99,6 @@ export class EmbeddingQueue implements Embedder {
     return new Promise<Float32Array[]>((resolve, reject) => {
       const job: Job = { texts, priority, started: 0, vectors: [], resolve, reject };
       job.timer = setTimeout(() => {
-        if (job.started > 0) return; // begun: let it finish
         const lane = this.lanes[priority];
         const at = lane.indexOf(job);
         if (at < 0) return;
@@ -156,7 +155,8 @@ export class EmbeddingQueue implements Embedder {
   }
 
   private async run(call: Call): Promise<void> {
-    for (const part of call) if (part.to === part.job.texts.length) clearTimeout(part.job.timer);
+    // The wait is over once a job's first texts go to the model: a begun job is let finish.
+    for (const part of call) if (part.from === 0) clearTimeout(part.job.timer);
     try {
       const texts = call.length === 1 ? sliceOf(call[0]) : call.flatMap(sliceOf);
       const vectors = await this.inner.embed(texts);
@@ -173,14 +173,9 @@ export class EmbeddingQueue implements Embedder {
         else this.lanes.bulk.push(job);
       }
     } catch (err) {
-      for (const { job } of call) this.fail(job, err as Error);
+      // A sliced job is not in its lane while its slice runs, so nothing more of it runs.
+      for (const { job } of call) job.reject(err as Error);
     }
-  }
-
-  /** Fails a job; a sliced one is not in its lane while its slice runs, so nothing more of it runs. */
-  private fail(job: Job, err: Error): void {
-    clearTimeout(job.timer);
-    job.reject(err);
   }
 
   async close(): Promise<void> {
