@@ -30,3 +30,8 @@ export function runMetaLines(meta: RunMeta): string {
     `- reproduce: \`${meta.command}\``,
   ].join('\n');
 }
+
+/** The date, host, load average and command cells of a report's table row, in that order. */
+export function runMetaCells(meta: RunMeta): string {
+  return `${meta.date} | ${meta.host} | ${meta.loadAverage.join(' / ')} | \`${meta.command}\``;
+}

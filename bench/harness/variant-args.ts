@@ -31,3 +31,12 @@ export function variantOf(values: { env?: readonly string[]; label?: string }): 
 export function parseVariant(args: readonly string[]): Variant {
   return variantOf(parseBenchArgs(args));
 }
+
+/** A variant's server settings for a report cell: `KEY=VALUE` code spans, or "defaults". */
+export function envCell(env: Readonly<Record<string, string>>): string {
+  return (
+    Object.entries(env)
+      .map(([k, v]) => `\`${k}=${v}\``)
+      .join(' ') || 'defaults'
+  );
+}

@@ -1,6 +1,8 @@
 /** Renders bench/load/contention.ts rows as markdown: one row per label and store size, then how each was run. */
 import type { ContentionRow } from './contention-types.js';
 import type { ProbeStats } from './fixed-rate-probe.js';
+import { envCell } from '../harness/variant-args.js';
+import { runMetaCells } from '../harness/run-meta.js';
 
 const n = (v: number | undefined) => (v === undefined ? '?' : Math.round(v).toLocaleString('en-US'));
 const ms = (p: ProbeStats) => `${p.p50} / ${p.p90} / **${p.p99}** / ${p.max}`;
@@ -30,14 +32,7 @@ export function renderContention(rows: ContentionRow[]): string {
     '',
     '| store | label | server settings (`--env`) | date | host | load average at start (1/5/15 min) | command | preload ingest s |',
     '| --- | --- | --- | --- | --- | --- | --- | ---: |',
-    ...sorted.map(
-      (r) =>
-        `| ${r.size} | ${r.label} | ${
-          Object.entries(r.env)
-            .map(([k, v]) => `\`${k}=${v}\``)
-            .join(' ') || 'defaults'
-        } | ${r.meta.date} | ${r.meta.host} | ${r.meta.loadAverage.join(' / ')} | \`${r.meta.command}\` | ${r.preloadSeconds ?? '–'} |`,
-    ),
+    ...sorted.map((r) => `| ${r.size} | ${r.label} | ${envCell(r.env)} | ${runMetaCells(r.meta)} | ${r.preloadSeconds ?? '–'} |`),
     '',
   ];
   return `${lines.join('\n')}\n`;

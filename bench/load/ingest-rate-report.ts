@@ -1,5 +1,7 @@
 /** Renders bench/load/ingest-rate.ts rows as markdown: one row per label and catalog size, then how each was run. */
 import type { IngestRateRow, PathRate } from './ingest-rate-types.js';
+import { envCell } from '../harness/variant-args.js';
+import { runMetaCells } from '../harness/run-meta.js';
 
 const n = (v: number | undefined) => (v === undefined ? '–' : Math.round(v).toLocaleString('en-US'));
 const cell = (p: PathRate) => `${n(p.intentionsPerS)} (${p.ofCeiling ?? '?'}×)`;
@@ -29,11 +31,7 @@ export function renderIngestRate(rows: IngestRateRow[]): string {
     '| --- | ---: | --- | --- | --- | --- | --- | --- | --- |',
     ...sorted.map(
       (r) =>
-        `| ${r.label} | ${n(r.products)} | ${
-          Object.entries(r.env)
-            .map(([k, v]) => `\`${k}=${v}\``)
-            .join(' ') || 'defaults'
-        } | ${r.ceiling.library} efC ${r.ceiling.efConstruction} | ${r.meta.date} | ${r.meta.host} | ${r.meta.loadAverage.join(' / ')} | \`${r.meta.command}\` | ${n(r.cli.store.intentions)} / ${n(r.http.store.intentions)} |`,
+        `| ${r.label} | ${n(r.products)} | ${envCell(r.env)} | ${r.ceiling.library} efC ${r.ceiling.efConstruction} | ${runMetaCells(r.meta)} | ${n(r.cli.store.intentions)} / ${n(r.http.store.intentions)} |`,
     ),
     '',
   ];

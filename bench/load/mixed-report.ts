@@ -2,6 +2,8 @@
 import type { LatencySummary } from '../lib/latency-stats.js';
 import { ratioOf } from '../lib/latency-stats.js';
 import type { MixedProbeStats, MixedRow, ScenarioResult } from './mixed-types.js';
+import { envCell } from '../harness/variant-args.js';
+import { runMetaCells } from '../harness/run-meta.js';
 
 const n = (v: number | undefined) => (v === undefined || Number.isNaN(v) ? '–' : Math.round(v).toLocaleString('en-US'));
 const p50p99 = (l: LatencySummary | undefined) => (l === undefined || l.count === 0 ? '–' : `${n(l.p50)} / **${n(l.p99)}**`);
@@ -108,11 +110,7 @@ export function renderMixed(rows: MixedRow[]): string {
     '| --- | --- | --- | --- | ---: | --- | --- | --- | --- |',
     ...sorted.map(
       (r) =>
-        `| ${r.label} | ${r.embedder}${r.model ? ` (\`${r.model}\`)` : ''} | ${
-          Object.entries(r.env)
-            .map(([k, v]) => `\`${k}=${v}\``)
-            .join(' ') || 'defaults'
-        } | ${n(r.catalog.storeAtStart.products)} / ${n(r.catalog.storeAtStart.intentions)} | ${r.durationS} | ${r.meta.date} | ${r.meta.host} | ${r.meta.loadAverage.join(' / ')} | \`${r.meta.command}\` |`,
+        `| ${r.label} | ${r.embedder}${r.model ? ` (\`${r.model}\`)` : ''} | ${envCell(r.env)} | ${n(r.catalog.storeAtStart.products)} / ${n(r.catalog.storeAtStart.intentions)} | ${r.durationS} | ${runMetaCells(r.meta)} |`,
     ),
     '',
   ];
