@@ -9,7 +9,7 @@ import { Progress, type ProgressSink } from '../../util/progress.js';
 import type { LabelledPair } from './labelled-pairs.js';
 
 /** Steps embedded and searched together: one embedder batch, and the step vectors held at once. */
-export const STEPS_PER_CHUNK = 256;
+const STEPS_PER_CHUNK = 256;
 
 /** The labelled pairs as one scoring scores them. */
 export interface ScoredPairs {
